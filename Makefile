@@ -1,0 +1,36 @@
+# Chorus: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOME_DIR ?= warehouse
+SAMPLE := sample
+
+.PHONY: run test install lint bench eval airflow clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements.txt constraints.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install everything, then run the whole pipeline on the bundled sample archive
+run: $(STAMP)
+	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)
+
+## test: install what is missing, lint, and run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check chorus dags tests
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check chorus dags tests
+
+clean:
+	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs

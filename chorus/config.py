@@ -1,0 +1,71 @@
+"""Where Chorus keeps its data, and the settings every stage shares."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "transforms"
+GX_DIR = PROJECT_ROOT / "expectations"
+DEFAULT_PARTIES = DBT_PROJECT_DIR / "seeds" / "party_reference.csv"
+
+
+def default_home() -> Path:
+    """`$CHORUS_HOME`, else `./warehouse`."""
+    return Path(os.environ.get("CHORUS_HOME") or "warehouse")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths under one data home. Every stage takes one of these."""
+
+    home: Path
+    parties: Path = DEFAULT_PARTIES
+
+    @classmethod
+    def make(cls, home: str | Path | None = None, parties: str | Path | None = None) -> Settings:
+        """Resolve a home (default `$CHORUS_HOME` or `./warehouse`) and a party reference."""
+        home_path = Path(home) if home else default_home()
+        parties_path = Path(parties) if parties else DEFAULT_PARTIES
+        return cls(home=home_path.resolve(), parties=parties_path.resolve())
+
+    @property
+    def lake(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def tweets_dir(self) -> Path:
+        return self.lake / "tweets"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.lake / "_audit"
+
+    @property
+    def warehouse(self) -> Path:
+        """The published DuckDB file analysts open."""
+        return self.home / "chorus.duckdb"
+
+    @property
+    def candidate_dir(self) -> Path:
+        """Where a run builds before the gate lets it through."""
+        return self.home / ".candidate"
+
+    @property
+    def candidate(self) -> Path:
+        return self.candidate_dir / "chorus.duckdb"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def gx_home(self) -> Path:
+        """Validation results and Data Docs (never in git)."""
+        return self.home / "gx"
+
+    @property
+    def landing(self) -> Path:
+        return Path(os.environ.get("CHORUS_LANDING") or self.home / "landing")

@@ -1,0 +1,217 @@
+"""Ingest stage: archives in, Parquet lake and audit tables out, every input line accounted for."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+import pyarrow as pa
+from tqdm import tqdm
+
+from chorus.config import Settings
+from chorus.errors import InputError
+from chorus.ingest.formats import (
+    Item,
+    detect_json_format,
+    json_object_items,
+    jsonl_items,
+    read_lines,
+    reject,
+)
+from chorus.ingest.lake import (
+    FILE_SCHEMA,
+    NOTICE_SCHEMA,
+    REJECT_SCHEMA,
+    TweetWriter,
+    audit_path,
+    is_ingested,
+    write_atomic,
+)
+from chorus.ingest.sources import Unit, discover
+
+log = logging.getLogger(__name__)
+PEEK = 64 * 1024
+
+
+@dataclass
+class FileResult:
+    """What one input gave."""
+
+    path: str
+    sha256: str
+    format: str
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped: bool = False
+    size: int = 0
+
+
+@dataclass
+class IngestSummary:
+    """Totals of one ingest run, printed at the end."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    def total(self, kind: str) -> int:
+        return sum(f.counts[kind] for f in self.files if not f.skipped)
+
+    @property
+    def new_files(self) -> int:
+        return sum(1 for f in self.files if not f.skipped)
+
+    @property
+    def skipped_files(self) -> int:
+        return sum(1 for f in self.files if f.skipped)
+
+
+def sniff(head: bytes) -> str:
+    """Guess the container format from the first bytes of a (decompressed) stream."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"window.YTD") or text.startswith(b"Grailbird"):
+        return "personal-archive-js"
+    if text.startswith(b"["):
+        return "json-array"
+    if text.startswith(b"{"):
+        first = text.split(b"\n", 1)[0]
+        try:
+            return detect_json_format(orjson.loads(first))
+        except orjson.JSONDecodeError:
+            return "jsonl"
+    return "unknown"
+
+
+def items_of(stream: BinaryIO, container: str) -> Iterator[Item]:
+    """The items of one stream, by container format."""
+    if container == "json-array":
+        raw = stream.read()
+        try:
+            values = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield reject(1, f"invalid JSON array: {exc}", raw[:4096])
+            return
+        for index, value in enumerate(values if isinstance(values, list) else [values], start=1):
+            yield from json_object_items(value, index, orjson.dumps(value))
+        return
+    lines = read_lines(stream)
+    if container == "unknown":
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield reject(number, "unrecognised format (not tweet JSON, CSV or tweets.js)", line)
+            else:
+                yield Item(number, "blank")
+        return
+    yield from jsonl_items(lines)
+
+
+def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
+    """Ingest one input into the lake; returns its counts (or `skipped` if seen before)."""
+    if unit.refusal:
+        sha = "refused-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
+        result = FileResult(unit.name, sha, "refused", Counter(rejects=1))
+        write_audit(settings, result, [{"path": unit.name, "file_sha256": sha, "line_no": 0,
+                                        "reason": unit.refusal, "raw": ""}], [])
+        log.warning("%s: %s", unit.name, unit.refusal)
+        return result
+    sha = unit.sha256()
+    if is_ingested(settings.audit_dir, sha):
+        return FileResult(unit.name, sha, "", skipped=True)
+    with unit.open() as stream:
+        head = stream.peek(PEEK)[:PEEK] if hasattr(stream, "peek") else b""
+        container = sniff(head)
+    result = FileResult(unit.name, sha, container, size=unit.size)
+    writer = TweetWriter(settings.tweets_dir, sha)
+    rejects: list[dict[str, object]] = []
+    notices: list[dict[str, object]] = []
+    last_line = 0
+    try:
+        with unit.open() as stream, tqdm(total=unit.size or None, unit="B", unit_scale=True,
+                                         desc=Path(unit.name).name[:40], leave=False,
+                                         disable=not progress) as bar:
+            counted = _CountingStream(stream, bar)
+            for item in items_of(counted, container):  # type: ignore[arg-type]
+                last_line = max(last_line, item.line)
+                result.counts[item.kind] += 1
+                if item.kind == "tweet" and item.record is not None:
+                    record = item.record
+                    record["source_format"] = container
+                    record["file_sha256"] = sha
+                    record["line_no"] = item.line
+                    writer.add(record)
+                elif item.kind == "notice" and item.record is not None:
+                    notices.append({"file_sha256": sha, "line_no": item.line, **item.record})
+                elif item.kind == "reject":
+                    rejects.append({"path": unit.name, "file_sha256": sha, "line_no": item.line,
+                                    "reason": item.reason, "raw": item.raw})
+    except (OSError, EOFError, ValueError) as exc:  # corrupt compression, zip bomb, bad bytes
+        result.counts["rejects"] += 1
+        rejects.append({"path": unit.name, "file_sha256": sha, "line_no": last_line + 1,
+                        "reason": f"unreadable from here on: {exc}", "raw": ""})
+        log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
+    writer.flush()
+    result.counts["lines"] = last_line
+    result.counts["rejects"] = len(rejects)
+    write_audit(settings, result, rejects, notices)
+    return result
+
+
+class _CountingStream:
+    """Advances a progress bar as bytes are read."""
+
+    def __init__(self, inner: BinaryIO, bar: tqdm) -> None:  # type: ignore[type-arg]
+        self.inner = inner
+        self.bar = bar
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.inner.readline(limit)
+        self.bar.update(len(line))
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.inner.read(size)
+        self.bar.update(len(data))
+        return data
+
+
+def write_audit(settings: Settings, result: FileResult, rejects: list[dict[str, object]],
+                notices: list[dict[str, object]]) -> None:
+    """Write rejects and notices, then the file row that marks the input complete."""
+    audit = settings.audit_dir
+    write_atomic(pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA),
+                 audit_path(audit, "rejects", result.sha256))
+    write_atomic(pa.Table.from_pylist(notices, schema=NOTICE_SCHEMA),
+                 audit_path(audit, "notices", result.sha256))
+    row = {
+        "path": result.path, "sha256": result.sha256, "format": result.format,
+        "bytes": result.size, "lines": result.counts["lines"], "blanks": result.counts["blank"],
+        "tweets": result.counts["tweet"], "notices": result.counts["notice"],
+        "rejects": result.counts["rejects"],
+        "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    write_atomic(pa.Table.from_pylist([row], schema=FILE_SCHEMA),
+                 audit_path(audit, "files", result.sha256))
+
+
+def ingest(paths: list[Path], settings: Settings, progress: bool = True) -> IngestSummary:
+    """Ingest every archive under `paths` into the lake of `settings.home`."""
+    summary = IngestSummary()
+    seen: set[str] = set()
+    try:
+        units = list(discover(paths))
+    except FileNotFoundError as exc:
+        raise InputError(str(exc).split(":")[0], "no such file or directory") from exc
+    for unit in units:
+        result = ingest_unit(unit, settings, progress)
+        if result.sha256 in seen:
+            result.skipped = True
+        seen.add(result.sha256)
+        summary.files.append(result)
+        if not result.skipped:
+            log.info("%s: %s, %d tweets, %d notices, %d rejects", unit.name, result.format,
+                     result.counts["tweet"], result.counts["notice"], result.counts["rejects"])
+    return summary

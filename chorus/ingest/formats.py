@@ -1,0 +1,272 @@
+"""Recognise archive formats from their content and turn each line into a tweet, a notice or a reject.
+
+Every reader yields `Item`s with the line number they came from, so that each input line is
+accounted for. Tweets come out as flat records of the lake schema (see `lake.py`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+MONTHS = {m: i for i, m in enumerate(
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+NOTICE_KEYS = ("delete", "limit", "scrub_geo", "status_withheld", "user_withheld", "disconnect",
+               "warning")
+ANCHOR = re.compile(r"""<a\s[^>]*?href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.S | re.I)
+MAX_RAW = 4096
+MAX_LINE = 64 * 1024 * 1024
+
+
+class Oversized(bytes):
+    """The first bytes of a line longer than MAX_LINE (the rest was skipped, never held)."""
+
+
+def read_lines(stream: Any) -> Iterator[bytes]:
+    """Lines of a stream, never holding more than MAX_LINE bytes of one line in memory."""
+    while True:
+        line = stream.readline(MAX_LINE)
+        if not line:
+            return
+        if len(line) == MAX_LINE and not line.endswith(b"\n"):
+            head = line[:MAX_RAW]
+            while True:
+                more = stream.readline(MAX_LINE)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield Oversized(head)
+        else:
+            yield line
+
+
+@dataclass(frozen=True)
+class Item:
+    """What one input line (or array element) turned out to be."""
+
+    line: int
+    kind: str  # "tweet" | "notice" | "reject" | "blank"
+    record: dict[str, Any] | None = None
+    reason: str | None = None
+    raw: str | None = None
+
+
+class NotATweet(ValueError):
+    """The object parsed but is not a tweet of any known format."""
+
+
+def reject(line: int, reason: str, raw: bytes | str) -> Item:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    return Item(line, "reject", reason=reason, raw=text[:MAX_RAW])
+
+
+def parse_v1_time(value: str) -> datetime:
+    """`Wed Oct 12 21:03:15 +0000 2011` (v1.1) as a naive UTC datetime, fast."""
+    parts = value.split()
+    if len(parts) != 6 or parts[4] != "+0000":
+        return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y").replace(tzinfo=None)
+    hh, mm, ss = parts[3].split(":")
+    return datetime(int(parts[5]), MONTHS[parts[1]], int(parts[2]), int(hh), int(mm), int(ss))
+
+
+def parse_iso_time(value: str) -> datetime:
+    """`2021-05-18T19:24:56.000Z` (v2) as a naive UTC datetime."""
+    stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    return stamp
+
+
+def app_name(source: str | None) -> tuple[str | None, str | None]:
+    """The posting app's name and URL from v1.1's HTML anchor (or a plain v2 name)."""
+    if not source:
+        return None, None
+    match = ANCHOR.search(source)
+    if match:
+        return html.unescape(match.group(2)).strip(), match.group(1)
+    return html.unescape(source).strip(), None
+
+
+def _v1_entities(obj: dict[str, Any]) -> dict[str, Any]:
+    ext = obj.get("extended_tweet")
+    if isinstance(ext, dict) and ext.get("entities"):
+        return ext["entities"]
+    return obj.get("entities") or {}
+
+
+def _v1_text(obj: dict[str, Any]) -> str:
+    ext = obj.get("extended_tweet")
+    if isinstance(ext, dict) and ext.get("full_text"):
+        return ext["full_text"]
+    return obj.get("full_text") or obj.get("text") or ""
+
+
+def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
+    """A v1.1 status as a lake record; raises NotATweet if it lacks what a tweet needs."""
+    user = obj.get("user") or {}
+    tweet_id = obj.get("id_str") or (str(obj["id"]) if obj.get("id") is not None else None)
+    if not tweet_id or not obj.get("created_at") or not isinstance(user, dict):
+        raise NotATweet("v1.1 object without id_str/created_at/user")
+    rt = obj.get("retweeted_status")
+    text = _v1_text(obj)
+    if isinstance(rt, dict):
+        rt_user = (rt.get("user") or {}).get("screen_name")
+        text = f"RT @{rt_user}: {_v1_text(rt)}"
+    entities = _v1_entities(rt if isinstance(rt, dict) else obj)
+    mentions = [m.get("screen_name") for m in entities.get("user_mentions") or [] if m.get("screen_name")]
+    if isinstance(rt, dict) and (rt.get("user") or {}).get("screen_name"):
+        mentions = [rt["user"]["screen_name"], *mentions]
+    source, source_url = app_name(obj.get("source"))
+    user_created = user.get("created_at")
+    quoted = obj.get("quoted_status_id_str") or (obj.get("quoted_status") or {}).get("id_str")
+    return {
+        "tweet_id": str(tweet_id),
+        "user_id": user.get("id_str") or (str(user["id"]) if user.get("id") is not None else None),
+        "screen_name": user.get("screen_name"),
+        "user_created_at": parse_v1_time(user_created) if user_created else None,
+        "user_followers": user.get("followers_count"),
+        "created_at": parse_v1_time(obj["created_at"]),
+        "text": html.unescape(text),
+        "source": source,
+        "source_url": source_url,
+        "lang": obj.get("lang"),
+        "is_retweet": isinstance(rt, dict),
+        "retweeted_tweet_id": (rt.get("id_str") or str(rt.get("id"))) if isinstance(rt, dict) else None,
+        "retweeted_screen_name": (rt.get("user") or {}).get("screen_name") if isinstance(rt, dict) else None,
+        "quoted_tweet_id": quoted,
+        "in_reply_to_tweet_id": obj.get("in_reply_to_status_id_str"),
+        "hashtags": [h.get("text") for h in entities.get("hashtags") or [] if h.get("text")],
+        "mentions": mentions,
+        "urls": [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or []
+                 if u.get("expanded_url") or u.get("url")],
+        "time_precision": "second",
+    }
+
+
+def from_v2(tweet: dict[str, Any], users: dict[str, dict[str, Any]],
+            tweets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A v2 tweet (page `data[]` item or flattened line) as a lake record."""
+    if not tweet.get("id") or not tweet.get("created_at"):
+        raise NotATweet("v2 object without id/created_at")
+    author = tweet.get("author") if isinstance(tweet.get("author"), dict) else None
+    author = author or users.get(str(tweet.get("author_id")), {})
+    refs = {r.get("type"): str(r.get("id")) for r in tweet.get("referenced_tweets") or []
+            if isinstance(r, dict)}
+    note = tweet.get("note_tweet") or {}
+    text = note.get("text") or tweet.get("text") or ""
+    entities = note.get("entities") or tweet.get("entities") or {}
+    rt_id = refs.get("retweeted")
+    rt_screen = None
+    if rt_id:
+        original = tweets.get(rt_id) or {}
+        rt_author = users.get(str(original.get("author_id")), {})
+        rt_screen = rt_author.get("username")
+        if original.get("text"):
+            orig_text = (original.get("note_tweet") or {}).get("text") or original["text"]
+            text = f"RT @{rt_screen or ''}: {orig_text}"
+    user_created = author.get("created_at")
+    metrics = author.get("public_metrics") or {}
+    source = tweet.get("source")
+    return {
+        "tweet_id": str(tweet["id"]),
+        "user_id": str(tweet.get("author_id") or author.get("id") or "") or None,
+        "screen_name": author.get("username"),
+        "user_created_at": parse_iso_time(user_created) if user_created else None,
+        "user_followers": metrics.get("followers_count"),
+        "created_at": parse_iso_time(tweet["created_at"]),
+        "text": html.unescape(text),
+        "source": html.unescape(source) if source else None,
+        "source_url": None,
+        "lang": tweet.get("lang"),
+        "is_retweet": rt_id is not None,
+        "retweeted_tweet_id": rt_id,
+        "retweeted_screen_name": rt_screen,
+        "quoted_tweet_id": refs.get("quoted"),
+        "in_reply_to_tweet_id": refs.get("replied_to"),
+        "hashtags": [h.get("tag") for h in entities.get("hashtags") or [] if h.get("tag")],
+        "mentions": [m.get("username") for m in entities.get("mentions") or [] if m.get("username")],
+        "urls": [u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+                 for u in entities.get("urls") or []
+                 if u.get("unwound_url") or u.get("expanded_url") or u.get("url")],
+        "time_precision": "second",
+    }
+
+
+def notice(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """A stream notice (`delete`, `limit`, ...) as {kind, tweet_id, user_id}, else None."""
+    if len(obj) > 3 or "id_str" in obj or "data" in obj:
+        return None
+    for key in NOTICE_KEYS:
+        if key in obj:
+            body = obj[key] if isinstance(obj[key], dict) else {}
+            status = body.get("status") if isinstance(body.get("status"), dict) else body
+            tweet_id = status.get("id_str") or (str(status["id"]) if status.get("id") else None)
+            user_id = status.get("user_id_str") or (
+                str(status["user_id"]) if status.get("user_id") else None)
+            return {"kind": key, "tweet_id": tweet_id if key in ("delete", "status_withheld") else None,
+                    "user_id": user_id}
+    return None
+
+
+def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
+    """Dispatch one parsed JSON value: v1.1 status, notice, v2 page or v2 flattened tweet."""
+    if not isinstance(obj, dict):
+        yield reject(line, f"not a JSON object ({type(obj).__name__})", raw)
+        return
+    found = notice(obj)
+    if found is not None:
+        yield Item(line, "notice", record=found)
+        return
+    try:
+        if "data" in obj and isinstance(obj["data"], list | dict):
+            includes = obj.get("includes") or {}
+            users = {str(u.get("id")): u for u in includes.get("users") or []}
+            refs = {str(t.get("id")): t for t in includes.get("tweets") or []}
+            data = obj["data"] if isinstance(obj["data"], list) else [obj["data"]]
+            for tweet in data:
+                yield Item(line, "tweet", record=from_v2(tweet, users, refs))
+        elif "id_str" in obj or "user" in obj:
+            yield Item(line, "tweet", record=from_v1(obj))
+        elif "author_id" in obj or "author" in obj:
+            yield Item(line, "tweet", record=from_v2(obj, {}, {}))
+        else:
+            raise NotATweet("JSON object of no known tweet format")
+    except (NotATweet, KeyError, ValueError, TypeError, AttributeError) as exc:
+        yield reject(line, f"{type(exc).__name__}: {exc}", raw)
+
+
+def detect_json_format(obj: Any) -> str:
+    """Name the format of a parsed JSON value (for the audit table)."""
+    if isinstance(obj, dict):
+        if "data" in obj and ("includes" in obj or "meta" in obj or "__twarc" in obj):
+            return "twitter-v2-page"
+        if "id_str" in obj or "user" in obj:
+            return "twitter-v1.1"
+        if "author_id" in obj or "author" in obj:
+            return "twitter-v2-flat"
+        if notice(obj) is not None:
+            return "twitter-v1.1"
+    return "json"
+
+
+def jsonl_items(lines: Iterator[bytes]) -> Iterator[Item]:
+    """One JSON value per line."""
+    for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, Oversized):
+            yield reject(number, f"line longer than {MAX_LINE} bytes", raw)
+            continue
+        stripped = raw.strip()
+        if not stripped:
+            yield Item(number, "blank")
+            continue
+        try:
+            obj = orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
+            yield reject(number, f"invalid JSON: {exc}", stripped)
+            continue
+        yield from json_object_items(obj, number, stripped)

@@ -1,0 +1,123 @@
+"""The Parquet lake: schema, layout and atomic writes.
+
+Layout under `<home>/lake/`:
+- `tweets/day=YYYY-MM-DD/<sha16>-<part>.parquet`: tweets, partitioned by UTC day of `created_at`.
+- `_audit/files/<sha256>.parquet`: one row per ingested input; written last, it marks the input
+  complete. Tweets of an input with no audit row (a crash mid-way) are ignored downstream and
+  rewritten, under the same names, by the next run.
+- `_audit/rejects/<sha256>.parquet`, `_audit/notices/<sha256>.parquet`: rejected lines and stream
+  notices of that input (zero rows is a valid file).
+
+Every file is written to a temporary name and renamed into place, so a reader never sees a
+partial file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TWEET_SCHEMA = pa.schema([
+    ("tweet_id", pa.string()),
+    ("user_id", pa.string()),
+    ("screen_name", pa.string()),
+    ("user_created_at", pa.timestamp("us")),
+    ("user_followers", pa.int64()),
+    ("created_at", pa.timestamp("us")),
+    ("text", pa.string()),
+    ("source", pa.string()),
+    ("source_url", pa.string()),
+    ("lang", pa.string()),
+    ("is_retweet", pa.bool_()),
+    ("retweeted_tweet_id", pa.string()),
+    ("retweeted_screen_name", pa.string()),
+    ("quoted_tweet_id", pa.string()),
+    ("in_reply_to_tweet_id", pa.string()),
+    ("hashtags", pa.list_(pa.string())),
+    ("mentions", pa.list_(pa.string())),
+    ("urls", pa.list_(pa.string())),
+    ("time_precision", pa.string()),
+    ("source_format", pa.string()),
+    ("file_sha256", pa.string()),
+    ("line_no", pa.int64()),
+])
+
+FILE_SCHEMA = pa.schema([
+    ("path", pa.string()),
+    ("sha256", pa.string()),
+    ("format", pa.string()),
+    ("bytes", pa.int64()),
+    ("lines", pa.int64()),
+    ("blanks", pa.int64()),
+    ("tweets", pa.int64()),
+    ("notices", pa.int64()),
+    ("rejects", pa.int64()),
+    ("ingested_at", pa.timestamp("us")),
+])
+
+REJECT_SCHEMA = pa.schema([
+    ("path", pa.string()),
+    ("file_sha256", pa.string()),
+    ("line_no", pa.int64()),
+    ("reason", pa.string()),
+    ("raw", pa.string()),
+])
+
+NOTICE_SCHEMA = pa.schema([
+    ("file_sha256", pa.string()),
+    ("line_no", pa.int64()),
+    ("kind", pa.string()),
+    ("tweet_id", pa.string()),
+    ("user_id", pa.string()),
+])
+
+
+def write_atomic(table: pa.Table, path: Path) -> None:
+    """Write a Parquet file under a temporary name, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+class TweetWriter:
+    """Buffers one input's tweets by day and writes them as Parquet parts."""
+
+    def __init__(self, tweets_dir: Path, sha256: str, flush_rows: int = 200_000) -> None:
+        self.tweets_dir = tweets_dir
+        self.sha256 = sha256
+        self.flush_rows = flush_rows
+        self.buffer: dict[date, list[dict[str, Any]]] = defaultdict(list)
+        self.buffered = 0
+        self.parts = 0
+        self.written: list[Path] = []
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.buffer[record["created_at"].date()].append(record)
+        self.buffered += 1
+        if self.buffered >= self.flush_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        for day in sorted(self.buffer):
+            rows = self.buffer[day]
+            path = self.tweets_dir / f"day={day.isoformat()}" / f"{self.sha256[:16]}-{self.parts:05d}.parquet"
+            write_atomic(pa.Table.from_pylist(rows, schema=TWEET_SCHEMA), path)
+            self.written.append(path)
+            self.parts += 1
+        self.buffer.clear()
+        self.buffered = 0
+
+
+def audit_path(audit_dir: Path, table: str, sha256: str) -> Path:
+    return audit_dir / table / f"{sha256}.parquet"
+
+
+def is_ingested(audit_dir: Path, sha256: str) -> bool:
+    return audit_path(audit_dir, "files", sha256).exists()

@@ -1,0 +1,20 @@
+with files as (
+    select * from {{ source('lake', 'ingest_files') }}
+),
+
+final as (
+    select
+        path,
+        sha256,
+        format,
+        bytes,
+        lines,
+        blanks,
+        tweets,
+        notices,
+        rejects,
+        ingested_at
+    from files
+)
+
+select * from final

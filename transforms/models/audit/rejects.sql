@@ -1,0 +1,15 @@
+with rejects as (
+    select * from {{ source('lake', 'rejects') }}
+),
+
+final as (
+    select
+        path as file,
+        file_sha256,
+        line_no,
+        reason,
+        raw
+    from rejects
+)
+
+select * from final

@@ -1,0 +1,61 @@
+-- The party behind each campaign: every member tweet votes for the parties whose reference
+-- signals it carries, weighted by signal type (app > hashtag, domain, retweeted account > mention,
+-- so an attack message that mentions a rival still goes to the party that ran it). The party
+-- with the highest mean vote wins if it reaches min_party_score; a tie leaves the party NULL.
+
+with members as (
+    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+),
+
+signals as (
+    select * from {{ ref('int_tweet_party_signals') }}
+),
+
+campaign_sizes as (
+    select campaign_id, count(*) as n_tweets from members group by campaign_id
+),
+
+votes as (
+    select
+        members.campaign_id,
+        signals.party,
+        sum(signals.weight) / any_value(campaign_sizes.n_tweets) as score,
+        list(distinct signals.signal_type order by signals.signal_type) as signal_types
+    from members
+    inner join signals using (tweet_id)
+    inner join campaign_sizes using (campaign_id)
+    group by members.campaign_id, signals.party
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by campaign_id order by score desc, party) as party_rank,
+        lead(score) over (partition by campaign_id order by score desc, party) as runner_up_score,
+        sum(score) over (partition by campaign_id) as total_score
+    from votes
+),
+
+final as (
+    select
+        campaign_sizes.campaign_id,
+        case
+            when ranked.score >= {{ var('min_party_score') }}
+                and ranked.score > coalesce(ranked.runner_up_score, 0)
+                then ranked.party
+        end as party,
+        case
+            when ranked.score >= {{ var('min_party_score') }}
+                and ranked.score > coalesce(ranked.runner_up_score, 0)
+                then round(ranked.score / ranked.total_score, 3)
+        end as party_confidence,
+        ranked.party as leading_party,
+        ranked.score as party_score,
+        ranked.signal_types as party_signals,
+        ranked.runner_up_score = ranked.score as party_tied
+    from campaign_sizes
+    left join ranked
+        on campaign_sizes.campaign_id = ranked.campaign_id and ranked.party_rank = 1
+)
+
+select * from final

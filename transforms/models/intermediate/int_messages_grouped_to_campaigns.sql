@@ -1,0 +1,68 @@
+-- Campaign membership: tweets carrying the same message, split where the message goes silent
+-- for longer than max_gap_minutes. A group is a campaign when enough distinct accounts post it
+-- (min_accounts) or when it is posted often enough to be a drip (min_drip_tweets).
+
+with tweets as (
+    select * from {{ ref('int_tweets_normalised') }}
+    where is_retweet or length(text_norm) >= 3
+),
+
+ordered as (
+    select
+        *,
+        lag(created_at) over (partition by message_key order by created_at, tweet_id) as previous_at
+    from tweets
+),
+
+episodes as (
+    select
+        *,
+        sum(
+            case
+                when previous_at is null
+                    or created_at - previous_at > to_minutes({{ var('max_gap_minutes') }}::bigint)
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by message_key order by created_at, tweet_id rows unbounded preceding
+        ) as episode
+    from ordered
+),
+
+groups as (
+    select
+        message_key,
+        episode,
+        count(*) as n_tweets,
+        count(distinct user_id) as n_accounts,
+        min(created_at) as first_seen
+    from episodes
+    group by message_key, episode
+),
+
+campaign_groups as (
+    select
+        *,
+        md5(message_key || '|' || strftime(first_seen, '%Y-%m-%dT%H:%M:%S')) as campaign_id
+    from groups
+    where n_accounts >= {{ var('min_accounts') }}
+        or n_tweets >= {{ var('min_drip_tweets') }}
+),
+
+final as (
+    select
+        campaign_groups.campaign_id,
+        episodes.tweet_id,
+        episodes.user_id,
+        episodes.created_at,
+        episodes.message_key,
+        episodes.text,
+        episodes.source,
+        episodes.app_kind,
+        episodes.is_retweet
+    from episodes
+    inner join campaign_groups using (message_key, episode)
+)
+
+select * from final

@@ -1,0 +1,79 @@
+-- Which party's reference signals each tweet carries: its posting app, hashtags, link domains
+-- (subdomains match), the account it retweets, and accounts it mentions. One row per
+-- (tweet, party, signal type), with the signal type's weight.
+
+with tweets as (
+    select * from {{ ref('stg_tweets') }}
+),
+
+reference as (
+    select * from {{ ref('stg_reference__parties') }}
+),
+
+hashtags as (
+    select tweet_id, lower(unnest(hashtags)) as value from tweets
+),
+
+mentions as (
+    select tweet_id, retweeted_screen_name, lower(unnest(mentions)) as value from tweets
+),
+
+domains as (
+    select
+        tweet_id,
+        lower(regexp_extract(unnest(urls), '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)) as host
+    from tweets
+),
+
+hits as (
+    select tweets.tweet_id, reference.party, 'source' as signal_type
+    from tweets
+    inner join reference
+        on reference.signal_type = 'source' and lower(trim(tweets.source)) = reference.value
+
+    union all
+
+    select hashtags.tweet_id, reference.party, 'hashtag' as signal_type
+    from hashtags
+    inner join reference on reference.signal_type = 'hashtag' and hashtags.value = reference.value
+
+    union all
+
+    select domains.tweet_id, reference.party, 'domain' as signal_type
+    from domains
+    inner join reference
+        on reference.signal_type = 'domain'
+        and (domains.host = reference.value or domains.host like '%.' || reference.value)
+
+    union all
+
+    select tweets.tweet_id, reference.party, 'retweeted_account' as signal_type
+    from tweets
+    inner join reference
+        on reference.signal_type = 'account'
+        and lower(tweets.retweeted_screen_name) = reference.value
+
+    union all
+
+    select mentions.tweet_id, reference.party, 'mention' as signal_type
+    from mentions
+    inner join reference on reference.signal_type = 'account' and mentions.value = reference.value
+    where mentions.value is distinct from lower(mentions.retweeted_screen_name)
+),
+
+final as (
+    select distinct
+        tweet_id,
+        party,
+        signal_type,
+        case signal_type
+            when 'source' then {{ var('weight_source') }}
+            when 'hashtag' then {{ var('weight_hashtag') }}
+            when 'domain' then {{ var('weight_domain') }}
+            when 'retweeted_account' then {{ var('weight_retweeted_account') }}
+            else {{ var('weight_mention') }}
+        end::double as weight
+    from hits
+)
+
+select * from final

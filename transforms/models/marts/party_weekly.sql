@@ -1,0 +1,79 @@
+-- Per ISO week (Monday start, UTC) and party: campaigns, their tweets, and the share of the
+-- party's visible volume that automated campaigns made up. A party's visible volume is every
+-- tweet carrying one of its reference signals or sitting in a campaign attributed to it.
+-- Campaign tweets count in the week they were posted. The row with party NULL covers campaigns
+-- attributed to no party (its volume is those campaigns' tweets).
+
+with tweets as (
+    select * from {{ ref('stg_tweets') }}
+),
+
+campaigns as (
+    select * from {{ ref('campaigns') }}
+),
+
+campaign_tweets as (
+    select * from {{ ref('campaign_tweets') }}
+),
+
+signals as (
+    select * from {{ ref('int_tweet_party_signals') }}
+),
+
+tweet_party as (
+    select distinct tweet_id, party from signals
+    union
+    select campaign_tweets.tweet_id, campaigns.party
+    from campaign_tweets
+    inner join campaigns using (campaign_id)
+),
+
+volume as (
+    select
+        date_trunc('week', tweets.created_at)::date as week_start,
+        tweet_party.party,
+        count(*) as n_party_tweets
+    from tweet_party
+    inner join tweets using (tweet_id)
+    group by all
+),
+
+campaign_activity as (
+    select
+        date_trunc('week', campaign_tweets.created_at)::date as week_start,
+        campaigns.party,
+        count(distinct campaigns.campaign_id) as n_campaigns,
+        count(distinct campaigns.campaign_id) filter (where campaigns.is_automated)
+            as n_automated_campaigns,
+        count(*) as n_campaign_tweets,
+        count(*) filter (where campaigns.is_automated) as n_automated_tweets,
+        count(distinct campaign_tweets.user_id) filter (where campaigns.is_automated)
+            as n_automated_accounts
+    from campaign_tweets
+    inner join campaigns using (campaign_id)
+    group by all
+),
+
+final as (
+    select
+        coalesce(volume.week_start, campaign_activity.week_start) as week_start,
+        strftime(coalesce(volume.week_start, campaign_activity.week_start), '%G-W%V') as iso_week,
+        coalesce(volume.party, campaign_activity.party) as party,
+        coalesce(campaign_activity.n_campaigns, 0) as n_campaigns,
+        coalesce(campaign_activity.n_automated_campaigns, 0) as n_automated_campaigns,
+        coalesce(campaign_activity.n_campaign_tweets, 0) as n_campaign_tweets,
+        coalesce(campaign_activity.n_automated_tweets, 0) as n_automated_tweets,
+        coalesce(campaign_activity.n_automated_accounts, 0) as n_automated_accounts,
+        coalesce(volume.n_party_tweets, 0) as n_party_tweets,
+        round(
+            coalesce(campaign_activity.n_automated_tweets, 0)
+            / nullif(coalesce(volume.n_party_tweets, 0), 0),
+            4
+        ) as automated_share
+    from volume
+    full outer join campaign_activity
+        on volume.week_start = campaign_activity.week_start
+        and volume.party is not distinct from campaign_activity.party
+)
+
+select * from final
