@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOME_DIR ?= warehouse
-SAMPLE := sample
+SAMPLE := $(HOME_DIR)/sample
 
 .PHONY: run test install lint bench eval airflow clean
 
@@ -22,7 +22,8 @@ install: $(STAMP)
 
 ## run: install everything, then run the whole pipeline on the bundled sample archive
 run: $(STAMP)
-	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)
+	test -f $(SAMPLE)/truth.json || $(BIN)/chorus synth --out $(SAMPLE) --seed 7
+	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)/archive
 
 ## test: install what is missing, lint, and run the whole test suite
 test: $(STAMP)

@@ -7,12 +7,13 @@ import json
 import logging
 import os
 import shutil
-from contextlib import contextmanager
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 
 from chorus.config import DBT_PROJECT_DIR, DEFAULT_PARTIES, Settings
 from chorus.errors import ChorusError, InputError
+from chorus.publish import finish_candidate
 
 log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("account", "hashtag", "domain", "source")
@@ -58,24 +59,14 @@ def sql_escaped(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-@contextmanager
-def dbt_environment(settings: Settings, database: Path) -> Iterator[None]:
-    """Environment variables the dbt project reads, set for the duration of one dbt call."""
-    values = {
+def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
+    """The process environment for dbt: the paths the dbt project reads from env vars."""
+    return {
+        **os.environ,
         "CHORUS_DBT_DB": str(database),
         "CHORUS_LAKE_SQL": sql_escaped(settings.lake),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict[str, object]:
@@ -85,32 +76,45 @@ def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict
     return values
 
 
+def dbt_executable() -> str:
+    """The `dbt` installed beside this interpreter (the project's venv)."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
 def run_dbt(args: list[str], settings: Settings, database: Path,
             extra_vars: dict[str, object] | None = None) -> None:
-    """Invoke dbt in-process on the project; raise a ChorusError naming what failed."""
-    from dbt.cli.main import dbtRunner
+    """Run dbt on the project in a child process; raise a ChorusError naming what failed.
 
+    A child process keeps dbt-duckdb's cached connection from holding the candidate open
+    in this process, and bounds dbt's memory to the step.
+    """
     work = settings.candidate_dir / "dbt"
-    full = [
-        *args,
+    command = [
+        dbt_executable(), *args,
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"),
         "--vars", json.dumps(dbt_vars(settings, extra_vars)),
-        "--quiet",
     ]
-    with dbt_environment(settings, database):
-        result = dbtRunner().invoke(full)
-    if result.success:
+    done = subprocess.run(command, env=dbt_environment(settings, database), cwd=DBT_PROJECT_DIR,
+                          capture_output=True, text=True, check=False)
+    if done.returncode == 0:
         return
-    failures: list[str] = []
-    if result.result is not None and hasattr(result.result, "results"):
-        for node in result.result.results:
-            if str(node.status) in ("error", "fail", "runtime error"):
-                failures.append(f"{node.node.name}: {node.message}")
-    detail = "; ".join(failures[:5]) or str(result.exception or "see dbt logs")
-    raise ChorusError(f"dbt {args[0]} failed: {detail} (logs: {work / 'logs'})")
+    failures = failed_nodes(work / "target" / "run_results.json")
+    tail = "\n".join(done.stdout.strip().splitlines()[-15:])
+    detail = "; ".join(failures[:8]) or tail or done.stderr.strip()[-2000:]
+    raise ChorusError(f"dbt {args[0]} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
+
+
+def failed_nodes(run_results: Path) -> list[str]:
+    """`model_or_test: message` for every node dbt reports as failed."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text()).get("results", [])
+    return [f"{r['unique_id'].split('.')[-1]}: {(r.get('message') or '').strip()[:300]}"
+            for r in results if r.get("status") in ("error", "fail")]
 
 
 def lake_is_empty(settings: Settings) -> bool:
@@ -127,4 +131,5 @@ def build(settings: Settings, extra_vars: dict[str, object] | None = None) -> Pa
         shutil.rmtree(settings.candidate_dir)
     settings.candidate_dir.mkdir(parents=True)
     run_dbt(["build"], settings, settings.candidate, extra_vars)
+    finish_candidate(settings.candidate)
     return settings.candidate

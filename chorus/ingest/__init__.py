@@ -132,7 +132,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     try:
         with unit.open() as stream, tqdm(total=unit.size or None, unit="B", unit_scale=True,
                                          desc=Path(unit.name).name[:40], leave=False,
-                                         disable=not progress) as bar:
+                                         disable=None if progress else True) as bar:
             counted = _CountingStream(stream, bar)
             for item in items_of(counted, container):  # type: ignore[arg-type]
                 last_line = max(last_line, item.line)

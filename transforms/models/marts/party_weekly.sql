@@ -4,8 +4,8 @@
 -- Campaign tweets count in the week they were posted. The row with party NULL covers campaigns
 -- attributed to no party (its volume is those campaigns' tweets).
 
-with tweets as (
-    select * from {{ ref('stg_tweets') }}
+with tweets_with_party as (
+    select * from {{ ref('int_tweets_with_party') }}
 ),
 
 campaigns as (
@@ -16,25 +16,12 @@ campaign_tweets as (
     select * from {{ ref('campaign_tweets') }}
 ),
 
-signals as (
-    select * from {{ ref('int_tweet_party_signals') }}
-),
-
-tweet_party as (
-    select distinct tweet_id, party from signals
-    union
-    select campaign_tweets.tweet_id, campaigns.party
-    from campaign_tweets
-    inner join campaigns using (campaign_id)
-),
-
 volume as (
     select
-        date_trunc('week', tweets.created_at)::date as week_start,
-        tweet_party.party,
+        date_trunc('week', created_at)::date as week_start,
+        party,
         count(*) as n_party_tweets
-    from tweet_party
-    inner join tweets using (tweet_id)
+    from tweets_with_party
     group by all
 ),
 

@@ -1,0 +1,148 @@
+"""Command line: `chorus run|ingest|build|validate|report|synth` (see docs/contract)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from chorus.config import Settings
+
+log = logging.getLogger("chorus")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.make(args.home, getattr(args, "parties", None))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from chorus.pipeline import run
+
+    summary = run([Path(p) for p in args.paths], _settings(args), progress=not args.quiet)
+    _print_ingest(summary.ingest)
+    print(f"campaigns: {summary.campaigns} ({summary.automated} automated)")
+    print(f"warehouse: {summary.warehouse}")
+    print(f"reports:   {len(summary.reports)} week(s) in {_settings(args).reports}/index.html")
+    return 0
+
+
+def _print_ingest(summary: object) -> None:
+    from chorus.ingest import IngestSummary
+
+    assert isinstance(summary, IngestSummary)
+    print(f"files: {summary.new_files} ingested, {summary.skipped_files} already in the lake; "
+          f"tweets: {summary.total('tweet')}, notices: {summary.total('notice')}, "
+          f"rejects: {summary.total('rejects')}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from chorus.ingest import ingest
+
+    _print_ingest(ingest([Path(p) for p in args.paths], _settings(args), progress=not args.quiet))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from chorus.pipeline import build_and_publish
+
+    settings = _settings(args)
+    validation = build_and_publish(settings)
+    print(f"built, validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from chorus.errors import ChorusError
+    from chorus.validate import validate
+
+    settings = _settings(args)
+    if not settings.warehouse.exists():
+        raise ChorusError(f"{settings.warehouse}: no published warehouse to validate")
+    result = validate(settings)
+    for name, ok in result.suites.items():
+        print(f"{'ok  ' if ok else 'FAIL'} {name}")
+    for failure in result.failures:
+        print(f"  {failure}")
+    if result.data_docs:
+        print(f"Data Docs: {result.data_docs}")
+    return 0 if result.success else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from chorus.report import report
+
+    pages = report(_settings(args), args.week)
+    for page in pages:
+        print(page)
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from chorus.synth import generate
+
+    truth = generate(Path(args.out), seed=args.seed, start=date.fromisoformat(args.start),
+                     days=args.days, accounts=args.accounts, organic_per_day=args.organic_per_day,
+                     campaigns_per_week=args.campaigns_per_week)
+    print(f"{truth['tweets']} tweets, {len(truth['campaigns'])} automated campaigns "  # type: ignore[arg-type]
+          f"-> {args.out}/archive (truth: {args.out}/truth.json)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="chorus", description=(
+        "Find automated amplification campaigns in tweet archives. "
+        "Data lives under --home (default $CHORUS_HOME, else ./warehouse)."))
+    top.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str, parties: bool = False, paths: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
+        if parties:
+            p.add_argument("--parties", help="party reference CSV (party,signal_type,value) replacing the default seed")
+        if paths:
+            p.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder (searched recursively)")
+            p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+        return p
+
+    add("run", "ingest + build + validate + publish + report, in one go", parties=True,
+        paths=True).set_defaults(func=cmd_run)
+    add("ingest", "archives -> Parquet lake (+ audit tables)", paths=True).set_defaults(func=cmd_ingest)
+    add("build", "dbt build over the lake, validate, publish", parties=True).set_defaults(func=cmd_build)
+    add("validate", "run the Great Expectations suites over the published tables").set_defaults(func=cmd_validate)
+    rep = add("report", "weekly report(s) from the published, validated tables")
+    rep.add_argument("--week", help="one ISO week, e.g. 2011-W41 (default: every week)")
+    rep.set_defaults(func=cmd_report)
+    syn = sub.add_parser("synth", help="generate a synthetic archive with known campaigns")
+    syn.add_argument("--out", required=True, help="folder to write archive/ and truth.json into")
+    syn.add_argument("--seed", type=int, default=7)
+    syn.add_argument("--start", default="2011-10-10", help="first day (YYYY-MM-DD)")
+    syn.add_argument("--days", type=int, default=10)
+    syn.add_argument("--accounts", type=int, default=1500)
+    syn.add_argument("--organic-per-day", type=int, default=700)
+    syn.add_argument("--campaigns-per-week", type=int, default=10)
+    syn.set_defaults(func=cmd_synth)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from chorus.errors import ChorusError
+
+    try:
+        return int(args.func(args))
+    except ChorusError as exc:
+        print(f"chorus: {exc}", file=sys.stderr)
+        return 1 if exc.__class__.__name__ == "ValidationFailed" else 2
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"chorus: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

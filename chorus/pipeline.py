@@ -1,0 +1,58 @@
+"""The whole job in one go: ingest, build a candidate, validate it, publish it, report on it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from chorus.build import build
+from chorus.config import Settings
+from chorus.errors import ValidationFailed
+from chorus.ingest import IngestSummary, ingest
+from chorus.publish import publish
+from chorus.report import report
+from chorus.validate import ValidationReport, remember_good, validate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    """What one `chorus run` did, for the closing summary."""
+
+    ingest: IngestSummary
+    validation: ValidationReport | None = None
+    warehouse: Path | None = None
+    reports: list[Path] = field(default_factory=list)
+    campaigns: int = 0
+    automated: int = 0
+
+
+def build_and_publish(settings: Settings,
+                      extra_vars: dict[str, object] | None = None) -> ValidationReport:
+    """Build a candidate, gate it with the GX suites, and publish it only if they all pass."""
+    candidate = build(settings, extra_vars)
+    validation = validate(settings, candidate)
+    if not validation.success:
+        lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
+        raise ValidationFailed(
+            f"validation failed, nothing published ({settings.warehouse} unchanged):\n  {lines}")
+    publish(settings, candidate)
+    remember_good(settings, validation)
+    return validation
+
+
+def run(paths: list[Path], settings: Settings, progress: bool = True) -> RunSummary:
+    """Ingest `paths`, rebuild, validate, publish and render every week's report."""
+    summary = RunSummary(ingest=ingest(paths, settings, progress=progress))
+    summary.validation = build_and_publish(settings)
+    summary.warehouse = settings.warehouse
+    summary.reports = report(settings)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        found = con.execute(
+            "select count(*), count(*) filter (where is_automated) from marts.campaigns").fetchone()
+    summary.campaigns, summary.automated = (int(found[0]), int(found[1])) if found else (0, 0)
+    return summary

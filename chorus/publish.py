@@ -1,0 +1,37 @@
+"""Publish stage: swap a validated candidate in as the warehouse analysts open.
+
+The candidate is finished (internal schemas dropped, WAL checkpointed, closed) and then renamed
+over `chorus.duckdb` in one atomic step. An analyst who holds the old file open keeps reading
+that consistent snapshot until they reconnect; a new connection sees the new build. Nothing is
+ever written into the published file in place, so a reader never blocks a run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from chorus.config import Settings
+
+INTERNAL_SCHEMAS = ("intermediate",)
+
+
+def finish_candidate(candidate: Path) -> None:
+    """Drop models analysts should not rely on, and fold the WAL into the file."""
+    with duckdb.connect(str(candidate)) as con:
+        for schema in INTERNAL_SCHEMAS:
+            con.execute(f"drop schema if exists {schema} cascade")
+        con.execute("checkpoint")
+
+
+def publish(settings: Settings, candidate: Path | None = None) -> Path:
+    """Atomically replace the published warehouse by the candidate; return the published path."""
+    candidate = candidate or settings.candidate
+    wal = candidate.with_name(candidate.name + ".wal")
+    if wal.exists():
+        wal.unlink()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    os.replace(candidate, settings.warehouse)
+    return settings.warehouse

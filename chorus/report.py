@@ -1,0 +1,248 @@
+"""Report stage: one self-contained HTML page (and a JSON twin) per ISO week, plus an index.
+
+Built only from the published, validated warehouse. Charts are inline SVG drawn here; every
+string from the data (tweet text, screen names, app and party names) is escaped, both by the
+autoescaping template and in the SVG builders.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from chorus.config import Settings
+from chorus.errors import ChorusError
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+AUTOMATED = "#c0392b"
+ORGANIC = "#95a5a6"
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week: its label (2011-W41) and its Monday."""
+
+    start: date
+
+    @classmethod
+    def parse(cls, label: str) -> Week:
+        try:
+            return cls(datetime.strptime(label + "-1", "%G-W%V-%u").date())
+        except ValueError as exc:
+            raise ChorusError(f"--week {label!r}: expected YYYY-Www, e.g. 2011-W41") from exc
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=7)
+
+    def previous(self) -> Week:
+        return Week(self.start - timedelta(days=7))
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def weeks_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[Week]:
+    found = con.execute("select distinct week_start from marts.party_weekly order by 1").fetchall()
+    return [Week(r[0]) for r in found]
+
+
+def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, int]:
+    row = rows(con, """
+        select
+            count(distinct c.campaign_id) as automated_campaigns,
+            count(*) as automated_tweets,
+            count(distinct ct.user_id) as automated_accounts
+        from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)
+        where c.is_automated and ct.created_at >= ? and ct.created_at < ?""",
+        [week.start, week.end])[0]
+    total = con.execute("select count(*) from staging.stg_tweets where created_at >= ? and created_at < ?",
+                        [week.start, week.end]).fetchone()
+    row["tweets_in_archive"] = int(total[0]) if total else 0
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
+    """Every figure of one week's report, as plain JSON-able values."""
+    params = [week.start, week.end]
+    parties = rows(con, """
+        select w.party, w.n_campaigns, w.n_automated_campaigns, w.n_automated_tweets,
+               w.n_automated_accounts, w.n_party_tweets, w.automated_share,
+               (select list(distinct c.top_source order by c.top_source)
+                  from marts.campaigns c join marts.campaign_tweets ct using (campaign_id)
+                 where c.is_automated and c.party is not distinct from w.party
+                   and ct.created_at >= ? and ct.created_at < ?) as apps
+        from marts.party_weekly w where w.week_start = ?
+        order by w.party is null, w.n_automated_tweets desc, w.party""", [*params, week.start])
+    campaigns = rows(con, """
+        with active as (
+            select campaign_id, count(*) as tweets_this_week
+            from marts.campaign_tweets where created_at >= ? and created_at < ?
+            group by campaign_id)
+        select c.campaign_id, c.party, c.party_confidence, c.is_automated, c.amplification_score,
+               c.n_tweets, c.n_accounts, c.first_seen, c.last_seen, c.canonical_text, c.reasons,
+               c.top_source, c.duration_seconds, a.tweets_this_week
+        from marts.campaigns c join active a using (campaign_id)
+        order by c.is_automated desc, c.n_tweets desc, c.campaign_id""", params)
+    daily = rows(con, """
+        select day, party, n_automated_tweets, n_organic_tweets
+        from marts.party_daily where day >= ? and day < ? order by day, party""", params)
+    for row in campaigns:
+        row["first_seen"] = row["first_seen"].isoformat(sep=" ", timespec="minutes")
+        row["last_seen"] = row["last_seen"].isoformat(sep=" ", timespec="minutes")
+    for row in daily:
+        row["day"] = row["day"].isoformat()
+    current = headline(con, week)
+    previous = headline(con, week.previous())
+    return {
+        "week": week.label, "week_start": week.start.isoformat(), "week_end": week.end.isoformat(),
+        "headline": current, "previous_headline": previous,
+        "parties": parties, "campaigns": campaigns, "daily": daily,
+    }
+
+
+def bar_timeline(daily: list[dict[str, Any]], week: Week, party: str | None) -> Markup:
+    """Stacked bars per day: automated (red) over organic (grey) volume of one party."""
+    days = [week.start + timedelta(days=i) for i in range(7)]
+    values = {d["day"]: d for d in daily if d["party"] == party}
+    top = max([1] + [values.get(d.isoformat(), {}).get("n_automated_tweets", 0)
+                     + values.get(d.isoformat(), {}).get("n_organic_tweets", 0) for d in days])
+    width, height, pad = 420, 140, 24
+    bar = (width - pad) / 7
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height + 20}" role="img" '
+             f'aria-label="daily automated and organic volume, {escape(party or "no party")}">']
+    for i, d in enumerate(days):
+        v = values.get(d.isoformat(), {})
+        auto, organic = v.get("n_automated_tweets", 0), v.get("n_organic_tweets", 0)
+        x = pad + i * bar + 3
+        h_auto = (height - 10) * auto / top
+        h_org = (height - 10) * organic / top
+        parts.append(f'<rect x="{x:.1f}" y="{height - h_org - h_auto:.1f}" width="{bar - 6:.1f}" '
+                     f'height="{h_org:.1f}" fill="{ORGANIC}"><title>{organic} organic</title></rect>')
+        parts.append(f'<rect x="{x:.1f}" y="{height - h_auto:.1f}" width="{bar - 6:.1f}" '
+                     f'height="{h_auto:.1f}" fill="{AUTOMATED}"><title>{auto} automated</title></rect>')
+        parts.append(f'<text x="{x + (bar - 6) / 2:.1f}" y="{height + 14}" text-anchor="middle">'
+                     f'{d.strftime("%a %d")}</text>')
+    parts.append(f'<text x="2" y="12">{top}</text><line x1="{pad}" y1="{height}" x2="{width}" '
+                 f'y2="{height}" stroke="#555"/></svg>')
+    return Markup("".join(parts))
+
+
+def scatter(campaigns: list[dict[str, Any]]) -> Markup:
+    """Campaigns by speed (duration, log scale) and size (accounts, log scale)."""
+    width, height, pad = 640, 300, 46
+    if not campaigns:
+        return Markup('<p class="muted">No campaigns this week.</p>')
+    max_acc = max(c["n_accounts"] for c in campaigns)
+    max_dur = max(c["duration_seconds"] or 0 for c in campaigns)
+
+    def sx(seconds: float) -> float:
+        return pad + (width - pad - 10) * math.log10(1 + seconds / 60) / math.log10(2 + max_dur / 60)
+
+    def sy(accounts: int) -> float:
+        return height - pad + 10 - (height - pad) * math.log10(accounts) / math.log10(max(10, max_acc) * 1.2)
+
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="campaigns by size and speed">']
+    parts.append(f'<line x1="{pad}" y1="{height - pad + 10}" x2="{width}" y2="{height - pad + 10}" stroke="#555"/>')
+    parts.append(f'<line x1="{pad}" y1="0" x2="{pad}" y2="{height - pad + 10}" stroke="#555"/>')
+    for minutes in (1, 10, 60, 600, 6000):
+        if minutes * 60 <= max_dur * 1.5 or minutes == 1:
+            x = sx(minutes * 60)
+            label = f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+            parts.append(f'<text x="{x:.0f}" y="{height - pad + 26}" text-anchor="middle">{label}</text>')
+    for accounts in (1, 10, 100, 1000):
+        if accounts <= max_acc * 1.2:
+            parts.append(f'<text x="{pad - 6}" y="{sy(accounts) + 4:.0f}" text-anchor="end">{accounts}</text>')
+    parts.append(f'<text x="{width / 2}" y="{height - 4}" text-anchor="middle">duration</text>')
+    parts.append(f'<text x="12" y="{(height - pad) / 2}" transform="rotate(-90 12 {(height - pad) / 2})" '
+                 f'text-anchor="middle">accounts</text>')
+    for c in sorted(campaigns, key=lambda c: c["is_automated"]):
+        colour = AUTOMATED if c["is_automated"] else ORGANIC
+        r = 3 + 2 * math.log10(1 + c["n_tweets"])
+        title = escape(f'{c["party"] or "no party"}: {c["n_accounts"]} accounts, score {c["amplification_score"]:.2f} - {c["canonical_text"][:80]}')
+        parts.append(f'<circle cx="{sx(c["duration_seconds"] or 0):.1f}" cy="{sy(c["n_accounts"]):.1f}" r="{r:.1f}" '
+                     f'fill="{colour}" fill-opacity="0.6"><title>{title}</title></circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("chorus", "templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True))
+    env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
+    env.filters["delta"] = lambda cur, prev: "" if prev is None else (
+        f"+{cur - prev}" if cur >= prev else f"{cur - prev}")
+    return env
+
+
+def quality_status(settings: Settings) -> dict[str, Any]:
+    path = settings.gx_home / "last_good.json"
+    status: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"success": None}
+    docs = settings.gx_home / "data_docs" / "index.html"
+    status["data_docs_href"] = os.path.relpath(docs, settings.reports) if docs.exists() else None
+    return status
+
+
+def write_atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings,
+                env: Environment) -> Path:
+    data = week_data(con, week)
+    quality = quality_status(settings)
+    charts = {
+        "timelines": [(p["party"], bar_timeline(data["daily"], week, p["party"])) for p in data["parties"]],
+        "scatter": scatter(data["campaigns"]),
+    }
+    html = env.get_template("week.html.j2").render(
+        data=data, quality=quality, charts=charts, automated=AUTOMATED, organic=ORGANIC,
+        top=[c for c in data["campaigns"] if c["is_automated"]][:20],
+        spam=[c for c in data["campaigns"] if c["is_automated"] and c["party"] is None][:10],
+        flagged_organic=[c for c in data["campaigns"] if not c["is_automated"]][:10],
+    )
+    settings.reports.mkdir(parents=True, exist_ok=True)
+    out = settings.reports / f"{week.label}.html"
+    write_atomic_text(out, html)
+    write_atomic_text(settings.reports / f"{week.label}.json",
+                      json.dumps({**data, "quality": quality}, indent=1, default=str, ensure_ascii=False))
+    return out
+
+
+def render_index(settings: Settings, env: Environment) -> Path:
+    weeks = sorted((p.stem for p in settings.reports.glob("*-W*.html")), reverse=True)
+    out = settings.reports / "index.html"
+    write_atomic_text(out, env.get_template("index.html.j2").render(weeks=weeks))
+    return out
+
+
+def report(settings: Settings, week: str | None = None) -> list[Path]:
+    """Render one week (`2011-W41`) or every week in the published warehouse; return the pages."""
+    if not settings.warehouse.exists():
+        raise ChorusError(f"{settings.warehouse}: no published warehouse; run `chorus run PATH` first")
+    env = environment()
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        weeks = [Week.parse(week)] if week else weeks_in_warehouse(con)
+        pages = [render_week(con, w, settings, env) for w in weeks]
+    render_index(settings, env)
+    return pages
