@@ -1,0 +1,64 @@
+"""What the Airflow tasks call: the same stage functions as the CLI, configured from the
+environment (`CHORUS_HOME`, `CHORUS_LANDING`, `CHORUS_PARTIES`) so that DAG files stay thin.
+
+Nothing here reads the clock: each task is keyed on what Airflow passes it (the landing
+folder's content, the logical week), so re-running a task gives the same result.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from chorus.config import Settings
+
+log = logging.getLogger(__name__)
+LAKE_ASSET_NAME = "chorus_lake"
+WAREHOUSE_ASSET_NAME = "chorus_warehouse"
+
+
+def settings_from_env() -> Settings:
+    return Settings.make(os.environ.get("CHORUS_HOME"), os.environ.get("CHORUS_PARTIES"))
+
+
+def ingest_landing() -> dict[str, Any]:
+    """Ingest every file in the landing folder; files already in the lake are skipped by hash."""
+    from chorus.ingest import ingest
+
+    settings = settings_from_env()
+    settings.landing.mkdir(parents=True, exist_ok=True)
+    summary = ingest([settings.landing], settings, progress=False)
+    return {"new_files": summary.new_files, "skipped_files": summary.skipped_files,
+            "tweets": summary.total("tweet"), "notices": summary.total("notice"),
+            "rejects": summary.total("rejects")}
+
+
+def build_validate_publish() -> dict[str, Any]:
+    """dbt build into a candidate, GX gate, atomic publish (raises if the gate closes)."""
+    from chorus.pipeline import build_and_publish
+
+    validation = build_and_publish(settings_from_env())
+    return {"suites": validation.suites, "row_counts": validation.row_counts}
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekly_report(data_interval_start: date) -> list[str]:
+    """Render the report of the ISO week that contains the data interval's start."""
+    from chorus.report import report
+
+    return [str(p) for p in report(settings_from_env(), iso_week_of(data_interval_start))]
+
+
+def log_failure(context: dict[str, Any]) -> None:
+    """Airflow failure callback: one clear line with the DAG, task, date and error."""
+    ti = context.get("task_instance")
+    log.error("chorus task failed: dag=%s task=%s logical_date=%s error=%s",
+              getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"),
+              context.get("logical_date"), context.get("exception"))

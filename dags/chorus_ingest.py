@@ -1,0 +1,45 @@
+"""
+### chorus_ingest
+Daily: ingest every new archive file dropped in the landing folder (`$CHORUS_LANDING`, default
+`$CHORUS_HOME/landing`) into the Parquet lake. Files already ingested (same sha256) are skipped,
+so re-runs are harmless. Updates the `chorus_lake` asset, which triggers `chorus_transform`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+from chorus.orchestration import LAKE_ASSET_NAME, log_failure
+
+LAKE = Asset(LAKE_ASSET_NAME)
+
+
+@dag(
+    dag_id="chorus_ingest",
+    schedule="@daily",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["chorus"],
+    doc_md=__doc__,
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(minutes=1),
+        "retry_exponential_backoff": True,
+        "on_failure_callback": log_failure,
+    },
+)
+def chorus_ingest() -> None:
+    @task(outlets=[LAKE])
+    def ingest_landing() -> dict[str, object]:
+        from chorus.orchestration import ingest_landing as run
+
+        return run()
+
+    ingest_landing()
+
+
+chorus_ingest()

@@ -1,0 +1,46 @@
+"""
+### chorus_transform
+Runs whenever the `chorus_lake` asset is updated: one `dbt build` into a candidate warehouse,
+the Great Expectations gate, then an atomic publish. If any suite fails, the task fails and the
+published warehouse stays the last good one. Updates the `chorus_warehouse` asset.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+from chorus.orchestration import LAKE_ASSET_NAME, WAREHOUSE_ASSET_NAME, log_failure
+
+LAKE = Asset(LAKE_ASSET_NAME)
+WAREHOUSE = Asset(WAREHOUSE_ASSET_NAME)
+
+
+@dag(
+    dag_id="chorus_transform",
+    schedule=[LAKE],
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["chorus"],
+    doc_md=__doc__,
+    default_args={
+        "retries": 1,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+        "on_failure_callback": log_failure,
+    },
+)
+def chorus_transform() -> None:
+    @task(outlets=[WAREHOUSE])
+    def build_validate_publish() -> dict[str, object]:
+        from chorus.orchestration import build_validate_publish as run
+
+        return run()
+
+    build_validate_publish()
+
+
+chorus_transform()
