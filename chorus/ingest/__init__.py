@@ -19,7 +19,6 @@ from chorus.config import Settings
 from chorus.errors import InputError
 from chorus.ingest.formats import (
     Item,
-    detect_json_format,
     json_object_items,
     jsonl_items,
     read_lines,
@@ -78,11 +77,7 @@ def sniff(head: bytes) -> str:
     if text.startswith(b"["):
         return "json-array"
     if text.startswith(b"{"):
-        first = text.split(b"\n", 1)[0]
-        try:
-            return detect_json_format(orjson.loads(first))
-        except orjson.JSONDecodeError:
-            return "jsonl"
+        return "jsonl"
     return "unknown"
 
 
@@ -129,6 +124,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     rejects: list[dict[str, object]] = []
     notices: list[dict[str, object]] = []
     last_line = 0
+    formats_seen: Counter[str] = Counter()
     try:
         with unit.open() as stream, tqdm(total=unit.size or None, unit="B", unit_scale=True,
                                          desc=Path(unit.name).name[:40], leave=False,
@@ -139,7 +135,8 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
                 result.counts[item.kind] += 1
                 if item.kind == "tweet" and item.record is not None:
                     record = item.record
-                    record["source_format"] = container
+                    record.setdefault("source_format", container)
+                    formats_seen[record["source_format"]] += 1
                     record["file_sha256"] = sha
                     record["line_no"] = item.line
                     writer.add(record)
@@ -154,6 +151,8 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
                         "reason": f"unreadable from here on: {exc}", "raw": ""})
         log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
     writer.flush()
+    if formats_seen:
+        result.format = formats_seen.most_common(1)[0][0]
     result.counts["lines"] = last_line
     result.counts["rejects"] = len(rejects)
     write_audit(settings, result, rejects, notices)

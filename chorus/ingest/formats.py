@@ -229,29 +229,17 @@ def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
             refs = {str(t.get("id")): t for t in includes.get("tweets") or []}
             data = obj["data"] if isinstance(obj["data"], list) else [obj["data"]]
             for tweet in data:
-                yield Item(line, "tweet", record=from_v2(tweet, users, refs))
+                yield Item(line, "tweet", record={**from_v2(tweet, users, refs),
+                                                  "source_format": "twitter-v2-page"})
         elif "id_str" in obj or "user" in obj:
-            yield Item(line, "tweet", record=from_v1(obj))
+            yield Item(line, "tweet", record={**from_v1(obj), "source_format": "twitter-v1.1"})
         elif "author_id" in obj or "author" in obj:
-            yield Item(line, "tweet", record=from_v2(obj, {}, {}))
+            yield Item(line, "tweet", record={**from_v2(obj, {}, {}),
+                                              "source_format": "twitter-v2-flat"})
         else:
             raise NotATweet("JSON object of no known tweet format")
     except (NotATweet, KeyError, ValueError, TypeError, AttributeError) as exc:
         yield reject(line, f"{type(exc).__name__}: {exc}", raw)
-
-
-def detect_json_format(obj: Any) -> str:
-    """Name the format of a parsed JSON value (for the audit table)."""
-    if isinstance(obj, dict):
-        if "data" in obj and ("includes" in obj or "meta" in obj or "__twarc" in obj):
-            return "twitter-v2-page"
-        if "id_str" in obj or "user" in obj:
-            return "twitter-v1.1"
-        if "author_id" in obj or "author" in obj:
-            return "twitter-v2-flat"
-        if notice(obj) is not None:
-            return "twitter-v1.1"
-    return "json"
 
 
 def jsonl_items(lines: Iterator[bytes]) -> Iterator[Item]:

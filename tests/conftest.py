@@ -1,0 +1,80 @@
+"""Shared fixtures: a generated sample archive and one warehouse built from it (per session)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from chorus.config import Settings
+from chorus.pipeline import RunSummary, run
+from chorus.synth import generate
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """A generated archive (seed 11, ten days) and its ground truth."""
+    out = tmp_path_factory.mktemp("sample")
+    truth = generate(out, seed=11, days=10)
+    return out / "archive", truth
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, sample: tuple[Path, dict[str, Any]]
+          ) -> tuple[Settings, RunSummary]:
+    """`chorus run` over the sample into a fresh home, once for the session."""
+    settings = Settings.make(tmp_path_factory.mktemp("home"))
+    summary = run([sample[0]], settings, progress=False)
+    return settings, summary
+
+
+@pytest.fixture()
+def warehouse(built: tuple[Settings, RunSummary]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(built[0].warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def home_copy(built: tuple[Settings, RunSummary], tmp_path: Path) -> Settings:
+    """A private copy of the built home, for tests that break things."""
+    target = tmp_path / "home"
+    shutil.copytree(built[0].home, target, ignore=shutil.ignore_patterns(".candidate"))
+    return Settings.make(target)
+
+
+def chorus_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `chorus` command line."""
+    exe = Path(sys.executable).parent / "chorus"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, check=False,
+                          env={**os.environ, **(env or {})})
+
+
+def write_jsonl(path: Path, objects: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(o) + "\n" for o in objects), encoding="utf-8")
+    return path
+
+
+def v1_status(tweet_id: int, screen_name: str, text: str, *, source: str = "Twitter Web Client",
+              created_at: str = "Wed Oct 12 21:03:15 +0000 2011", **extra: Any) -> dict[str, Any]:
+    """A minimal but well-formed API v1.1 status (text HTML-escaped as Twitter does)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    status: dict[str, Any] = {
+        "id": tweet_id, "id_str": str(tweet_id), "created_at": created_at, "full_text": escaped,
+        "source": f'<a href="http://example.org" rel="nofollow">{source}</a>',
+        "user": {"id": 1000 + len(screen_name), "id_str": f"u-{screen_name}",
+                 "screen_name": screen_name, "created_at": "Mon Jan 03 10:00:00 +0000 2011"},
+        "entities": {"hashtags": [], "user_mentions": [], "urls": []}, "lang": "fr",
+    }
+    status.update(extra)
+    return status
