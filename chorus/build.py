@@ -40,8 +40,11 @@ def check_party_reference(path: Path) -> int:
                 raise InputError(str(path), f"expected 3 columns, got {len(row)}", line=line)
             party, signal, value = (cell.strip() for cell in row)
             if signal.lower() not in SIGNAL_TYPES:
-                raise InputError(str(path), f"unknown signal_type {signal!r} "
-                                 f"(allowed: {', '.join(SIGNAL_TYPES)})", line=line)
+                raise InputError(
+                    str(path),
+                    f"unknown signal_type {signal!r} (allowed: {', '.join(SIGNAL_TYPES)})",
+                    line=line,
+                )
             if not party or not value.lstrip("#@"):
                 raise InputError(str(path), "party and value must not be empty", line=line)
             key = (party, signal.lower(), value.lstrip("#@").lower())
@@ -82,8 +85,9 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def run_dbt(args: list[str], settings: Settings, database: Path,
-            extra_vars: dict[str, object] | None = None) -> None:
+def run_dbt(
+    args: list[str], settings: Settings, database: Path, extra_vars: dict[str, object] | None = None
+) -> None:
     """Run dbt on the project in a child process; raise a ChorusError naming what failed.
 
     A child process keeps dbt-duckdb's cached connection from holding the candidate open
@@ -91,15 +95,27 @@ def run_dbt(args: list[str], settings: Settings, database: Path,
     """
     work = settings.candidate_dir / "dbt"
     command = [
-        dbt_executable(), *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(work / "target"),
-        "--log-path", str(work / "logs"),
-        "--vars", json.dumps(dbt_vars(settings, extra_vars)),
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--vars",
+        json.dumps(dbt_vars(settings, extra_vars)),
     ]
-    done = subprocess.run(command, env=dbt_environment(settings, database), cwd=DBT_PROJECT_DIR,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command,
+        env=dbt_environment(settings, database),
+        cwd=DBT_PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode == 0:
         return
     failures = failed_nodes(work / "target" / "run_results.json")
@@ -113,8 +129,11 @@ def failed_nodes(run_results: Path) -> list[str]:
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text()).get("results", [])
-    return [f"{r['unique_id'].split('.')[-1]}: {(r.get('message') or '').strip()[:300]}"
-            for r in results if r.get("status") in ("error", "fail")]
+    return [
+        f"{r['unique_id'].split('.')[-1]}: {(r.get('message') or '').strip()[:300]}"
+        for r in results
+        if r.get("status") in ("error", "fail")
+    ]
 
 
 def lake_is_empty(settings: Settings) -> bool:

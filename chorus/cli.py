@@ -31,9 +31,11 @@ def _print_ingest(summary: object) -> None:
     from chorus.ingest import IngestSummary
 
     assert isinstance(summary, IngestSummary)
-    print(f"files: {summary.new_files} ingested, {summary.skipped_files} already in the lake; "
-          f"tweets: {summary.total('tweet')}, notices: {summary.total('notice')}, "
-          f"rejects: {summary.total('rejects')}")
+    print(
+        f"files: {summary.new_files} ingested, {summary.skipped_files} already in the lake; "
+        f"tweets: {summary.total('tweet')}, notices: {summary.total('notice')}, "
+        f"rejects: {summary.total('rejects')}"
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -83,18 +85,30 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     from chorus.synth import generate
 
-    truth = generate(Path(args.out), seed=args.seed, start=date.fromisoformat(args.start),
-                     days=args.days, accounts=args.accounts, organic_per_day=args.organic_per_day,
-                     campaigns_per_week=args.campaigns_per_week)
-    print(f"{truth['tweets']} tweets, {len(truth['campaigns'])} automated campaigns "  # type: ignore[arg-type]
-          f"-> {args.out}/archive (truth: {args.out}/truth.json)")
+    truth = generate(
+        Path(args.out),
+        seed=args.seed,
+        start=date.fromisoformat(args.start),
+        days=args.days,
+        accounts=args.accounts,
+        organic_per_day=args.organic_per_day,
+        campaigns_per_week=args.campaigns_per_week,
+    )
+    print(
+        f"{truth['tweets']} tweets, {len(truth['campaigns'])} automated campaigns "  # type: ignore[arg-type]
+        f"-> {args.out}/archive (truth: {args.out}/truth.json)"
+    )
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="chorus", description=(
-        "Find automated amplification campaigns in tweet archives. "
-        "Data lives under --home (default $CHORUS_HOME, else ./warehouse)."))
+    top = argparse.ArgumentParser(
+        prog="chorus",
+        description=(
+            "Find automated amplification campaigns in tweet archives. "
+            "Data lives under --home (default $CHORUS_HOME, else ./warehouse)."
+        ),
+    )
     top.add_argument("-v", "--verbose", action="store_true", help="log every step")
     sub = top.add_subparsers(dest="command", required=True)
 
@@ -102,17 +116,24 @@ def parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
         if parties:
-            p.add_argument("--parties", help="party reference CSV (party,signal_type,value) replacing the default seed")
+            p.add_argument(
+                "--parties", help="party reference CSV (party,signal_type,value) replacing the default seed"
+            )
         if paths:
-            p.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder (searched recursively)")
+            p.add_argument(
+                "paths", nargs="+", metavar="PATH", help="archive file or folder (searched recursively)"
+            )
             p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
         return p
 
-    add("run", "ingest + build + validate + publish + report, in one go", parties=True,
-        paths=True).set_defaults(func=cmd_run)
+    add(
+        "run", "ingest + build + validate + publish + report, in one go", parties=True, paths=True
+    ).set_defaults(func=cmd_run)
     add("ingest", "archives -> Parquet lake (+ audit tables)", paths=True).set_defaults(func=cmd_ingest)
     add("build", "dbt build over the lake, validate, publish", parties=True).set_defaults(func=cmd_build)
-    add("validate", "run the Great Expectations suites over the published tables").set_defaults(func=cmd_validate)
+    add("validate", "run the Great Expectations suites over the published tables").set_defaults(
+        func=cmd_validate
+    )
     rep = add("report", "weekly report(s) from the published, validated tables")
     rep.add_argument("--week", help="one ISO week, e.g. 2011-W41 (default: every week)")
     rep.set_defaults(func=cmd_report)
@@ -130,8 +151,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     from chorus.errors import ChorusError
 
     try:

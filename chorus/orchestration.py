@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from chorus.config import Settings
@@ -31,9 +30,13 @@ def ingest_landing() -> dict[str, Any]:
     settings = settings_from_env()
     settings.landing.mkdir(parents=True, exist_ok=True)
     summary = ingest([settings.landing], settings, progress=False)
-    return {"new_files": summary.new_files, "skipped_files": summary.skipped_files,
-            "tweets": summary.total("tweet"), "notices": summary.total("notice"),
-            "rejects": summary.total("rejects")}
+    return {
+        "new_files": summary.new_files,
+        "skipped_files": summary.skipped_files,
+        "tweets": summary.total("tweet"),
+        "notices": summary.total("notice"),
+        "rejects": summary.total("rejects"),
+    }
 
 
 def build_validate_publish() -> dict[str, Any]:
@@ -59,6 +62,10 @@ def weekly_report(data_interval_start: date) -> list[str]:
 def log_failure(context: dict[str, Any]) -> None:
     """Airflow failure callback: one clear line with the DAG, task, date and error."""
     ti = context.get("task_instance")
-    log.error("chorus task failed: dag=%s task=%s logical_date=%s error=%s",
-              getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"),
-              context.get("logical_date"), context.get("exception"))
+    log.error(
+        "chorus task failed: dag=%s task=%s logical_date=%s error=%s",
+        getattr(ti, "dag_id", "?"),
+        getattr(ti, "task_id", "?"),
+        context.get("logical_date"),
+        context.get("exception"),
+    )

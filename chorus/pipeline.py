@@ -31,15 +31,15 @@ class RunSummary:
     automated: int = 0
 
 
-def build_and_publish(settings: Settings,
-                      extra_vars: dict[str, object] | None = None) -> ValidationReport:
+def build_and_publish(settings: Settings, extra_vars: dict[str, object] | None = None) -> ValidationReport:
     """Build a candidate, gate it with the GX suites, and publish it only if they all pass."""
     candidate = build(settings, extra_vars)
     validation = validate(settings, candidate)
     if not validation.success:
         lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
         raise ValidationFailed(
-            f"validation failed, nothing published ({settings.warehouse} unchanged):\n  {lines}")
+            f"validation failed, nothing published ({settings.warehouse} unchanged):\n  {lines}"
+        )
     publish(settings, candidate)
     remember_good(settings, validation)
     return validation
@@ -53,6 +53,7 @@ def run(paths: list[Path], settings: Settings, progress: bool = True) -> RunSumm
     summary.reports = report(settings)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         found = con.execute(
-            "select count(*), count(*) filter (where is_automated) from marts.campaigns").fetchone()
+            "select count(*), count(*) filter (where is_automated) from marts.campaigns"
+        ).fetchone()
     summary.campaigns, summary.automated = (int(found[0]), int(found[1])) if found else (0, 0)
     return summary

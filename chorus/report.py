@@ -60,21 +60,28 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 def weeks_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[Week]:
-    found = con.execute("select distinct week_start from marts.party_weekly order by 1").fetchall()
+    found = con.execute(
+        "select distinct date_trunc('week', created_at)::date from staging.stg_tweets order by 1"
+    ).fetchall()
     return [Week(r[0]) for r in found]
 
 
 def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, int]:
-    row = rows(con, """
+    row = rows(
+        con,
+        """
         select
             count(distinct c.campaign_id) as automated_campaigns,
             count(*) as automated_tweets,
             count(distinct ct.user_id) as automated_accounts
         from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)
         where c.is_automated and ct.created_at >= ? and ct.created_at < ?""",
-        [week.start, week.end])[0]
-    total = con.execute("select count(*) from staging.stg_tweets where created_at >= ? and created_at < ?",
-                        [week.start, week.end]).fetchone()
+        [week.start, week.end],
+    )[0]
+    total = con.execute(
+        "select count(*) from staging.stg_tweets where created_at >= ? and created_at < ?",
+        [week.start, week.end],
+    ).fetchone()
     row["tweets_in_archive"] = int(total[0]) if total else 0
     return {k: int(v or 0) for k, v in row.items()}
 
@@ -82,7 +89,9 @@ def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, int]:
 def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
     """Every figure of one week's report, as plain JSON-able values."""
     params = [week.start, week.end]
-    parties = rows(con, """
+    parties = rows(
+        con,
+        """
         select w.party, w.n_campaigns, w.n_automated_campaigns, w.n_automated_tweets,
                w.n_automated_accounts, w.n_party_tweets, w.automated_share,
                (select list(distinct c.top_source order by c.top_source)
@@ -90,8 +99,12 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
                  where c.is_automated and c.party is not distinct from w.party
                    and ct.created_at >= ? and ct.created_at < ?) as apps
         from marts.party_weekly w where w.week_start = ?
-        order by w.party is null, w.n_automated_tweets desc, w.party""", [*params, week.start])
-    campaigns = rows(con, """
+        order by w.party is null, w.n_automated_tweets desc, w.party""",
+        [*params, week.start],
+    )
+    campaigns = rows(
+        con,
+        """
         with active as (
             select campaign_id, count(*) as tweets_this_week
             from marts.campaign_tweets where created_at >= ? and created_at < ?
@@ -100,10 +113,16 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
                c.n_tweets, c.n_accounts, c.first_seen, c.last_seen, c.canonical_text, c.reasons,
                c.top_source, c.duration_seconds, a.tweets_this_week
         from marts.campaigns c join active a using (campaign_id)
-        order by c.is_automated desc, c.n_tweets desc, c.campaign_id""", params)
-    daily = rows(con, """
+        order by c.is_automated desc, c.n_tweets desc, c.campaign_id""",
+        params,
+    )
+    daily = rows(
+        con,
+        """
         select day, party, n_automated_tweets, n_organic_tweets
-        from marts.party_daily where day >= ? and day < ? order by day, party""", params)
+        from marts.party_daily where day >= ? and day < ? order by day, party""",
+        params,
+    )
     for row in campaigns:
         row["first_seen"] = row["first_seen"].isoformat(sep=" ", timespec="minutes")
         row["last_seen"] = row["last_seen"].isoformat(sep=" ", timespec="minutes")
@@ -112,9 +131,14 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
     current = headline(con, week)
     previous = headline(con, week.previous())
     return {
-        "week": week.label, "week_start": week.start.isoformat(), "week_end": week.end.isoformat(),
-        "headline": current, "previous_headline": previous,
-        "parties": parties, "campaigns": campaigns, "daily": daily,
+        "week": week.label,
+        "week_start": week.start.isoformat(),
+        "week_end": week.end.isoformat(),
+        "headline": current,
+        "previous_headline": previous,
+        "parties": parties,
+        "campaigns": campaigns,
+        "daily": daily,
     }
 
 
@@ -122,27 +146,43 @@ def bar_timeline(daily: list[dict[str, Any]], week: Week, party: str | None) -> 
     """Stacked bars per day: automated (red) over organic (grey) volume of one party."""
     days = [week.start + timedelta(days=i) for i in range(7)]
     values = {d["day"]: d for d in daily if d["party"] == party}
-    top = max([1] + [values.get(d.isoformat(), {}).get("n_automated_tweets", 0)
-                     + values.get(d.isoformat(), {}).get("n_organic_tweets", 0) for d in days])
+    top = max(
+        [1]
+        + [
+            values.get(d.isoformat(), {}).get("n_automated_tweets", 0)
+            + values.get(d.isoformat(), {}).get("n_organic_tweets", 0)
+            for d in days
+        ]
+    )
     width, height, pad = 420, 140, 24
     bar = (width - pad) / 7
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height + 20}" role="img" '
-             f'aria-label="daily automated and organic volume, {escape(party or "no party")}">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height + 20}" role="img" '
+        f'aria-label="daily automated and organic volume, {escape(party or "no party")}">'
+    ]
     for i, d in enumerate(days):
         v = values.get(d.isoformat(), {})
         auto, organic = v.get("n_automated_tweets", 0), v.get("n_organic_tweets", 0)
         x = pad + i * bar + 3
         h_auto = (height - 10) * auto / top
         h_org = (height - 10) * organic / top
-        parts.append(f'<rect x="{x:.1f}" y="{height - h_org - h_auto:.1f}" width="{bar - 6:.1f}" '
-                     f'height="{h_org:.1f}" fill="{ORGANIC}"><title>{organic} organic</title></rect>')
-        parts.append(f'<rect x="{x:.1f}" y="{height - h_auto:.1f}" width="{bar - 6:.1f}" '
-                     f'height="{h_auto:.1f}" fill="{AUTOMATED}"><title>{auto} automated</title></rect>')
-        parts.append(f'<text x="{x + (bar - 6) / 2:.1f}" y="{height + 14}" text-anchor="middle">'
-                     f'{d.strftime("%a %d")}</text>')
-    parts.append(f'<text x="2" y="12">{top}</text><line x1="{pad}" y1="{height}" x2="{width}" '
-                 f'y2="{height}" stroke="#555"/></svg>')
-    return Markup("".join(parts))
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - h_org - h_auto:.1f}" width="{bar - 6:.1f}" '
+            f'height="{h_org:.1f}" fill="{ORGANIC}"><title>{organic} organic</title></rect>'
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - h_auto:.1f}" width="{bar - 6:.1f}" '
+            f'height="{h_auto:.1f}" fill="{AUTOMATED}"><title>{auto} automated</title></rect>'
+        )
+        parts.append(
+            f'<text x="{x + (bar - 6) / 2:.1f}" y="{height + 14}" text-anchor="middle">'
+            f"{d.strftime('%a %d')}</text>"
+        )
+    parts.append(
+        f'<text x="2" y="12">{top}</text><line x1="{pad}" y1="{height}" x2="{width}" '
+        f'y2="{height}" stroke="#555"/></svg>'
+    )
+    return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()
 
 
 def scatter(campaigns: list[dict[str, Any]]) -> Markup:
@@ -159,9 +199,13 @@ def scatter(campaigns: list[dict[str, Any]]) -> Markup:
     def sy(accounts: int) -> float:
         return height - pad + 10 - (height - pad) * math.log10(accounts) / math.log10(max(10, max_acc) * 1.2)
 
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="campaigns by size and speed">']
-    parts.append(f'<line x1="{pad}" y1="{height - pad + 10}" x2="{width}" y2="{height - pad + 10}" stroke="#555"/>')
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="campaigns by size and speed">'
+    ]
+    parts.append(
+        f'<line x1="{pad}" y1="{height - pad + 10}" x2="{width}" y2="{height - pad + 10}" stroke="#555"/>'
+    )
     parts.append(f'<line x1="{pad}" y1="0" x2="{pad}" y2="{height - pad + 10}" stroke="#555"/>')
     for minutes in (1, 10, 60, 600, 6000):
         if minutes * 60 <= max_dur * 1.5 or minutes == 1:
@@ -170,26 +214,37 @@ def scatter(campaigns: list[dict[str, Any]]) -> Markup:
             parts.append(f'<text x="{x:.0f}" y="{height - pad + 26}" text-anchor="middle">{label}</text>')
     for accounts in (1, 10, 100, 1000):
         if accounts <= max_acc * 1.2:
-            parts.append(f'<text x="{pad - 6}" y="{sy(accounts) + 4:.0f}" text-anchor="end">{accounts}</text>')
+            parts.append(
+                f'<text x="{pad - 6}" y="{sy(accounts) + 4:.0f}" text-anchor="end">{accounts}</text>'
+            )
     parts.append(f'<text x="{width / 2}" y="{height - 4}" text-anchor="middle">duration</text>')
-    parts.append(f'<text x="12" y="{(height - pad) / 2}" transform="rotate(-90 12 {(height - pad) / 2})" '
-                 f'text-anchor="middle">accounts</text>')
+    parts.append(
+        f'<text x="12" y="{(height - pad) / 2}" transform="rotate(-90 12 {(height - pad) / 2})" '
+        f'text-anchor="middle">accounts</text>'
+    )
     for c in sorted(campaigns, key=lambda c: c["is_automated"]):
         colour = AUTOMATED if c["is_automated"] else ORGANIC
         r = 3 + 2 * math.log10(1 + c["n_tweets"])
-        title = escape(f'{c["party"] or "no party"}: {c["n_accounts"]} accounts, score {c["amplification_score"]:.2f} - {c["canonical_text"][:80]}')
-        parts.append(f'<circle cx="{sx(c["duration_seconds"] or 0):.1f}" cy="{sy(c["n_accounts"]):.1f}" r="{r:.1f}" '
-                     f'fill="{colour}" fill-opacity="0.6"><title>{title}</title></circle>')
+        party = c["party"] or "no party"
+        score = c["amplification_score"]
+        title = escape(f"{party}: {c['n_accounts']} accounts, score {score:.2f} - {c['canonical_text'][:80]}")
+        parts.append(
+            f'<circle cx="{sx(c["duration_seconds"] or 0):.1f}" cy="{sy(c["n_accounts"]):.1f}" r="{r:.1f}" '
+            f'fill="{colour}" fill-opacity="0.6"><title>{title}</title></circle>'
+        )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()
 
 
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("chorus", "templates"),
-                      autoescape=select_autoescape(["html", "j2"], default=True))
+    env = Environment(
+        loader=PackageLoader("chorus", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+    )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
-    env.filters["delta"] = lambda cur, prev: "" if prev is None else (
-        f"+{cur - prev}" if cur >= prev else f"{cur - prev}")
+    env.filters["delta"] = lambda cur, prev: (
+        "" if prev is None else (f"+{cur - prev}" if cur >= prev else f"{cur - prev}")
+    )
     return env
 
 
@@ -207,8 +262,7 @@ def write_atomic_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings,
-                env: Environment) -> Path:
+def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, env: Environment) -> Path:
     data = week_data(con, week)
     quality = quality_status(settings)
     charts = {
@@ -216,7 +270,11 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings,
         "scatter": scatter(data["campaigns"]),
     }
     html = env.get_template("week.html.j2").render(
-        data=data, quality=quality, charts=charts, automated=AUTOMATED, organic=ORGANIC,
+        data=data,
+        quality=quality,
+        charts=charts,
+        automated=AUTOMATED,
+        organic=ORGANIC,
         top=[c for c in data["campaigns"] if c["is_automated"]][:20],
         spam=[c for c in data["campaigns"] if c["is_automated"] and c["party"] is None][:10],
         flagged_organic=[c for c in data["campaigns"] if not c["is_automated"]][:10],
@@ -224,8 +282,10 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings,
     settings.reports.mkdir(parents=True, exist_ok=True)
     out = settings.reports / f"{week.label}.html"
     write_atomic_text(out, html)
-    write_atomic_text(settings.reports / f"{week.label}.json",
-                      json.dumps({**data, "quality": quality}, indent=1, default=str, ensure_ascii=False))
+    write_atomic_text(
+        settings.reports / f"{week.label}.json",
+        json.dumps({**data, "quality": quality}, indent=1, default=str, ensure_ascii=False),
+    )
     return out
 
 
@@ -241,6 +301,7 @@ def report(settings: Settings, week: str | None = None) -> list[Path]:
     if not settings.warehouse.exists():
         raise ChorusError(f"{settings.warehouse}: no published warehouse; run `chorus run PATH` first")
     env = environment()
+    settings.reports.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         weeks = [Week.parse(week)] if week else weeks_in_warehouse(con)
         pages = [render_week(con, w, settings, env) for w in weeks]

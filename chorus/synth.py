@@ -35,7 +35,10 @@ MANUAL_CLIENTS = [
     ("Twitter for BlackBerry®", "http://blackberry.com/twitter", 4),
     ("Echofon", "http://www.echofon.com/", 3),
 ]
-SHARE_BUTTONS = [("Tweet Button", "http://twitter.com/tweetbutton"), ("WordPress.com", "http://wordpress.com")]
+SHARE_BUTTONS = [
+    ("Tweet Button", "http://twitter.com/tweetbutton"),
+    ("WordPress.com", "http://wordpress.com"),
+]
 GENERIC_APPS = [
     ("twittbot.net", "http://twittbot.net/"),
     ("dlvr.it", "http://dlvr.it"),
@@ -48,33 +51,150 @@ NEWS_DOMAINS = ["lemonde.fr", "liberation.fr", "lefigaro.fr", "francetvinfo.fr",
 SPAM_DOMAINS = ["bit-promo.example", "gagnez-vite.example", "super-deal.example"]
 
 SUBJECTS = [
-    "le candidat", "notre équipe", "la gauche", "la droite", "le gouvernement", "ce projet",
-    "la jeunesse", "le pays", "notre mouvement", "l'opposition", "la majorité", "le peuple",
-    "chaque citoyen", "la république", "notre programme", "cette élection", "le débat",
+    "le candidat",
+    "notre équipe",
+    "la gauche",
+    "la droite",
+    "le gouvernement",
+    "ce projet",
+    "la jeunesse",
+    "le pays",
+    "notre mouvement",
+    "l'opposition",
+    "la majorité",
+    "le peuple",
+    "chaque citoyen",
+    "la république",
+    "notre programme",
+    "cette élection",
+    "le débat",
 ]
 VERBS = [
-    "doit rassembler", "va défendre", "propose de protéger", "veut réformer", "saura relancer",
-    "refuse d'abandonner", "s'engage pour", "promet de soutenir", "va changer", "défend",
-    "veut reconstruire", "mobilise pour", "prépare", "appelle à protéger", "réinvente",
+    "doit rassembler",
+    "va défendre",
+    "propose de protéger",
+    "veut réformer",
+    "saura relancer",
+    "refuse d'abandonner",
+    "s'engage pour",
+    "promet de soutenir",
+    "va changer",
+    "défend",
+    "veut reconstruire",
+    "mobilise pour",
+    "prépare",
+    "appelle à protéger",
+    "réinvente",
 ]
 OBJECTS = [
-    "l'école publique", "les retraites", "l'emploi des jeunes", "la France", "les services publics",
-    "le pouvoir d'achat", "l'industrie", "les territoires", "la justice fiscale", "l'hôpital",
-    "la transition écologique", "la sécurité", "l'Europe", "les salaires", "le logement",
-    "la laïcité", "les agriculteurs", "la culture", "la recherche", "les classes moyennes",
+    "l'école publique",
+    "les retraites",
+    "l'emploi des jeunes",
+    "la France",
+    "les services publics",
+    "le pouvoir d'achat",
+    "l'industrie",
+    "les territoires",
+    "la justice fiscale",
+    "l'hôpital",
+    "la transition écologique",
+    "la sécurité",
+    "l'Europe",
+    "les salaires",
+    "le logement",
+    "la laïcité",
+    "les agriculteurs",
+    "la culture",
+    "la recherche",
+    "les classes moyennes",
 ]
 TAILS = [
-    "dès maintenant", "ensemble", "sans attendre", "pour de vrai", "en 2012", "partout",
-    "avec vous", "ce soir", "demain", "et c'est urgent", "face à la crise", "pour tous",
+    "dès maintenant",
+    "ensemble",
+    "sans attendre",
+    "pour de vrai",
+    "en 2012",
+    "partout",
+    "avec vous",
+    "ce soir",
+    "demain",
+    "et c'est urgent",
+    "face à la crise",
+    "pour tous",
 ]
-ORGANIC_WORDS = (
-    "je tu il nous vous ils ce soir demain hier vraiment trop bien pas mal débat télé "
-    "candidat vote programme idée question réponse politique journal émission france paris "
-    "travail école retraite crise euro économie chômage jeunes salaire impôts promesse "
-    "sondage meeting discours ministre président élection primaire gauche droite centre "
-    "écologie nucléaire banque dette ville région campagne militants bureau résultat "
-    "franchement bon mauvais drôle nul génial bof incroyable attendre voir lire penser"
-).split()
+ORGANIC_WORDS = [
+    "je",
+    "tu",
+    "il",
+    "nous",
+    "vous",
+    "ils",
+    "ce",
+    "soir",
+    "demain",
+    "hier",
+    "vraiment",
+    "trop",
+    "bien",
+    "pas",
+    "mal",
+    "débat",
+    "télé",
+    "candidat",
+    "vote",
+    "programme",
+    "idée",
+    "question",
+    "réponse",
+    "politique",
+    "journal",
+    "émission",
+    "france",
+    "paris",
+    "travail",
+    "école",
+    "retraite",
+    "crise",
+    "euro",
+    "économie",
+    "chômage",
+    "jeunes",
+    "salaire",
+    "impôts",
+    "promesse",
+    "sondage",
+    "meeting",
+    "discours",
+    "ministre",
+    "président",
+    "élection",
+    "primaire",
+    "gauche",
+    "droite",
+    "centre",
+    "écologie",
+    "nucléaire",
+    "banque",
+    "dette",
+    "ville",
+    "région",
+    "campagne",
+    "militants",
+    "bureau",
+    "résultat",
+    "franchement",
+    "bon",
+    "mauvais",
+    "drôle",
+    "nul",
+    "génial",
+    "bof",
+    "incroyable",
+    "attendre",
+    "voir",
+    "lire",
+    "penser",
+]
 OPENERS = ["Oui ! ", "Bravo : ", "Je soutiens : ", "A partager : ", "Exactement. ", "RT si d'accord : "]
 FILLERS = ["vraiment", "enfin", "aujourd'hui", "clairement", "tous ensemble", "maintenant"]
 EMOJI = ["👍", "🔥", "👏", "💪", "🇫🇷", "✊", "❤️"]
@@ -144,8 +264,12 @@ def load_parties(path: Path) -> dict[str, Party]:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             party = parties.setdefault(row["party"], Party(row["party"]))
-            bucket = {"account": party.accounts, "hashtag": party.hashtags,
-                      "domain": party.domains, "source": party.sources}[row["signal_type"]]
+            bucket = {
+                "account": party.accounts,
+                "hashtag": party.hashtags,
+                "domain": party.domains,
+                "source": party.sources,
+            }[row["signal_type"]]
             bucket.append(row["value"])
     return parties
 
@@ -174,8 +298,26 @@ class World:
 
     def _new_account(self, i: int, fresh: bool = False) -> Account:
         rng = self.rng
-        first = rng.choice(["jean", "marie", "luc", "sophie", "paul", "claire", "nico", "lea",
-                            "thomas", "julie", "marc", "anne", "hugo", "chloe", "max", "ines"])
+        first = rng.choice(
+            [
+                "jean",
+                "marie",
+                "luc",
+                "sophie",
+                "paul",
+                "claire",
+                "nico",
+                "lea",
+                "thomas",
+                "julie",
+                "marc",
+                "anne",
+                "hugo",
+                "chloe",
+                "max",
+                "ines",
+            ]
+        )
         handle = f"{first}{rng.choice(['_', '', '.', ''])}{rng.randint(1, 9999)}"
         handle = handle.replace(".", "_")[:15]
         created = self.start - timedelta(days=rng.randint(2, 30) if fresh else rng.randint(60, 1500))
@@ -220,10 +362,18 @@ class World:
         hour = min(23.99, max(0.0, self.rng.gauss(15, 4.5)))
         return self.at(day, hour) + timedelta(seconds=self.rng.randint(0, 59))
 
-    def add(self, when: datetime, account: Account, text: str, source: tuple[str, str],
-            label: str = "organic", hashtags: list[str] | None = None,
-            mentions: list[str] | None = None, link: str | None = None,
-            retweet_of: Tweet | None = None) -> Tweet:
+    def add(
+        self,
+        when: datetime,
+        account: Account,
+        text: str,
+        source: tuple[str, str],
+        label: str = "organic",
+        hashtags: list[str] | None = None,
+        mentions: list[str] | None = None,
+        link: str | None = None,
+        retweet_of: Tweet | None = None,
+    ) -> Tweet:
         tags = hashtags or []
         ments = mentions or []
         body = text
@@ -237,17 +387,31 @@ class World:
             short = self.tco()
             urls.append((short, link))
             body += f" {short}"
-        tweet = Tweet(self.tweet_id(when), when, account, body, source, tags, ments, urls,
-                      retweet_of, label)
+        tweet = Tweet(self.tweet_id(when), when, account, body, source, tags, ments, urls, retweet_of, label)
         self.tweets.append(tweet)
         return tweet
 
-    def retweet(self, when: datetime, account: Account, original: Tweet,
-                source: tuple[str, str], label: str = "organic") -> Tweet:
+    def retweet(
+        self,
+        when: datetime,
+        account: Account,
+        original: Tweet,
+        source: tuple[str, str],
+        label: str = "organic",
+    ) -> Tweet:
         text = f"RT @{original.account.screen_name}: {original.text}"
-        tweet = Tweet(self.tweet_id(when), when, account, text, source, list(original.hashtags),
-                      [original.account.screen_name, *original.mentions], list(original.urls),
-                      original, label)
+        tweet = Tweet(
+            self.tweet_id(when),
+            when,
+            account,
+            text,
+            source,
+            list(original.hashtags),
+            [original.account.screen_name, *original.mentions],
+            list(original.urls),
+            original,
+            label,
+        )
         self.tweets.append(tweet)
         return tweet
 
@@ -266,11 +430,18 @@ def organic_text(rng: random.Random) -> str:
     return text[0].upper() + text[1:] + rng.choice(["", ".", " !", " ?", " :)", " ..."])
 
 
-def party_signals(world: World, party: str, rng: random.Random) -> dict[str, object]:
-    """Hashtag, link domain and mention a campaign of this party might carry."""
+def party_signals(
+    world: World, party: str, rng: random.Random, app: tuple[str, str] | None = None
+) -> dict[str, object]:
+    """Hashtag, link domain and mention a campaign of this party might carry.
+
+    A message pushed through a generic app always carries a party hashtag, so that every
+    campaign is attributable from its own tweets.
+    """
     p = world.parties[party]
+    own_app = app is not None and app[0] in p.sources
     return {
-        "hashtags": [rng.choice(p.hashtags)] if p.hashtags and rng.random() < 0.75 else [],
+        "hashtags": [rng.choice(p.hashtags)] if p.hashtags and (not own_app or rng.random() < 0.75) else [],
         "domain": rng.choice(p.domains) if p.domains else None,
         "mention": rng.choice(p.accounts) if p.accounts and rng.random() < 0.5 else None,
     }
@@ -300,14 +471,21 @@ def maybe_attack(world: World, party: str, rng: random.Random) -> list[str]:
     return []
 
 
-def record(world: World, kind: str, party: str | None, tweets: list[Tweet], app: str,
-           automated: bool = True) -> None:
+def record(
+    world: World, kind: str, party: str | None, tweets: list[Tweet], app: str, automated: bool = True
+) -> None:
     cid = f"{kind}-{len(world.truth_campaigns) + len(world.truth_lookalikes) + 1}"
     for t in tweets:
         t.label = cid
-    entry = {"id": cid, "kind": kind, "party": party, "app": app, "automated": automated,
-             "tweet_ids": [str(t.id) for t in tweets],
-             "accounts": len({t.account.user_id for t in tweets})}
+    entry = {
+        "id": cid,
+        "kind": kind,
+        "party": party,
+        "app": app,
+        "automated": automated,
+        "tweet_ids": [str(t.id) for t in tweets],
+        "accounts": len({t.account.user_id for t in tweets}),
+    }
     (world.truth_campaigns if automated else world.truth_lookalikes).append(entry)
 
 
@@ -316,15 +494,24 @@ def gen_burst(world: World, party: str, rng: random.Random, small: bool = False)
     n = rng.randint(15, 30) if small else rng.randint(60, 400)
     accounts = pick_accounts(world, party, n, rng)
     app = campaign_app(world, party, rng)
-    sig = party_signals(world, party, rng)
+    sig = party_signals(world, party, rng, app)
     text = sentence(rng)
     mentions = maybe_attack(world, party, rng) + ([str(sig["mention"])] if sig["mention"] else [])
     link = f"http://{sig['domain']}/{rng.randint(100, 999)}" if sig["domain"] and rng.random() < 0.6 else None
     start = world.at(rng.randrange(world.days), rng.uniform(8, 22.5))
     span = rng.uniform(60, 20 * 60)
-    tweets = [world.add(start + timedelta(seconds=rng.uniform(0, span)), a, text, app,
-                        hashtags=list(sig["hashtags"]), mentions=mentions, link=link)  # type: ignore[arg-type]
-              for a in accounts]
+    tweets = [
+        world.add(
+            start + timedelta(seconds=rng.uniform(0, span)),
+            a,
+            text,
+            app,
+            hashtags=list(sig["hashtags"]),
+            mentions=mentions,
+            link=link,
+        )  # type: ignore[arg-type]
+        for a in accounts
+    ]
     record(world, "small" if small else "burst", party, tweets, app[0])
 
 
@@ -333,14 +520,17 @@ def gen_pool(world: World, party: str, rng: random.Random) -> None:
     subscribers = pick_accounts(world, party, rng.randint(40, 200), rng)
     app = campaign_app(world, party, rng)
     for _ in range(rng.randint(3, 7)):
-        sig = party_signals(world, party, rng)
+        sig = party_signals(world, party, rng, app)
         text = sentence(rng)
         members = rng.sample(subscribers, int(len(subscribers) * rng.uniform(0.5, 0.9)))
         start = world.at(rng.randrange(world.days), rng.uniform(7, 22))
         span = rng.uniform(30, 600)
-        tweets = [world.add(start + timedelta(seconds=rng.uniform(0, span)), a, text, app,
-                            hashtags=list(sig["hashtags"]))  # type: ignore[arg-type]
-                  for a in members]
+        tweets = [
+            world.add(
+                start + timedelta(seconds=rng.uniform(0, span)), a, text, app, hashtags=list(sig["hashtags"])
+            )  # type: ignore[arg-type]
+            for a in members
+        ]
         record(world, "pool", party, tweets, app[0])
 
 
@@ -369,13 +559,20 @@ def gen_template(world: World, party: str, rng: random.Random) -> None:
     """Near-duplicate variants of one template through an app, within an hour."""
     accounts = pick_accounts(world, party, rng.randint(40, 250), rng)
     app = campaign_app(world, party, rng)
-    sig = party_signals(world, party, rng)
+    sig = party_signals(world, party, rng, app)
     base = sentence(rng)
     start = world.at(rng.randrange(world.days), rng.uniform(8, 22))
     span = rng.uniform(5 * 60, 60 * 60)
-    tweets = [world.add(start + timedelta(seconds=rng.uniform(0, span)), a, vary(base, rng), app,
-                        hashtags=list(sig["hashtags"]))  # type: ignore[arg-type]
-              for a in accounts]
+    tweets = [
+        world.add(
+            start + timedelta(seconds=rng.uniform(0, span)),
+            a,
+            vary(base, rng),
+            app,
+            hashtags=list(sig["hashtags"]),
+        )  # type: ignore[arg-type]
+        for a in accounts
+    ]
     record(world, "template", party, tweets, app[0])
 
 
@@ -384,16 +581,27 @@ def gen_drip(world: World, party: str | None, rng: random.Random) -> None:
     accounts = pick_accounts(world, party, rng.randint(1, 4), rng)
     app = rng.choice(GENERIC_APPS)
     text = sentence(rng) if party else rng.choice(SPAM_TEXTS)
-    sig = party_signals(world, party, rng) if party else {"hashtags": [], "domain": rng.choice(SPAM_DOMAINS)}
+    sig = (
+        party_signals(world, party, rng, app)
+        if party
+        else {"hashtags": [], "domain": rng.choice(SPAM_DOMAINS)}
+    )
     period = rng.uniform(90, 300)
     count = rng.randint(30, 120)
     t = world.at(rng.randrange(max(1, world.days - 1)), rng.uniform(0, 12))
     tweets = []
     for i in range(count):
         t += timedelta(seconds=period + rng.uniform(-8, 8))
-        tweets.append(world.add(t, accounts[i % len(accounts)], text, app,
-                                hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
-                                link=f"http://{sig['domain']}/p/{rng.randint(1, 99)}" if sig["domain"] else None))
+        tweets.append(
+            world.add(
+                t,
+                accounts[i % len(accounts)],
+                text,
+                app,
+                hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
+                link=f"http://{sig['domain']}/p/{rng.randint(1, 99)}" if sig["domain"] else None,
+            )
+        )
     record(world, "drip", party, tweets, app[0])
 
 
@@ -407,8 +615,10 @@ def gen_rt_storm(world: World, party: str, rng: random.Random) -> None:
     retweeters = pick_accounts(world, party, rng.randint(25, 150), rng)
     delay = timedelta(seconds=rng.uniform(30, 600))
     span = rng.uniform(30, 120)
-    tweets = [world.retweet(start + delay + timedelta(seconds=rng.uniform(0, span)), a, original, app)
-              for a in retweeters]
+    tweets = [
+        world.retweet(start + delay + timedelta(seconds=rng.uniform(0, span)), a, original, app)
+        for a in retweeters
+    ]
     record(world, "rt_storm", party, tweets, app[0])
 
 
@@ -420,9 +630,16 @@ def gen_spam(world: World, rng: random.Random) -> None:
     start = world.at(rng.randrange(world.days), rng.uniform(0, 23))
     span = rng.uniform(5 * 60, 40 * 60)
     domain = rng.choice(SPAM_DOMAINS)
-    tweets = [world.add(start + timedelta(seconds=rng.uniform(0, span)), a, text, app,
-                        link=f"http://{domain}/?r={rng.randint(1, 10**6)}")
-              for a in accounts]
+    tweets = [
+        world.add(
+            start + timedelta(seconds=rng.uniform(0, span)),
+            a,
+            text,
+            app,
+            link=f"http://{domain}/?r={rng.randint(1, 10**6)}",
+        )
+        for a in accounts
+    ]
     record(world, "spam", None, tweets, app[0])
 
 
@@ -436,8 +653,10 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
     """Organic repetition that must not be flagged as automated."""
     # a common short phrase repeated over days
     phrase = rng.choice(COMMON_PHRASES)
-    tweets = [world.add(world.random_time(), a, phrase, manual_client(a, rng))
-              for a in rng.sample(world.accounts, rng.randint(40, 150))]
+    tweets = [
+        world.add(world.random_time(), a, phrase, manual_client(a, rng))
+        for a in rng.sample(world.accounts, rng.randint(40, 150))
+    ]
     record(world, "common_phrase", None, tweets, "manual", automated=False)
     # a headline shared through share buttons over hours
     headline = rng.choice(HEADLINES)
@@ -447,9 +666,15 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
     tweets = []
     for a in rng.sample(world.accounts, rng.randint(30, 150)):
         button = rng.choice(SHARE_BUTTONS) if rng.random() < 0.8 else manual_client(a, rng)
-        tweets.append(world.add(start + timedelta(hours=rng.expovariate(1 / 3)), a,
-                                f"{headline} via @{via}", button,
-                                link=f"http://www.{domain}/article/{rng.randint(10**5, 10**6)}"))
+        tweets.append(
+            world.add(
+                start + timedelta(hours=rng.expovariate(1 / 3)),
+                a,
+                f"{headline} via @{via}",
+                button,
+                link=f"http://www.{domain}/article/{rng.randint(10**5, 10**6)}",
+            )
+        )
     record(world, "headline_share", None, tweets, "Tweet Button", automated=False)
     # a live-event punchline typed from phones within minutes, with small variations
     line = rng.choice(PUNCHLINES)
@@ -466,17 +691,26 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
             text = '"' + text + '"'
         elif roll < 0.7:
             text = text.replace("e", "é", 1)
-        tweets.append(world.add(start + timedelta(seconds=rng.uniform(0, rng.uniform(120, 600))),
-                                a, text, manual_client(a, rng)))
+        tweets.append(
+            world.add(
+                start + timedelta(seconds=rng.uniform(0, rng.uniform(120, 600))),
+                a,
+                text,
+                manual_client(a, rng),
+            )
+        )
     record(world, "punchline", None, tweets, "manual", automated=False)
     # an organic retweet cascade over hours
     party = rng.choice(list(world.parties))
     author = rng.choice(world.party_accounts[party])
     start = world.at(rng.randrange(world.days), rng.uniform(8, 14))
     original = world.add(start, author, sentence(rng), author.client)
-    tweets = [world.retweet(start + timedelta(minutes=5 + rng.expovariate(1 / 150)), a, original,
-                            manual_client(a, rng))
-              for a in rng.sample(world.accounts, rng.randint(50, 250))]
+    tweets = [
+        world.retweet(
+            start + timedelta(minutes=5 + rng.expovariate(1 / 150)), a, original, manual_client(a, rng)
+        )
+        for a in rng.sample(world.accounts, rng.randint(50, 250))
+    ]
     record(world, "rt_cascade", None, tweets, "manual", automated=False)
 
 
@@ -488,26 +722,39 @@ def gen_organic(world: World, rng: random.Random, n: int) -> None:
         a = rng.choice(world.accounts)
         when = world.random_time()
         if recent and rng.random() < 0.15:
-            world.retweet(when + timedelta(minutes=rng.randint(1, 600)), a, rng.choice(recent),
-                          manual_client(a, rng))
+            world.retweet(
+                when + timedelta(minutes=rng.randint(1, 600)), a, rng.choice(recent), manual_client(a, rng)
+            )
             continue
         party = a.party or rng.choice(names)
         p = world.parties[party]
         tags = [rng.choice(p.hashtags)] if p.hashtags and rng.random() < 0.2 else []
         ments = [rng.choice(p.accounts)] if p.accounts and rng.random() < 0.1 else []
-        link = f"http://www.{rng.choice(NEWS_DOMAINS)}/a/{rng.randint(1, 10**6)}" if rng.random() < 0.1 else None
-        t = world.add(when, a, organic_text(rng), manual_client(a, rng), hashtags=tags,
-                      mentions=ments, link=link)
+        link = (
+            f"http://www.{rng.choice(NEWS_DOMAINS)}/a/{rng.randint(1, 10**6)}" if rng.random() < 0.1 else None
+        )
+        t = world.add(
+            when, a, organic_text(rng), manual_client(a, rng), hashtags=tags, mentions=ments, link=link
+        )
         if len(recent) < 500 or rng.random() < 0.05:
             recent.append(t)
 
 
 def user_json(a: Account) -> dict[str, object]:
     return {
-        "id": int(a.user_id), "id_str": a.user_id, "name": a.name, "screen_name": a.screen_name,
-        "created_at": a.created_at.strftime(V1_TIME), "followers_count": a.followers,
-        "friends_count": 100, "statuses_count": 1000, "lang": "fr", "verified": False,
-        "protected": False, "location": "", "description": "",
+        "id": int(a.user_id),
+        "id_str": a.user_id,
+        "name": a.name,
+        "screen_name": a.screen_name,
+        "created_at": a.created_at.strftime(V1_TIME),
+        "followers_count": a.followers,
+        "friends_count": 100,
+        "statuses_count": 1000,
+        "lang": "fr",
+        "verified": False,
+        "protected": False,
+        "location": "",
+        "description": "",
     }
 
 
@@ -518,10 +765,19 @@ def entities(t: Tweet) -> dict[str, object]:
 
     return {
         "hashtags": [{"text": h, "indices": span("#" + h)} for h in t.hashtags],
-        "user_mentions": [{"screen_name": m, "name": m, "id_str": str(zlib.crc32(m.encode()) % 10**9),
-                           "indices": span("@" + m)} for m in t.mentions],
-        "urls": [{"url": s, "expanded_url": e, "display_url": e.split("//", 1)[-1][:26],
-                  "indices": span(s)} for s, e in t.urls],
+        "user_mentions": [
+            {
+                "screen_name": m,
+                "name": m,
+                "id_str": str(zlib.crc32(m.encode()) % 10**9),
+                "indices": span("@" + m),
+            }
+            for m in t.mentions
+        ],
+        "urls": [
+            {"url": s, "expanded_url": e, "display_url": e.split("//", 1)[-1][:26], "indices": span(s)}
+            for s, e in t.urls
+        ],
         "symbols": [],
     }
 
@@ -530,10 +786,16 @@ def status_json(t: Tweet, streaming: bool) -> dict[str, object]:
     """The v1.1 object of a tweet: REST `full_text`, or streaming `text` (+ `extended_tweet`)."""
     escaped = html.escape(t.text, quote=False)
     obj: dict[str, object] = {
-        "created_at": t.created_at.strftime(V1_TIME), "id": t.id, "id_str": str(t.id),
+        "created_at": t.created_at.strftime(V1_TIME),
+        "id": t.id,
+        "id_str": str(t.id),
         "source": f'<a href="{t.source[1]}" rel="nofollow">{t.source[0]}</a>',
-        "user": user_json(t.account), "lang": "fr", "retweet_count": 0, "favorite_count": 0,
-        "is_quote_status": False, "in_reply_to_status_id_str": None,
+        "user": user_json(t.account),
+        "lang": "fr",
+        "retweet_count": 0,
+        "favorite_count": 0,
+        "is_quote_status": False,
+        "in_reply_to_status_id_str": None,
     }
     if streaming:
         obj["timestamp_ms"] = str(int(t.created_at.timestamp() * 1000))
@@ -555,9 +817,16 @@ def status_json(t: Tweet, streaming: bool) -> dict[str, object]:
     return obj
 
 
-def generate(out: Path, seed: int = 7, start: date = date(2011, 10, 10), days: int = 10,
-             accounts: int = 1500, organic_per_day: int = 700, campaigns_per_week: int = 10,
-             parties: Path = DEFAULT_PARTIES) -> dict[str, object]:
+def generate(
+    out: Path,
+    seed: int = 7,
+    start: date = date(2011, 10, 10),
+    days: int = 10,
+    accounts: int = 1500,
+    organic_per_day: int = 700,
+    campaigns_per_week: int = 10,
+    parties: Path = DEFAULT_PARTIES,
+) -> dict[str, object]:
     """Write `out/archive/tweets-<day>.jsonl.gz` and `out/truth.json`; return the truth."""
     world = World(seed, start, days, accounts, load_parties(parties))
     rng = world.rng
@@ -603,20 +872,44 @@ def write_archive(world: World, out: Path, seed: int) -> dict[str, object]:
         for t in tweets:
             lines.append(json.dumps(status_json(t, streaming), ensure_ascii=False))
             if streaming and rng.random() < 0.002:
-                lines.append(json.dumps({"limit": {"track": rng.randint(1, 500),
-                                                   "timestamp_ms": str(int(t.created_at.timestamp() * 1000))}}))
+                lines.append(
+                    json.dumps(
+                        {
+                            "limit": {
+                                "track": rng.randint(1, 500),
+                                "timestamp_ms": str(int(t.created_at.timestamp() * 1000)),
+                            }
+                        }
+                    )
+                )
             if t.label == "organic" and t.retweet_of is None and rng.random() < 0.003:
                 deleted.append(str(t.id))
-                lines.append(json.dumps({"delete": {"status": {
-                    "id": t.id, "id_str": str(t.id), "user_id": int(t.account.user_id),
-                    "user_id_str": t.account.user_id}, "timestamp_ms": "0"}}))
+                lines.append(
+                    json.dumps(
+                        {
+                            "delete": {
+                                "status": {
+                                    "id": t.id,
+                                    "id_str": str(t.id),
+                                    "user_id": int(t.account.user_id),
+                                    "user_id_str": t.account.user_id,
+                                },
+                                "timestamp_ms": "0",
+                            }
+                        }
+                    )
+                )
         name = archive / f"tweets-{day.isoformat()}.jsonl.gz"
         with name.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
             gz.write(("\n".join(lines) + "\n").encode("utf-8"))
     truth: dict[str, object] = {
-        "seed": seed, "start": world.start.date().isoformat(), "days": world.days,
-        "tweets": len(world.tweets), "campaigns": world.truth_campaigns,
-        "lookalikes": world.truth_lookalikes, "deleted": deleted,
+        "seed": seed,
+        "start": world.start.date().isoformat(),
+        "days": world.days,
+        "tweets": len(world.tweets),
+        "campaigns": world.truth_campaigns,
+        "lookalikes": world.truth_lookalikes,
+        "deleted": deleted,
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
     return truth

@@ -22,7 +22,6 @@ from chorus.config import GX_DIR, Settings
 
 log = logging.getLogger(__name__)
 EARLIEST = datetime(2006, 3, 21)
-CONTRACT_PARTY_KEY = "coalesce(party, '')"
 
 # One query per suite. Only the columns the suite reads are loaded.
 QUERIES: dict[str, str] = {
@@ -32,7 +31,7 @@ QUERIES: dict[str, str] = {
         from staging.stg_tweets""",
     "campaigns": "select * exclude (party_signals) from marts.campaigns",
     "campaign_tweets": "select * from marts.campaign_tweets",
-    "party_weekly": f"select *, {CONTRACT_PARTY_KEY} as party_key from marts.party_weekly",
+    "party_weekly": "select *, coalesce(party, '') as party_key from marts.party_weekly",
     "lake_files": "select * from audit.ingest_files",
     "consistency": """
         select
@@ -88,8 +87,11 @@ class ValidationReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "success": self.success, "suites": self.suites, "row_counts": self.row_counts,
-            "failures": [str(f) for f in self.failures], "validated_at": self.validated_at,
+            "success": self.success,
+            "suites": self.suites,
+            "row_counts": self.row_counts,
+            "failures": [str(f) for f in self.failures],
+            "validated_at": self.validated_at,
             "data_docs": str(self.data_docs) if self.data_docs else None,
         }
 
@@ -127,8 +129,15 @@ def _failures(table: str, result: Any) -> list[Failure]:
         sample = list((item.result or {}).get("partial_unexpected_list") or [])
         if not sample and "observed_value" in (item.result or {}):
             sample = [item.result["observed_value"]]
-        out.append(Failure(table, config.type, kwargs.get("column") or (
-            ",".join(kwargs["column_list"]) if "column_list" in kwargs else None), sample))
+        out.append(
+            Failure(
+                table,
+                config.type,
+                kwargs.get("column")
+                or (",".join(kwargs["column_list"]) if "column_list" in kwargs else None),
+                sample,
+            )
+        )
     return out
 
 
@@ -143,8 +152,7 @@ def gx_context(settings: Settings) -> Any:
 def validate(settings: Settings, database: Path | None = None) -> ValidationReport:
     """Run every suite over `database` (default: the published warehouse)."""
     database = database or settings.warehouse
-    report = ValidationReport(database=database,
-                              validated_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    report = ValidationReport(database=database, validated_at=datetime.now(UTC).isoformat(timespec="seconds"))
     context = gx_context(settings)
     with duckdb.connect(str(database), read_only=True) as con:
         params = parameters(settings, con)
@@ -154,8 +162,7 @@ def validate(settings: Settings, database: Path | None = None) -> ValidationRepo
         checkpoint = context.checkpoints.get(f"gate_{name}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = checkpoint.run(batch_parameters={"dataframe": frame},
-                                    expectation_parameters=params)
+            result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=params)
         for run_result in result.run_results.values():
             report.suites[name] = bool(run_result.success)
             report.failures.extend(_failures(name, run_result))

@@ -30,8 +30,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, sample: tuple[Path, dict[str, Any]]
-          ) -> tuple[Settings, RunSummary]:
+def built(
+    tmp_path_factory: pytest.TempPathFactory, sample: tuple[Path, dict[str, Any]]
+) -> tuple[Settings, RunSummary]:
     """`chorus run` over the sample into a fresh home, once for the session."""
     settings = Settings.make(tmp_path_factory.mktemp("home"))
     summary = run([sample[0]], settings, progress=False)
@@ -56,8 +57,9 @@ def home_copy(built: tuple[Settings, RunSummary], tmp_path: Path) -> Settings:
 def chorus_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed `chorus` command line."""
     exe = Path(sys.executable).parent / "chorus"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, check=False,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
 
 
 def write_jsonl(path: Path, objects: list[dict[str, Any]]) -> Path:
@@ -65,16 +67,31 @@ def write_jsonl(path: Path, objects: list[dict[str, Any]]) -> Path:
     return path
 
 
-def v1_status(tweet_id: int, screen_name: str, text: str, *, source: str = "Twitter Web Client",
-              created_at: str = "Wed Oct 12 21:03:15 +0000 2011", **extra: Any) -> dict[str, Any]:
+def v1_status(
+    tweet_id: int,
+    screen_name: str,
+    text: str,
+    *,
+    source: str = "Twitter Web Client",
+    created_at: str = "Wed Oct 12 21:03:15 +0000 2011",
+    **extra: Any,
+) -> dict[str, Any]:
     """A minimal but well-formed API v1.1 status (text HTML-escaped as Twitter does)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     status: dict[str, Any] = {
-        "id": tweet_id, "id_str": str(tweet_id), "created_at": created_at, "full_text": escaped,
+        "id": tweet_id,
+        "id_str": str(tweet_id),
+        "created_at": created_at,
+        "full_text": escaped,
         "source": f'<a href="http://example.org" rel="nofollow">{source}</a>',
-        "user": {"id": 1000 + len(screen_name), "id_str": f"u-{screen_name}",
-                 "screen_name": screen_name, "created_at": "Mon Jan 03 10:00:00 +0000 2011"},
-        "entities": {"hashtags": [], "user_mentions": [], "urls": []}, "lang": "fr",
+        "user": {
+            "id": 1000 + len(screen_name),
+            "id_str": f"u-{screen_name}",
+            "screen_name": screen_name,
+            "created_at": "Mon Jan 03 10:00:00 +0000 2011",
+        },
+        "entities": {"hashtags": [], "user_mentions": [], "urls": []},
+        "lang": "fr",
     }
     status.update(extra)
     return status

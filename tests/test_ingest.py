@@ -41,7 +41,8 @@ def test_sample_is_fully_accounted_for(built, sample, warehouse) -> None:
     assert staged == truth["tweets"] - len(truth["deleted"])
     deleted = warehouse.execute(
         "select count(*) from staging.stg_tweets where tweet_id in (select unnest(?::varchar[]))",
-        parameters=[truth["deleted"]]).fetchone()[0]
+        parameters=[truth["deleted"]],
+    ).fetchone()[0]
     assert deleted == 0, "tweets named by delete notices are removed"
 
 
@@ -64,28 +65,35 @@ def test_tweetsets_fixture_loads_six_tweets_and_rejects_line_seven(tmp_path: Pat
     assert lake_tweet_count(settings) == 6
 
 
-@pytest.mark.parametrize(("name", "tweets"), [
-    ("twarc-csv__brexit.jsonl", 100),
-    ("twarc-csv__two_tweets.jsonl", 1),
-    ("twarc-csv__cotweet.jsonl", 1),
-])
-def test_twarc2_pages_give_one_tweet_per_data_item_with_authors(tmp_path: Path, name: str,
-                                                                tweets: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "tweets"),
+    [
+        ("twarc-csv__brexit.jsonl", 100),
+        ("twarc-csv__two_tweets.jsonl", 1),
+        ("twarc-csv__cotweet.jsonl", 1),
+    ],
+)
+def test_twarc2_pages_give_one_tweet_per_data_item_with_authors(
+    tmp_path: Path, name: str, tweets: int
+) -> None:
     settings = Settings.make(tmp_path / "home")
     source = REAL_FIXTURES / name
     summary = ingest([source], settings, progress=False)
     assert summary.total("tweet") == tweets
     assert summary.files[0].format == "twitter-v2-page"
     pattern = str(settings.tweets_dir / "*" / "*.parquet")
-    missing = duckdb.execute("select count(*) from read_parquet(?) where screen_name is null",
-                         parameters=[pattern]).fetchone()[0]
+    missing = duckdb.execute(
+        "select count(*) from read_parquet(?) where screen_name is null", parameters=[pattern]
+    ).fetchone()[0]
     assert missing == 0, "authors resolved through includes.users"
 
 
 def test_zip_slip_and_zip_bomb_are_refused_and_the_rest_goes_on(tmp_path: Path) -> None:
-    good = "".join(f'{{"id_str": "{i}", "created_at": "Wed Oct 12 21:03:15 +0000 2011", '
-                   f'"text": "t {i}", "user": {{"id_str": "1", "screen_name": "a"}}}}\n'
-                   for i in range(1, 4))
+    good = "".join(
+        f'{{"id_str": "{i}", "created_at": "Wed Oct 12 21:03:15 +0000 2011", '
+        f'"text": "t {i}", "user": {{"id_str": "1", "screen_name": "a"}}}}\n'
+        for i in range(1, 4)
+    )
     archive = tmp_path / "in" / "bundle.zip"
     archive.parent.mkdir()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -105,8 +113,9 @@ def test_zip_slip_and_zip_bomb_are_refused_and_the_rest_goes_on(tmp_path: Path) 
 def test_oversized_line_is_rejected_without_holding_it(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(formats, "MAX_LINE", 1024)
     path = tmp_path / "in.jsonl"
-    write_jsonl(path, [v1_status(1, "a", "short"), v1_status(2, "b", "x" * 5000),
-                       v1_status(3, "c", "short too")])
+    write_jsonl(
+        path, [v1_status(1, "a", "short"), v1_status(2, "b", "x" * 5000), v1_status(3, "c", "short too")]
+    )
     settings = Settings.make(tmp_path / "home")
     summary = ingest([path], settings, progress=False)
     assert summary.total("tweet") == 2
@@ -138,7 +147,7 @@ def test_missing_path_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_paths_with_quotes_spaces_and_accents_build_end_to_end(tmp_path: Path, sample) -> None:
-    home = tmp_path / "l'entrepôt \"x\" été"
+    home = tmp_path / 'l\'entrepôt "x" été'
     inputs = tmp_path / "ar'chive é"
     shutil.copytree(sample[0], inputs)
     done = chorus_cli("run", "-q", "--home", str(home), str(inputs))

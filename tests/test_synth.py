@@ -36,7 +36,11 @@ def test_truth_names_tweets_that_are_in_the_archive(sample) -> None:
     kinds = {c["kind"] for c in truth["campaigns"]}
     assert {"burst", "pool", "template", "drip", "rt_storm", "small", "spam"} <= kinds
     assert {c["kind"] for c in truth["lookalikes"]} == {
-        "common_phrase", "headline_share", "punchline", "rt_cascade"}
+        "common_phrase",
+        "headline_share",
+        "punchline",
+        "rt_cascade",
+    }
 
 
 def test_v1_lines_look_like_twitter(sample) -> None:
@@ -47,7 +51,11 @@ def test_v1_lines_look_like_twitter(sample) -> None:
     statuses = [s for s in statuses if "id_str" in s]
     assert all(s["source"].startswith("<a href=") for s in statuses)
     assert all(("full_text" in s) != ("text" in s) for s in statuses)
-    links = [u["url"] for s in statuses if not s.get("retweeted_status")
-             for u in (s.get("extended_tweet") or s)["entities"]["urls"]]
+    links = [
+        u["url"]
+        for s in statuses
+        if not s.get("retweeted_status")
+        for u in (s.get("extended_tweet") or s)["entities"]["urls"]
+    ]
     assert links and len(links) == len(set(links)), "every tweet gets its own t.co link"
     assert any(s.get("retweeted_status") for s in statuses)

@@ -109,8 +109,12 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     if unit.refusal:
         sha = "refused-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
         result = FileResult(unit.name, sha, "refused", Counter(rejects=1))
-        write_audit(settings, result, [{"path": unit.name, "file_sha256": sha, "line_no": 0,
-                                        "reason": unit.refusal, "raw": ""}], [])
+        write_audit(
+            settings,
+            result,
+            [{"path": unit.name, "file_sha256": sha, "line_no": 0, "reason": unit.refusal, "raw": ""}],
+            [],
+        )
         log.warning("%s: %s", unit.name, unit.refusal)
         return result
     sha = unit.sha256()
@@ -126,9 +130,17 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     last_line = 0
     formats_seen: Counter[str] = Counter()
     try:
-        with unit.open() as stream, tqdm(total=unit.size or None, unit="B", unit_scale=True,
-                                         desc=Path(unit.name).name[:40], leave=False,
-                                         disable=None if progress else True) as bar:
+        with (
+            unit.open() as stream,
+            tqdm(
+                total=unit.size or None,
+                unit="B",
+                unit_scale=True,
+                desc=Path(unit.name).name[:40],
+                leave=False,
+                disable=None if progress else True,
+            ) as bar,
+        ):
             counted = _CountingStream(stream, bar)
             for item in items_of(counted, container):  # type: ignore[arg-type]
                 last_line = max(last_line, item.line)
@@ -143,12 +155,26 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
                 elif item.kind == "notice" and item.record is not None:
                     notices.append({"file_sha256": sha, "line_no": item.line, **item.record})
                 elif item.kind == "reject":
-                    rejects.append({"path": unit.name, "file_sha256": sha, "line_no": item.line,
-                                    "reason": item.reason, "raw": item.raw})
+                    rejects.append(
+                        {
+                            "path": unit.name,
+                            "file_sha256": sha,
+                            "line_no": item.line,
+                            "reason": item.reason,
+                            "raw": item.raw,
+                        }
+                    )
     except (OSError, EOFError, ValueError) as exc:  # corrupt compression, zip bomb, bad bytes
         result.counts["rejects"] += 1
-        rejects.append({"path": unit.name, "file_sha256": sha, "line_no": last_line + 1,
-                        "reason": f"unreadable from here on: {exc}", "raw": ""})
+        rejects.append(
+            {
+                "path": unit.name,
+                "file_sha256": sha,
+                "line_no": last_line + 1,
+                "reason": f"unreadable from here on: {exc}",
+                "raw": "",
+            }
+        )
         log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
     writer.flush()
     if formats_seen:
@@ -177,23 +203,30 @@ class _CountingStream:
         return data
 
 
-def write_audit(settings: Settings, result: FileResult, rejects: list[dict[str, object]],
-                notices: list[dict[str, object]]) -> None:
+def write_audit(
+    settings: Settings, result: FileResult, rejects: list[dict[str, object]], notices: list[dict[str, object]]
+) -> None:
     """Write rejects and notices, then the file row that marks the input complete."""
     audit = settings.audit_dir
-    write_atomic(pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA),
-                 audit_path(audit, "rejects", result.sha256))
-    write_atomic(pa.Table.from_pylist(notices, schema=NOTICE_SCHEMA),
-                 audit_path(audit, "notices", result.sha256))
+    write_atomic(
+        pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA), audit_path(audit, "rejects", result.sha256)
+    )
+    write_atomic(
+        pa.Table.from_pylist(notices, schema=NOTICE_SCHEMA), audit_path(audit, "notices", result.sha256)
+    )
     row = {
-        "path": result.path, "sha256": result.sha256, "format": result.format,
-        "bytes": result.size, "lines": result.counts["lines"], "blanks": result.counts["blank"],
-        "tweets": result.counts["tweet"], "notices": result.counts["notice"],
+        "path": result.path,
+        "sha256": result.sha256,
+        "format": result.format,
+        "bytes": result.size,
+        "lines": result.counts["lines"],
+        "blanks": result.counts["blank"],
+        "tweets": result.counts["tweet"],
+        "notices": result.counts["notice"],
         "rejects": result.counts["rejects"],
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
-    write_atomic(pa.Table.from_pylist([row], schema=FILE_SCHEMA),
-                 audit_path(audit, "files", result.sha256))
+    write_atomic(pa.Table.from_pylist([row], schema=FILE_SCHEMA), audit_path(audit, "files", result.sha256))
 
 
 def ingest(paths: list[Path], settings: Settings, progress: bool = True) -> IngestSummary:
@@ -211,6 +244,12 @@ def ingest(paths: list[Path], settings: Settings, progress: bool = True) -> Inge
         seen.add(result.sha256)
         summary.files.append(result)
         if not result.skipped:
-            log.info("%s: %s, %d tweets, %d notices, %d rejects", unit.name, result.format,
-                     result.counts["tweet"], result.counts["notice"], result.counts["rejects"])
+            log.info(
+                "%s: %s, %d tweets, %d notices, %d rejects",
+                unit.name,
+                result.format,
+                result.counts["tweet"],
+                result.counts["notice"],
+                result.counts["rejects"],
+            )
     return summary

@@ -15,10 +15,13 @@ from typing import Any
 
 import orjson
 
-MONTHS = {m: i for i, m in enumerate(
-    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
-NOTICE_KEYS = ("delete", "limit", "scrub_geo", "status_withheld", "user_withheld", "disconnect",
-               "warning")
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
+    )
+}
+NOTICE_KEYS = ("delete", "limit", "scrub_geo", "status_withheld", "user_withheld", "disconnect", "warning")
 ANCHOR = re.compile(r"""<a\s[^>]*?href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.S | re.I)
 MAX_RAW = 4096
 MAX_LINE = 64 * 1024 * 1024
@@ -142,21 +145,26 @@ def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
         "in_reply_to_tweet_id": obj.get("in_reply_to_status_id_str"),
         "hashtags": [h.get("text") for h in entities.get("hashtags") or [] if h.get("text")],
         "mentions": mentions,
-        "urls": [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or []
-                 if u.get("expanded_url") or u.get("url")],
+        "urls": [
+            u.get("expanded_url") or u.get("url")
+            for u in entities.get("urls") or []
+            if u.get("expanded_url") or u.get("url")
+        ],
         "time_precision": "second",
     }
 
 
-def from_v2(tweet: dict[str, Any], users: dict[str, dict[str, Any]],
-            tweets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def from_v2(
+    tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """A v2 tweet (page `data[]` item or flattened line) as a lake record."""
     if not tweet.get("id") or not tweet.get("created_at"):
         raise NotATweet("v2 object without id/created_at")
     author = tweet.get("author") if isinstance(tweet.get("author"), dict) else None
     author = author or users.get(str(tweet.get("author_id")), {})
-    refs = {r.get("type"): str(r.get("id")) for r in tweet.get("referenced_tweets") or []
-            if isinstance(r, dict)}
+    refs = {
+        r.get("type"): str(r.get("id")) for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)
+    }
     note = tweet.get("note_tweet") or {}
     text = note.get("text") or tweet.get("text") or ""
     entities = note.get("entities") or tweet.get("entities") or {}
@@ -190,9 +198,11 @@ def from_v2(tweet: dict[str, Any], users: dict[str, dict[str, Any]],
         "in_reply_to_tweet_id": refs.get("replied_to"),
         "hashtags": [h.get("tag") for h in entities.get("hashtags") or [] if h.get("tag")],
         "mentions": [m.get("username") for m in entities.get("mentions") or [] if m.get("username")],
-        "urls": [u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-                 for u in entities.get("urls") or []
-                 if u.get("unwound_url") or u.get("expanded_url") or u.get("url")],
+        "urls": [
+            u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+            for u in entities.get("urls") or []
+            if u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+        ],
         "time_precision": "second",
     }
 
@@ -206,10 +216,12 @@ def notice(obj: dict[str, Any]) -> dict[str, Any] | None:
             body = obj[key] if isinstance(obj[key], dict) else {}
             status = body.get("status") if isinstance(body.get("status"), dict) else body
             tweet_id = status.get("id_str") or (str(status["id"]) if status.get("id") else None)
-            user_id = status.get("user_id_str") or (
-                str(status["user_id"]) if status.get("user_id") else None)
-            return {"kind": key, "tweet_id": tweet_id if key in ("delete", "status_withheld") else None,
-                    "user_id": user_id}
+            user_id = status.get("user_id_str") or (str(status["user_id"]) if status.get("user_id") else None)
+            return {
+                "kind": key,
+                "tweet_id": tweet_id if key in ("delete", "status_withheld") else None,
+                "user_id": user_id,
+            }
     return None
 
 
@@ -229,13 +241,13 @@ def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
             refs = {str(t.get("id")): t for t in includes.get("tweets") or []}
             data = obj["data"] if isinstance(obj["data"], list) else [obj["data"]]
             for tweet in data:
-                yield Item(line, "tweet", record={**from_v2(tweet, users, refs),
-                                                  "source_format": "twitter-v2-page"})
+                yield Item(
+                    line, "tweet", record={**from_v2(tweet, users, refs), "source_format": "twitter-v2-page"}
+                )
         elif "id_str" in obj or "user" in obj:
             yield Item(line, "tweet", record={**from_v1(obj), "source_format": "twitter-v1.1"})
         elif "author_id" in obj or "author" in obj:
-            yield Item(line, "tweet", record={**from_v2(obj, {}, {}),
-                                              "source_format": "twitter-v2-flat"})
+            yield Item(line, "tweet", record={**from_v2(obj, {}, {}), "source_format": "twitter-v2-flat"})
         else:
             raise NotATweet("JSON object of no known tweet format")
     except (NotATweet, KeyError, ValueError, TypeError, AttributeError) as exc:

@@ -23,59 +23,67 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-TWEET_SCHEMA = pa.schema([
-    ("tweet_id", pa.string()),
-    ("user_id", pa.string()),
-    ("screen_name", pa.string()),
-    ("user_created_at", pa.timestamp("us")),
-    ("user_followers", pa.int64()),
-    ("created_at", pa.timestamp("us")),
-    ("text", pa.string()),
-    ("source", pa.string()),
-    ("source_url", pa.string()),
-    ("lang", pa.string()),
-    ("is_retweet", pa.bool_()),
-    ("retweeted_tweet_id", pa.string()),
-    ("retweeted_screen_name", pa.string()),
-    ("quoted_tweet_id", pa.string()),
-    ("in_reply_to_tweet_id", pa.string()),
-    ("hashtags", pa.list_(pa.string())),
-    ("mentions", pa.list_(pa.string())),
-    ("urls", pa.list_(pa.string())),
-    ("time_precision", pa.string()),
-    ("source_format", pa.string()),
-    ("file_sha256", pa.string()),
-    ("line_no", pa.int64()),
-])
+TWEET_SCHEMA = pa.schema(
+    [
+        ("tweet_id", pa.string()),
+        ("user_id", pa.string()),
+        ("screen_name", pa.string()),
+        ("user_created_at", pa.timestamp("us")),
+        ("user_followers", pa.int64()),
+        ("created_at", pa.timestamp("us")),
+        ("text", pa.string()),
+        ("source", pa.string()),
+        ("source_url", pa.string()),
+        ("lang", pa.string()),
+        ("is_retweet", pa.bool_()),
+        ("retweeted_tweet_id", pa.string()),
+        ("retweeted_screen_name", pa.string()),
+        ("quoted_tweet_id", pa.string()),
+        ("in_reply_to_tweet_id", pa.string()),
+        ("hashtags", pa.list_(pa.string())),
+        ("mentions", pa.list_(pa.string())),
+        ("urls", pa.list_(pa.string())),
+        ("time_precision", pa.string()),
+        ("source_format", pa.string()),
+        ("file_sha256", pa.string()),
+        ("line_no", pa.int64()),
+    ]
+)
 
-FILE_SCHEMA = pa.schema([
-    ("path", pa.string()),
-    ("sha256", pa.string()),
-    ("format", pa.string()),
-    ("bytes", pa.int64()),
-    ("lines", pa.int64()),
-    ("blanks", pa.int64()),
-    ("tweets", pa.int64()),
-    ("notices", pa.int64()),
-    ("rejects", pa.int64()),
-    ("ingested_at", pa.timestamp("us")),
-])
+FILE_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("format", pa.string()),
+        ("bytes", pa.int64()),
+        ("lines", pa.int64()),
+        ("blanks", pa.int64()),
+        ("tweets", pa.int64()),
+        ("notices", pa.int64()),
+        ("rejects", pa.int64()),
+        ("ingested_at", pa.timestamp("us")),
+    ]
+)
 
-REJECT_SCHEMA = pa.schema([
-    ("path", pa.string()),
-    ("file_sha256", pa.string()),
-    ("line_no", pa.int64()),
-    ("reason", pa.string()),
-    ("raw", pa.string()),
-])
+REJECT_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("file_sha256", pa.string()),
+        ("line_no", pa.int64()),
+        ("reason", pa.string()),
+        ("raw", pa.string()),
+    ]
+)
 
-NOTICE_SCHEMA = pa.schema([
-    ("file_sha256", pa.string()),
-    ("line_no", pa.int64()),
-    ("kind", pa.string()),
-    ("tweet_id", pa.string()),
-    ("user_id", pa.string()),
-])
+NOTICE_SCHEMA = pa.schema(
+    [
+        ("file_sha256", pa.string()),
+        ("line_no", pa.int64()),
+        ("kind", pa.string()),
+        ("tweet_id", pa.string()),
+        ("user_id", pa.string()),
+    ]
+)
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:

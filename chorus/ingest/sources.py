@@ -103,8 +103,12 @@ def zip_units(path: Path) -> Iterator[Unit]:
             continue
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 10 * CHUNK and ratio > MAX_RATIO):
-            yield Unit(name, _empty, 0, refusal=
-                       f"refused: declares {info.file_size} bytes, ratio {ratio:.0f}:1 (zip bomb?)")
+            yield Unit(
+                name,
+                _empty,
+                0,
+                refusal=f"refused: declares {info.file_size} bytes, ratio {ratio:.0f}:1 (zip bomb?)",
+            )
             continue
         limit = min(MAX_MEMBER_BYTES, max(10 * CHUNK, info.compress_size * MAX_RATIO))
 
@@ -130,6 +134,6 @@ def discover(paths: list[Path]) -> Iterator[Unit]:
             if is_zip(path):
                 yield from zip_units(path)
             else:
-                yield Unit(str(path), decompressing(path), path.stat().st_size,
-                           raw=lambda path=path: path.open("rb"))
-
+                yield Unit(
+                    str(path), decompressing(path), path.stat().st_size, raw=lambda path=path: path.open("rb")
+                )

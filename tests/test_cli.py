@@ -1,0 +1,37 @@
+"""The command line: help for every command, one-line errors, the closing summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import chorus_cli
+
+
+@pytest.mark.parametrize("command", ["run", "ingest", "build", "validate", "report", "synth"])
+def test_every_command_has_help(command: str) -> None:
+    done = chorus_cli(command, "--help")
+    assert done.returncode == 0
+    assert "usage: chorus" in done.stdout
+    if command != "synth":
+        assert "--home" in done.stdout
+
+
+def test_run_prints_a_summary(built, sample, tmp_path: Path) -> None:
+    done = chorus_cli("run", "-q", "--home", str(tmp_path / "home"), str(sample[0]))
+    assert done.returncode == 0, done.stderr
+    assert f"tweets: {sample[1]['tweets']}" in done.stdout
+    assert "campaigns:" in done.stdout and "reports:" in done.stdout
+
+
+def test_build_on_an_empty_home_says_what_to_do(tmp_path: Path) -> None:
+    done = chorus_cli("build", "--home", str(tmp_path / "empty"))
+    assert done.returncode == 2
+    assert "the lake is empty" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_home_defaults_to_chorus_home(tmp_path: Path, sample) -> None:
+    done = chorus_cli("ingest", "-q", str(sample[0]), env={"CHORUS_HOME": str(tmp_path / "h")})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "h" / "lake" / "_audit" / "files").is_dir()

@@ -1,0 +1,127 @@
+"""Detection on the generated sample, scored against the generator's ground truth."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chorus.build import check_party_reference
+from chorus.errors import InputError
+
+CONTRACT = {
+    "staging.stg_tweets": [
+        "tweet_id",
+        "user_id",
+        "screen_name",
+        "created_at",
+        "text",
+        "source",
+        "lang",
+        "is_retweet",
+        "retweeted_tweet_id",
+        "hashtags",
+        "mentions",
+        "urls",
+    ],
+    "marts.campaigns": [
+        "campaign_id",
+        "party",
+        "party_confidence",
+        "is_automated",
+        "amplification_score",
+        "n_tweets",
+        "n_accounts",
+        "first_seen",
+        "last_seen",
+        "canonical_text",
+        "reasons",
+    ],
+    "marts.campaign_tweets": ["campaign_id", "tweet_id", "user_id", "created_at"],
+    "marts.party_weekly": ["week_start", "party", "n_campaigns", "n_automated_tweets", "automated_share"],
+    "audit.ingest_files": ["path", "sha256", "format", "lines", "tweets", "notices", "rejects"],
+    "audit.rejects": ["file", "line_no", "reason", "raw"],
+}
+# Kinds that exact grouping must already find; templated variants need near-duplicate grouping.
+EXACT_KINDS = {"burst", "pool", "drip", "rt_storm", "small", "spam"}
+
+
+def automated_membership(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """tweet_id -> party of the automated campaign it sits in (absent if in none)."""
+    found = con.execute("""
+        select ct.tweet_id, c.party from marts.campaign_tweets ct
+        join marts.campaigns c using (campaign_id) where c.is_automated""").fetchall()
+    return dict(found)
+
+
+def test_every_contract_table_and_column_exists(warehouse) -> None:
+    for table, columns in CONTRACT.items():
+        schema, name = table.split(".")
+        present = {
+            r[0]
+            for r in warehouse.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                [schema, name],
+            ).fetchall()
+        }
+        assert set(columns) <= present, f"{table} lacks {set(columns) - present}"
+
+
+def test_internal_models_are_not_published(warehouse) -> None:
+    schemas = {r[0] for r in warehouse.execute("select schema_name from duckdb_schemas()").fetchall()}
+    assert "intermediate" not in schemas
+
+
+@pytest.mark.parametrize("kind", sorted(EXACT_KINDS))
+def test_campaigns_are_found_with_the_right_party(sample, warehouse, kind: str) -> None:
+    _, truth = sample
+    membership = automated_membership(warehouse)
+    cases = [c for c in truth["campaigns"] if c["kind"] == kind]
+    assert cases, f"the sample has no {kind} campaign"
+    for case in cases:
+        ids = case["tweet_ids"]
+        found = [membership[i] for i in ids if i in membership]
+        assert len(found) >= 0.9 * len(ids), f"{case['id']}: {len(found)}/{len(ids)} flagged"
+        party, _ = Counter(found).most_common(1)[0]
+        assert party == case["party"], f"{case['id']}: attributed to {party}"
+
+
+def test_organic_lookalikes_are_not_flagged(sample, warehouse) -> None:
+    _, truth = sample
+    membership = automated_membership(warehouse)
+    for case in truth["lookalikes"]:
+        flagged = sum(1 for i in case["tweet_ids"] if i in membership)
+        assert flagged <= 0.05 * len(case["tweet_ids"]), f"{case['kind']}: {flagged} flagged"
+
+
+def test_scores_and_reasons_are_meaningful(warehouse) -> None:
+    rows = warehouse.execute("""
+        select is_automated, amplification_score, reasons from marts.campaigns""").fetchall()
+    assert all(0 <= score <= 1 for _, score, _ in rows)
+    assert all(reasons for *_, reasons in rows)
+    automated = [r for r in rows if r[0]]
+    assert automated and all("via" in reasons for *_, reasons in automated)
+
+
+def test_reference_with_unknown_signal_type_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "parties.csv"
+    bad.write_text("party,signal_type,value\nPS,hashtag,PS\nPS,emoji,rose\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"parties.csv:3: unknown signal_type 'emoji'"):
+        check_party_reference(bad)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("PS,hashtag,\n", "must not be empty"),
+        ("PS,hashtag,PS\nPS,hashtag,#ps\n", "duplicate of line 2"),
+        ("PS,hashtag\n", "expected 3 columns"),
+    ],
+)
+def test_reference_rejects_empty_duplicate_and_short_rows(tmp_path: Path, body: str, message: str) -> None:
+    bad = tmp_path / "parties.csv"
+    bad.write_text("party,signal_type,value\n" + body, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        check_party_reference(bad)

@@ -1,0 +1,112 @@
+"""The publication gate: GX suites pass on good data, close on faults, and nothing is published."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chorus import pipeline
+from chorus.build import build
+from chorus.config import Settings
+from chorus.errors import ChorusError, ValidationFailed
+from chorus.validate import validate
+from tests.conftest import chorus_cli
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_state(settings: Settings) -> dict[str, str]:
+    files = [settings.warehouse, *sorted(settings.reports.glob("*"))]
+    return {p.name: digest(p) for p in files}
+
+
+def test_every_suite_passes_on_the_sample(built) -> None:
+    settings, summary = built
+    assert summary.validation is not None and summary.validation.success
+    assert set(summary.validation.suites) >= {
+        "stg_tweets",
+        "campaigns",
+        "campaign_tweets",
+        "party_weekly",
+        "consistency",
+        "lake_files",
+    }
+    again = validate(settings)
+    assert again.success and not again.failures
+    assert (settings.gx_home / "data_docs" / "index.html").exists()
+
+
+def test_validate_command_exits_zero_on_published_tables(built) -> None:
+    done = chorus_cli("validate", "--home", str(built[0].home))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok   campaigns" in done.stdout
+
+
+FAULTS = {
+    "out-of-range score": (
+        "update marts.campaigns set amplification_score = 1.5 where campaign_id = "
+        "(select min(campaign_id) from marts.campaigns)",
+        "campaigns.amplification_score",
+    ),
+    "duplicated member": (
+        "insert into marts.campaign_tweets select * from marts.campaign_tweets limit 1",
+        "campaign_tweets",
+    ),
+    "future timestamp": (
+        "update staging.stg_tweets set created_at = now()::timestamp + interval 30 day "
+        "where tweet_id = (select min(tweet_id) from staging.stg_tweets)",
+        "stg_tweets.created_at",
+    ),
+    "unknown party": (
+        "update marts.campaigns set party = 'Pirates' where campaign_id = "
+        "(select min(campaign_id) from marts.campaigns)",
+        "campaigns.party",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_injected_fault_closes_the_gate_and_nothing_is_published(
+    home_copy: Settings, monkeypatch, fault: str
+) -> None:
+    statement, expected = FAULTS[fault]
+    before = published_state(home_copy)
+
+    def tampered_build(settings: Settings, extra_vars=None) -> Path:
+        candidate = build(settings, extra_vars)
+        with duckdb.connect(str(candidate)) as con:
+            con.execute(statement)
+        return candidate
+
+    monkeypatch.setattr(pipeline, "build", tampered_build)
+    with pytest.raises(ValidationFailed) as failure:
+        pipeline.build_and_publish(home_copy)
+    assert expected in str(failure.value)
+    assert published_state(home_copy) == before
+
+
+def test_bad_party_reference_fails_before_building(home_copy: Settings, tmp_path: Path) -> None:
+    bad = tmp_path / "parties.csv"
+    bad.write_text("party,signal_type,value\nPS,colour,pink\n", encoding="utf-8")
+    before = published_state(home_copy)
+    done = chorus_cli("build", "--home", str(home_copy.home), "--parties", str(bad))
+    assert done.returncode == 2
+    assert f"{bad}:2: unknown signal_type 'colour'" in done.stderr
+    assert published_state(home_copy) == before
+    with pytest.raises(ChorusError):
+        pipeline.build_and_publish(Settings.make(home_copy.home, bad))
+
+
+def test_validation_of_a_tampered_published_warehouse_fails(home_copy: Settings) -> None:
+    with duckdb.connect(str(home_copy.warehouse)) as con:
+        con.execute("update marts.party_weekly set n_automated_tweets = n_automated_tweets + 1")
+    result = validate(home_copy)
+    assert not result.success
+    assert any(f.table == "consistency" for f in result.failures)
+    done = chorus_cli("validate", "--home", str(home_copy.home))
+    assert done.returncode == 1 and "FAIL consistency" in done.stdout
