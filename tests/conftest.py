@@ -18,7 +18,8 @@ from chorus.pipeline import RunSummary, run
 from chorus.synth import generate
 
 REPO = Path(__file__).resolve().parent.parent
-REAL_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+# Real-format samples from public projects' test data (provenance in its README).
+REAL_FIXTURES = REPO / "tests" / "fixtures" / "real"
 
 
 @pytest.fixture(scope="session")

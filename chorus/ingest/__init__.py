@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -33,7 +34,9 @@ from chorus.ingest.lake import (
     is_ingested,
     write_atomic,
 )
+from chorus.ingest.personal import personal_items
 from chorus.ingest.sources import Unit, discover
+from chorus.ingest.tables import csv_items, looks_like_csv_header
 
 log = logging.getLogger(__name__)
 PEEK = 64 * 1024
@@ -69,20 +72,34 @@ class IngestSummary:
         return sum(1 for f in self.files if f.skipped)
 
 
+TWEETS_JS = (b"window.YTD.tweets.", b"window.YTD.tweet.", b"Grailbird.data.tweets")
+
+
 def sniff(head: bytes) -> str:
-    """Guess the container format from the first bytes of a (decompressed) stream."""
+    """Recognise the container format from the first bytes of a (decompressed) stream."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"window.YTD") or text.startswith(b"Grailbird"):
+    if text.startswith(TWEETS_JS):
         return "personal-archive-js"
+    if text.startswith((b"window.YTD", b"Grailbird")):
+        return "personal-archive-other"
     if text.startswith(b"["):
         return "json-array"
     if text.startswith(b"{"):
         return "jsonl"
+    first_line = text.split(b"\n", 1)[0]
+    if looks_like_csv_header(first_line) or b"," in first_line:
+        return "csv"
     return "unknown"
 
 
-def items_of(stream: BinaryIO, container: str) -> Iterator[Item]:
+def items_of(stream: BinaryIO, container: str, owner: dict[str, object] | None = None) -> Iterator[Item]:
     """The items of one stream, by container format."""
+    if container == "personal-archive-js":
+        yield from personal_items(stream.read(), owner)
+        return
+    if container == "csv":
+        yield from csv_items(stream)
+        return
     if container == "json-array":
         raw = stream.read()
         try:
@@ -106,8 +123,16 @@ def items_of(stream: BinaryIO, container: str) -> Iterator[Item]:
 
 def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     """Ingest one input into the lake; returns its counts (or `skipped` if seen before)."""
+    if unit.skip or unit.refusal:
+        kind = "skipped" if unit.skip else "refused"
+        sha = f"{kind}-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
+        if is_ingested(settings.audit_dir, sha):
+            return FileResult(unit.name, sha, kind, skipped=True)
+    if unit.skip:
+        result = FileResult(unit.name, sha, "skipped")
+        write_audit(settings, result, [], [])
+        return result
     if unit.refusal:
-        sha = "refused-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
         result = FileResult(unit.name, sha, "refused", Counter(rejects=1))
         write_audit(
             settings,
@@ -123,6 +148,8 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     with unit.open() as stream:
         head = stream.peek(PEEK)[:PEEK] if hasattr(stream, "peek") else b""
         container = sniff(head)
+    if container == "personal-archive-other":
+        return ingest_unit(replace(unit, skip="not a tweets file of a personal archive"), settings, progress)
     result = FileResult(unit.name, sha, container, size=unit.size)
     writer = TweetWriter(settings.tweets_dir, sha)
     rejects: list[dict[str, object]] = []
@@ -141,8 +168,8 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
                 disable=None if progress else True,
             ) as bar,
         ):
-            counted = _CountingStream(stream, bar)
-            for item in items_of(counted, container):  # type: ignore[arg-type]
+            counted = io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)
+            for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
                 last_line = max(last_line, item.line)
                 result.counts[item.kind] += 1
                 if item.kind == "tweet" and item.record is not None:
@@ -185,22 +212,24 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     return result
 
 
-class _CountingStream:
-    """Advances a progress bar as bytes are read."""
+class _CountingRaw(io.RawIOBase):
+    """A raw stream that advances a progress bar as bytes are read."""
 
     def __init__(self, inner: BinaryIO, bar: tqdm) -> None:  # type: ignore[type-arg]
         self.inner = inner
         self.bar = bar
 
-    def readline(self, limit: int = -1) -> bytes:
-        line = self.inner.readline(limit)
-        self.bar.update(len(line))
-        return line
+    def readable(self) -> bool:
+        return True
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.inner.read(size)
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        # read1 returns what one decompressed block holds: a truncated archive then loses
+        # only its unreadable tail, not the buffer before it.
+        reader = getattr(self.inner, "read1", self.inner.read)
+        data = reader(len(buffer))
+        buffer[: len(data)] = data
         self.bar.update(len(data))
-        return data
+        return len(data)
 
 
 def write_audit(

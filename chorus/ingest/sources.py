@@ -15,7 +15,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from chorus.ingest.personal import ACCOUNT_MEMBERS, account_from_js, is_tweet_member
 
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_RATIO = 200
@@ -31,6 +33,8 @@ class Unit:
     size: int
     raw: Callable[[], BinaryIO] | None = None
     refusal: str | None = None
+    skip: str | None = None
+    owner: dict[str, Any] | None = None
 
     def sha256(self) -> str:
         """Hash of the stored bytes: the file as on disk, or a zip member once decompressed."""
@@ -90,13 +94,32 @@ def is_zip(path: Path) -> bool:
         return probe.read(4) == b"PK\x03\x04"
 
 
+def archive_owner(archive: zipfile.ZipFile) -> dict[str, Any] | None:
+    """The owner of a personal archive zip (from data/account.js), or None for other zips."""
+    for info in archive.infolist():
+        if info.filename.replace("\\", "/").endswith(ACCOUNT_MEMBERS) and info.file_size < 10 * CHUNK:
+            try:
+                return account_from_js(archive.read(info))
+            except (ValueError, KeyError, IndexError, AttributeError):
+                return {}
+    return None
+
+
 def zip_units(path: Path) -> Iterator[Unit]:
-    """One unit per file member of a zip, refusing unsafe members."""
+    """One unit per file member of a zip, refusing unsafe members.
+
+    In a personal archive (a zip with data/account.js) only the tweet files are read; the
+    other members (likes, messages, media, ...) are recorded as skipped.
+    """
     archive = zipfile.ZipFile(path)
+    owner = archive_owner(archive)
     for info in archive.infolist():
         if info.is_dir():
             continue
         name = f"{path}!{info.filename}"
+        if owner is not None and not is_tweet_member(info.filename):
+            yield Unit(name, _empty, info.compress_size, skip="not a tweets file of a personal archive")
+            continue
         member = PurePosixPath(info.filename.replace("\\", "/"))
         if member.is_absolute() or ".." in member.parts:
             yield Unit(name, _empty, 0, refusal="refused: member path escapes the archive (zip slip)")
@@ -115,7 +138,7 @@ def zip_units(path: Path) -> Iterator[Unit]:
         def opener(info: zipfile.ZipInfo = info, limit: int = limit, name: str = name) -> BinaryIO:
             return _buffered(LimitedReader(archive.open(info), limit, name))
 
-        yield Unit(name, opener, info.compress_size)
+        yield Unit(name, opener, info.compress_size, owner=owner)
 
 
 def _empty() -> BinaryIO:
