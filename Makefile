@@ -22,7 +22,7 @@ install: $(STAMP)
 
 ## run: install everything, then run the whole pipeline on the bundled sample archive
 run: $(STAMP)
-	test -f $(SAMPLE)/truth.json || $(BIN)/chorus synth --out $(SAMPLE) --seed 7
+	test -f $(SAMPLE)/truth.json || $(BIN)/chorus synth --out $(SAMPLE) --seed 7 --formats mixed
 	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)/archive
 
 ## test: install what is missing, lint, and run the whole test suite

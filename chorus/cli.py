@@ -83,7 +83,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from chorus.synth import generate
+    from chorus.synth import MIXED, generate
 
     truth = generate(
         Path(args.out),
@@ -93,6 +93,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         accounts=args.accounts,
         organic_per_day=args.organic_per_day,
         campaigns_per_week=args.campaigns_per_week,
+        formats=MIXED if args.formats == "mixed" else args.formats.split(","),
     )
     print(
         f"{truth['tweets']} tweets, {len(truth['campaigns'])} automated campaigns "  # type: ignore[arg-type]
@@ -145,6 +146,11 @@ def parser() -> argparse.ArgumentParser:
     syn.add_argument("--accounts", type=int, default=1500)
     syn.add_argument("--organic-per-day", type=int, default=700)
     syn.add_argument("--campaigns-per-week", type=int, default=10)
+    syn.add_argument(
+        "--formats",
+        default="v1",
+        help="comma-separated day formats: v1, v2 (twarc2 pages), twarc-csv, io, array; or 'mixed'",
+    )
     syn.set_defaults(func=cmd_synth)
     return top
 

@@ -9,12 +9,16 @@ same generator serves any reference.
 
 from __future__ import annotations
 
+import bz2
 import csv
 import gzip
+import hashlib
 import html
+import io
 import json
 import random
 import string
+import zipfile
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -817,8 +821,7 @@ def status_json(t: Tweet, streaming: bool) -> dict[str, object]:
     return obj
 
 
-def generate(
-    out: Path,
+def make_world(
     seed: int = 7,
     start: date = date(2011, 10, 10),
     days: int = 10,
@@ -826,8 +829,8 @@ def generate(
     organic_per_day: int = 700,
     campaigns_per_week: int = 10,
     parties: Path = DEFAULT_PARTIES,
-) -> dict[str, object]:
-    """Write `out/archive/tweets-<day>.jsonl.gz` and `out/truth.json`; return the truth."""
+) -> World:
+    """Organic traffic, campaigns of every kind and organic look-alikes, deterministically."""
     world = World(seed, start, days, accounts, load_parties(parties))
     rng = world.rng
     names = list(world.parties)
@@ -853,11 +856,267 @@ def generate(
             gen_spam(world, rng)
     for _ in range(max(1, days // 7)):
         gen_lookalikes(world, rng)
-    return write_archive(world, out, seed)
+    return world
 
 
-def write_archive(world: World, out: Path, seed: int) -> dict[str, object]:
-    """Serialise the world's tweets day by day, with stream notices and deletions."""
+def generate(
+    out: Path,
+    seed: int = 7,
+    start: date = date(2011, 10, 10),
+    days: int = 10,
+    accounts: int = 1500,
+    organic_per_day: int = 700,
+    campaigns_per_week: int = 10,
+    parties: Path = DEFAULT_PARTIES,
+    formats: list[str] | None = None,
+) -> dict[str, object]:
+    """Write `out/archive/` (one file per day, in `formats`) and `out/truth.json`; return the truth."""
+    world = make_world(seed, start, days, accounts, organic_per_day, campaigns_per_week, parties)
+    return write_archive(world, out, seed, formats)
+
+
+FORMATS = ("v1", "v2", "twarc-csv", "io", "array")
+MIXED = ["v1", "v2", "twarc-csv", "v1", "array"]
+
+
+def v2_tweet(t: Tweet) -> dict[str, object]:
+    """A tweet as API v2 returns it (`data[]` item)."""
+    tweet: dict[str, object] = {
+        "id": str(t.id),
+        "text": t.text,
+        "created_at": t.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "author_id": t.account.user_id,
+        "source": t.source[0],
+        "lang": "fr",
+        "conversation_id": str(t.id),
+        "entities": {
+            "hashtags": [{"tag": h} for h in t.hashtags],
+            "mentions": [{"username": m} for m in t.mentions],
+            "urls": [{"url": s, "expanded_url": e} for s, e in t.urls],
+        },
+        "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0, "quote_count": 0},
+    }
+    if t.retweet_of is not None:
+        tweet["referenced_tweets"] = [{"type": "retweeted", "id": str(t.retweet_of.id)}]
+    return tweet
+
+
+def v2_user(a: Account) -> dict[str, object]:
+    return {
+        "id": a.user_id,
+        "username": a.screen_name,
+        "name": a.name,
+        "created_at": a.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "public_metrics": {"followers_count": a.followers, "following_count": 100, "tweet_count": 1000},
+    }
+
+
+def write_v2_pages(tweets: list[Tweet]) -> bytes:
+    """twarc2 output: one search response page (up to 100 tweets) per line."""
+    lines = []
+    for start in range(0, len(tweets), 100):
+        page = tweets[start : start + 100]
+        users = {t.account.user_id: t.account for t in page}
+        originals = {t.retweet_of.id: t.retweet_of for t in page if t.retweet_of is not None}
+        users.update({o.account.user_id: o.account for o in originals.values()})
+        lines.append(
+            json.dumps(
+                {
+                    "data": [v2_tweet(t) for t in page],
+                    "includes": {
+                        "users": [v2_user(a) for a in users.values()],
+                        "tweets": [v2_tweet(o) for o in originals.values()],
+                    },
+                    "meta": {"result_count": len(page)},
+                    "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.14.0"},
+                },
+                ensure_ascii=False,
+            )
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_twarc_csv(tweets: list[Tweet]) -> bytes:
+    """twarc-csv output: dotted column names, entity lists JSON-encoded."""
+    columns = [
+        "id",
+        "conversation_id",
+        "referenced_tweets.replied_to.id",
+        "referenced_tweets.retweeted.id",
+        "referenced_tweets.quoted.id",
+        "author_id",
+        "retweeted_user_id",
+        "retweeted_username",
+        "created_at",
+        "text",
+        "lang",
+        "source",
+        "entities.hashtags",
+        "entities.mentions",
+        "entities.urls",
+        "author.id",
+        "author.created_at",
+        "author.username",
+        "author.name",
+        "author.public_metrics.followers_count",
+        "__twarc.retrieved_at",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for t in tweets:
+        v2 = v2_tweet(t)
+        rt = t.retweet_of
+        writer.writerow(
+            [
+                t.id,
+                t.id,
+                "",
+                rt.id if rt else "",
+                "",
+                t.account.user_id,
+                rt.account.user_id if rt else "",
+                rt.account.screen_name if rt else "",
+                v2["created_at"],
+                t.text,
+                "fr",
+                t.source[0],
+                json.dumps(v2["entities"]["hashtags"]),  # type: ignore[index]
+                json.dumps(v2["entities"]["mentions"]),  # type: ignore[index]
+                json.dumps(v2["entities"]["urls"]),  # type: ignore[index]
+                t.account.user_id,
+                v2_user(t.account)["created_at"],
+                t.account.screen_name,
+                t.account.name,
+                t.account.followers,
+                "2021-06-01T00:00:00+00:00",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def hashed(user_id: str) -> str:
+    """Information Operations archives hash the ids of small accounts."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:44]
+
+
+def write_io_csv(tweets: list[Tweet]) -> bytes:
+    """An Information Operations disclosure: minute-resolution times, Python-list columns."""
+    columns = [
+        "tweetid",
+        "userid",
+        "user_display_name",
+        "user_screen_name",
+        "user_reported_location",
+        "user_profile_description",
+        "user_profile_url",
+        "follower_count",
+        "following_count",
+        "account_creation_date",
+        "account_language",
+        "tweet_language",
+        "tweet_text",
+        "tweet_time",
+        "tweet_client_name",
+        "in_reply_to_userid",
+        "in_reply_to_tweetid",
+        "quoted_tweet_tweetid",
+        "is_retweet",
+        "retweet_userid",
+        "retweet_tweetid",
+        "latitude",
+        "longitude",
+        "quote_count",
+        "reply_count",
+        "like_count",
+        "retweet_count",
+        "hashtags",
+        "urls",
+        "user_mentions",
+        "poll_choices",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for t in tweets:
+        rt = t.retweet_of
+        writer.writerow(
+            [
+                t.id,
+                hashed(t.account.user_id),
+                t.account.name,
+                t.account.screen_name,
+                "",
+                "",
+                "",
+                t.account.followers,
+                100,
+                t.account.created_at.strftime("%Y-%m-%d"),
+                "fr",
+                "fr",
+                t.text,
+                t.created_at.strftime("%Y-%m-%d %H:%M"),
+                t.source[0],
+                "",
+                "",
+                "",
+                "True" if rt else "False",
+                hashed(rt.account.user_id) if rt else "",
+                rt.id if rt else "",
+                "absent",
+                "absent",
+                0,
+                0,
+                0,
+                0,
+                "[" + ", ".join(f"'{h}'" for h in t.hashtags) + "]" if t.hashtags else "",
+                "[" + ", ".join(f"'{e}'" for _, e in t.urls) + "]" if t.urls else "",
+                "[" + ", ".join(m for m in t.mentions) + "]" if t.mentions else "",
+                "",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_v1_lines(tweets: list[Tweet], rng: random.Random, deleted: list[str]) -> bytes:
+    """API v1.1 JSON lines (REST `full_text` or streaming), with limit and delete notices."""
+    streaming = rng.random() < 0.5
+    lines: list[str] = []
+    for t in tweets:
+        lines.append(json.dumps(status_json(t, streaming), ensure_ascii=False))
+        stamp = str(int(t.created_at.timestamp() * 1000))
+        if streaming and rng.random() < 0.002:
+            lines.append(json.dumps({"limit": {"track": rng.randint(1, 500), "timestamp_ms": stamp}}))
+        if t.label == "organic" and t.retweet_of is None and rng.random() < 0.003:
+            deleted.append(str(t.id))
+            status = {
+                "id": t.id,
+                "id_str": str(t.id),
+                "user_id": int(t.account.user_id),
+                "user_id_str": t.account.user_id,
+            }
+            lines.append(json.dumps({"delete": {"status": status, "timestamp_ms": stamp}}))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def pack(path: Path, data: bytes, how: str) -> None:
+    """Write bytes plain, gzip'd, bz2'd or as the one member of a zip (deterministically)."""
+    if how == "gz":
+        with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            gz.write(data)
+    elif how == "bz2":
+        path.write_bytes(bz2.compress(data))
+    elif how == "zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            info = zipfile.ZipInfo(path.stem, date_time=(2011, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    else:
+        path.write_bytes(data)
+
+
+def write_archive(world: World, out: Path, seed: int, formats: list[str] | None = None) -> dict[str, object]:
+    """Serialise the world's tweets day by day, each day in one of `formats` (default v1.1)."""
     rng = random.Random(seed + 1)
     archive = out / "archive"
     archive.mkdir(parents=True, exist_ok=True)
@@ -865,47 +1124,29 @@ def write_archive(world: World, out: Path, seed: int) -> dict[str, object]:
     for t in world.tweets:
         by_day[t.created_at.date()].append(t)
     deleted: list[str] = []
-    for day in sorted(by_day):
+    chosen = formats or ["v1"]
+    for index, day in enumerate(sorted(by_day)):
         tweets = sorted(by_day[day], key=lambda t: t.id)
-        streaming = rng.random() < 0.5
-        lines: list[str] = []
-        for t in tweets:
-            lines.append(json.dumps(status_json(t, streaming), ensure_ascii=False))
-            if streaming and rng.random() < 0.002:
-                lines.append(
-                    json.dumps(
-                        {
-                            "limit": {
-                                "track": rng.randint(1, 500),
-                                "timestamp_ms": str(int(t.created_at.timestamp() * 1000)),
-                            }
-                        }
-                    )
-                )
-            if t.label == "organic" and t.retweet_of is None and rng.random() < 0.003:
-                deleted.append(str(t.id))
-                lines.append(
-                    json.dumps(
-                        {
-                            "delete": {
-                                "status": {
-                                    "id": t.id,
-                                    "id_str": str(t.id),
-                                    "user_id": int(t.account.user_id),
-                                    "user_id_str": t.account.user_id,
-                                },
-                                "timestamp_ms": "0",
-                            }
-                        }
-                    )
-                )
-        name = archive / f"tweets-{day.isoformat()}.jsonl.gz"
-        with name.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            gz.write(("\n".join(lines) + "\n").encode("utf-8"))
+        kind = chosen[index % len(chosen)]
+        stem = f"tweets-{day.isoformat()}"
+        if kind == "v1":
+            pack(archive / f"{stem}.jsonl.gz", write_v1_lines(tweets, rng, deleted), "gz")
+        elif kind == "v2":
+            pack(archive / f"{stem}.twarc2.jsonl.bz2", write_v2_pages(tweets), "bz2")
+        elif kind == "twarc-csv":
+            pack(archive / f"{stem}.csv.zip", write_twarc_csv(tweets), "zip")
+        elif kind == "io":
+            pack(archive / f"{stem}_io.csv", write_io_csv(tweets), "plain")
+        elif kind == "array":
+            statuses = [status_json(t, streaming=False) for t in tweets]
+            pack(archive / f"{stem}.json", json.dumps(statuses, ensure_ascii=False).encode(), "plain")
+        else:
+            raise ValueError(f"unknown format {kind!r} (one of {', '.join(FORMATS)})")
     truth: dict[str, object] = {
         "seed": seed,
         "start": world.start.date().isoformat(),
         "days": world.days,
+        "formats": chosen,
         "tweets": len(world.tweets),
         "campaigns": world.truth_campaigns,
         "lookalikes": world.truth_lookalikes,

@@ -155,3 +155,29 @@ def test_paths_with_quotes_spaces_and_accents_build_end_to_end(tmp_path: Path, s
     con = duckdb.connect(str(home / "chorus.duckdb"), read_only=True)
     assert con.execute("select count(*) from marts.campaigns").fetchone()[0] > 0
     con.close()
+
+
+def test_timestamps_before_twitter_are_rejected_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "old.jsonl"
+    write_jsonl(
+        path,
+        [v1_status(1, "a", "ok"), v1_status(2, "b", "too old", created_at="Thu Jan 01 00:00:00 +0000 1970")],
+    )
+    settings = Settings.make(tmp_path / "home")
+    summary = ingest([path], settings, progress=False)
+    assert summary.total("tweet") == 1
+    (reject,) = lake_table(settings, "rejects")
+    assert reject[2] == 2 and "outside 2006-03-21" in reject[3]
+
+
+def test_toolkit_csv_fixture_loads_with_retweets_and_urls(tmp_path: Path) -> None:
+    settings = Settings.make(tmp_path / "home")
+    summary = ingest([REAL_FIXTURES / "cnt__sample_data.csv"], settings, progress=False)
+    assert summary.total("tweet") == 100 and summary.files[0].format == "toolkit-csv"
+    pattern = str(settings.tweets_dir / "*" / "*.parquet")
+    retweets, with_urls = duckdb.execute(
+        "select count(*) filter (where is_retweet), count(*) filter (where len(urls) > 0) "
+        "from read_parquet(?)",
+        parameters=[pattern],
+    ).fetchone()
+    assert retweets > 0 and with_urls > 0

@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,6 +73,16 @@ class IngestSummary:
 
 
 TWEETS_JS = (b"window.YTD.tweets.", b"window.YTD.tweet.", b"Grailbird.data.tweets")
+
+
+EARLIEST = datetime(2006, 3, 21)
+
+
+def plausible(record: dict[str, object]) -> bool:
+    """A tweet time between Twitter's first day and tomorrow."""
+    when = record["created_at"]
+    latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+    return isinstance(when, datetime) and EARLIEST <= when <= latest
 
 
 def sniff(head: bytes) -> str:
@@ -172,7 +182,20 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
             for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
                 last_line = max(last_line, item.line)
                 result.counts[item.kind] += 1
-                if item.kind == "tweet" and item.record is not None:
+                if item.kind == "tweet" and item.record is not None and not plausible(item.record):
+                    result.counts["tweet"] -= 1
+                    result.counts["reject"] += 1
+                    when = item.record["created_at"]
+                    rejects.append(
+                        {
+                            "path": unit.name,
+                            "file_sha256": sha,
+                            "line_no": item.line,
+                            "reason": f"created_at {when} outside {EARLIEST.date()}..today",
+                            "raw": str(item.record.get("tweet_id")),
+                        }
+                    )
+                elif item.kind == "tweet" and item.record is not None:
                     record = item.record
                     record.setdefault("source_format", container)
                     formats_seen[record["source_format"]] += 1

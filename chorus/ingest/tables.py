@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import html
 import io
+import itertools
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -56,18 +58,24 @@ def entity_values(value: str | None, key: str) -> list[str]:
     return out
 
 
-def maybe_json_text(value: str | None) -> str:
-    """twarc-csv JSON-encodes text fields by default (`"..."` with \\uXXXX escapes)."""
-    if not value:
-        return ""
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        try:
-            decoded = orjson.loads(value)
-            if isinstance(decoded, str):
-                return decoded
-        except orjson.JSONDecodeError:
-            pass
-    return value
+def json_string(value: str) -> str | None:
+    """The decoded value if `value` is one JSON-encoded string, else None."""
+    if len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return None
+    try:
+        decoded = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    return decoded if isinstance(decoded, str) else None
+
+
+def texts_are_json_encoded(rows: list[Row]) -> bool:
+    """twarc-csv can JSON-encode text fields (`--json-encode-text`); then every one is quoted.
+
+    Decided per file from its first rows, since a tweet may itself start and end with quotes.
+    """
+    texts = [r.get("text") or "" for r in rows if r.get("text")]
+    return bool(texts) and all(json_string(t) is not None for t in texts)
 
 
 def truthy(value: str | None) -> bool:
@@ -95,12 +103,13 @@ def first_ref(row: Row, kind: str) -> str | None:
     return None
 
 
-def from_twarc_csv(row: Row) -> dict[str, Any]:
+def from_twarc_csv(row: Row, encoded_text: bool = False) -> dict[str, Any]:
     tweet_id = row.get("id")
     created = row.get("created_at")
     if not tweet_id or not created:
         raise NotATweet("twarc-csv row without id/created_at")
     retweeted = first_ref(row, "retweeted")
+    raw_text = row.get("text") or ""
     user_created = row.get("author.created_at")
     followers = row.get("author.public_metrics.followers_count")
     source, _ = app_name(row.get("source"))
@@ -111,7 +120,7 @@ def from_twarc_csv(row: Row) -> dict[str, Any]:
         "user_created_at": parse_iso_time(user_created) if user_created else None,
         "user_followers": int(float(followers)) if followers else None,
         "created_at": parse_iso_time(created),
-        "text": html.unescape(maybe_json_text(row.get("text"))),
+        "text": html.unescape((json_string(raw_text) if encoded_text else None) or raw_text),
         "source": source,
         "source_url": None,
         "lang": row.get("lang") or None,
@@ -166,7 +175,10 @@ def from_io_csv(row: Row) -> dict[str, Any]:
 
 
 def from_toolkit_csv(row: Row) -> dict[str, Any]:
-    """coordination-network-toolkit's CSV: message_id,user_id,username,repost_id,reply_id,message,timestamp,urls."""
+    """coordination-network-toolkit's CSV.
+
+    Columns: message_id,user_id,username,repost_id,reply_id,message,timestamp,urls.
+    """
     tweet_id = row.get("message_id")
     stamp = row.get("timestamp")
     if not tweet_id or stamp in (None, ""):
@@ -216,6 +228,22 @@ def looks_like_csv_header(first_line: bytes) -> bool:
     return csv_flavour([h.strip() for h in header]) is not None
 
 
+def _rows_with_lines(reader: Any, previous_end: int) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(line the record starts on, its fields or None, the CSV error if any)."""
+    while True:
+        start = previous_end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            previous_end = reader.line_num
+            yield start, None, str(exc)
+            continue
+        previous_end = reader.line_num
+        yield start, row, ""
+
+
 def csv_items(stream: BinaryIO) -> Iterator[Item]:
     """Rows of a CSV archive, each a tweet or a reject with the line it starts on."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")  # type: ignore
@@ -227,23 +255,22 @@ def csv_items(stream: BinaryIO) -> Iterator[Item]:
     found = csv_flavour(header)
     yield Item(1, "blank")  # the header line: accounted for (with blanks), not a tweet
     previous_end = reader.line_num
+    rows = _rows_with_lines(reader, previous_end)
     if found is None:
-        for row in reader:
-            yield reject(previous_end + 1, "unrecognised CSV header", ",".join(row))
-            previous_end = reader.line_num
+        for start, row, _ in rows:
+            yield reject(start, "unrecognised CSV header (not twarc-csv, IO or toolkit)", ",".join(row or []))
         return
-    _, convert = found
-    while True:
-        start = previous_end + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reject(start, f"malformed CSV: {exc}", "")
-            previous_end = reader.line_num
+    flavour, convert = found
+    head = list(itertools.islice(rows, 50))
+    if flavour == "twarc-csv":
+        encoded = texts_are_json_encoded(
+            [dict(zip(header, r, strict=False)) for _, r, _ in head if r is not None]
+        )
+        convert = functools.partial(from_twarc_csv, encoded_text=encoded)
+    for start, row, error in itertools.chain(head, rows):
+        if row is None:
+            yield reject(start, f"malformed CSV: {error}", "")
             continue
-        previous_end = reader.line_num
         if not any(cell.strip() for cell in row):
             yield Item(start, "blank")
             continue
