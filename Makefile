@@ -37,3 +37,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs
+
+## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m")
+SIZES ?= 100k 1m
+bench: $(STAMP)
+	$(BIN)/python -m chorus.bench $(SIZES)

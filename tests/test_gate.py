@@ -62,6 +62,7 @@ FAULTS = {
         "where tweet_id = (select min(tweet_id) from staging.stg_tweets)",
         "stg_tweets.created_at",
     ),
+    "missing contract column": ("alter table marts.campaigns drop column reasons", "schema.qualified_column"),
     "unknown party": (
         "update marts.campaigns set party = 'Pirates' where campaign_id = "
         "(select min(campaign_id) from marts.campaigns)",
