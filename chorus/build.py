@@ -121,7 +121,7 @@ def run_dbt(
     failures = failed_nodes(work / "target" / "run_results.json")
     tail = "\n".join(done.stdout.strip().splitlines()[-15:])
     detail = "; ".join(failures[:8]) or tail or done.stderr.strip()[-2000:]
-    raise ChorusError(f"dbt {args[0]} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
+    raise ChorusError(f"dbt {' '.join(args[:2])} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
 
 
 def failed_nodes(run_results: Path) -> list[str]:
@@ -150,5 +150,7 @@ def build(settings: Settings, extra_vars: dict[str, object] | None = None) -> Pa
         shutil.rmtree(settings.candidate_dir)
     settings.candidate_dir.mkdir(parents=True)
     run_dbt(["build"], settings, settings.candidate, extra_vars)
+    # The docs site (one static page), generated while the candidate still holds every model.
+    run_dbt(["docs", "generate", "--static"], settings, settings.candidate, extra_vars)
     finish_candidate(settings.candidate)
     return settings.candidate

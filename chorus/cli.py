@@ -80,6 +80,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from chorus.analyst import query
+
+    print(query(_settings(args), args.sql, Path(args.out) if args.out else None, args.limit))
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from chorus.analyst import docs_index
+
+    index = docs_index(_settings(args))
+    print(index)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(index.as_uri())
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -138,6 +157,14 @@ def parser() -> argparse.ArgumentParser:
     rep = add("report", "weekly report(s) from the published, validated tables")
     rep.add_argument("--week", help="one ISO week, e.g. 2011-W41 (default: every week)")
     rep.set_defaults(func=cmd_report)
+    qry = add("query", "run one read-only SQL query on the published warehouse")
+    qry.add_argument("sql", help='e.g. "select * from marts.campaigns order by n_tweets desc"')
+    qry.add_argument("--out", help="write all rows to a .csv, .tsv or .parquet file instead of printing")
+    qry.add_argument("--limit", type=int, default=50, help="rows to print (0 = all; default 50)")
+    qry.set_defaults(func=cmd_query)
+    doc = add("docs", "print the path of the dbt docs page (tables and columns described)")
+    doc.add_argument("--open", action="store_true", help="also open it in a browser")
+    doc.set_defaults(func=cmd_docs)
     syn = sub.add_parser("synth", help="generate a synthetic archive with known campaigns")
     syn.add_argument("--out", required=True, help="folder to write archive/ and truth.json into")
     syn.add_argument("--seed", type=int, default=7)

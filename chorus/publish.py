@@ -9,6 +9,7 @@ ever written into the published file in place, so a reader never blocks a run.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -34,4 +35,16 @@ def publish(settings: Settings, candidate: Path | None = None) -> Path:
         wal.unlink()
     settings.home.mkdir(parents=True, exist_ok=True)
     os.replace(candidate, settings.warehouse)
+    publish_docs(settings)
     return settings.warehouse
+
+
+def publish_docs(settings: Settings) -> None:
+    """The dbt docs page of the build just published, as `<home>/docs/index.html`."""
+    static = settings.candidate_dir / "dbt" / "target" / "static_index.html"
+    if static.exists():
+        target = settings.home / "docs" / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name("index.html.tmp")
+        shutil.copyfile(static, tmp)
+        os.replace(tmp, target)

@@ -1078,12 +1078,17 @@ def write_io_csv(tweets: list[Tweet]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_v1_lines(tweets: list[Tweet], rng: random.Random, deleted: list[str]) -> bytes:
+def write_v1_lines(
+    tweets: list[Tweet], rng: random.Random, deleted: list[str], malformed: list[int]
+) -> bytes:
     """API v1.1 JSON lines (REST `full_text` or streaming), with limit and delete notices."""
     streaming = rng.random() < 0.5
     lines: list[str] = []
     for t in tweets:
         lines.append(json.dumps(status_json(t, streaming), ensure_ascii=False))
+        if streaming and rng.random() < 0.001:  # a capture cut mid-line, resent whole
+            lines.insert(-1, lines[-1][: len(lines[-1]) // 2])
+            malformed.append(len(lines) - 1)
         stamp = str(int(t.created_at.timestamp() * 1000))
         if streaming and rng.random() < 0.002:
             lines.append(json.dumps({"limit": {"track": rng.randint(1, 500), "timestamp_ms": stamp}}))
@@ -1124,13 +1129,14 @@ def write_archive(world: World, out: Path, seed: int, formats: list[str] | None 
     for t in world.tweets:
         by_day[t.created_at.date()].append(t)
     deleted: list[str] = []
+    malformed: list[int] = []
     chosen = formats or ["v1"]
     for index, day in enumerate(sorted(by_day)):
         tweets = sorted(by_day[day], key=lambda t: t.id)
         kind = chosen[index % len(chosen)]
         stem = f"tweets-{day.isoformat()}"
         if kind == "v1":
-            pack(archive / f"{stem}.jsonl.gz", write_v1_lines(tweets, rng, deleted), "gz")
+            pack(archive / f"{stem}.jsonl.gz", write_v1_lines(tweets, rng, deleted, malformed), "gz")
         elif kind == "v2":
             pack(archive / f"{stem}.twarc2.jsonl.bz2", write_v2_pages(tweets), "bz2")
         elif kind == "twarc-csv":
@@ -1151,6 +1157,7 @@ def write_archive(world: World, out: Path, seed: int, formats: list[str] | None 
         "campaigns": world.truth_campaigns,
         "lookalikes": world.truth_lookalikes,
         "deleted": deleted,
+        "malformed_lines": len(malformed),
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
     return truth

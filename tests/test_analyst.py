@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from chorus.config import Settings
 from chorus.pipeline import run
-from tests.conftest import v1_status, write_jsonl
+from tests.conftest import REPO, chorus_cli, v1_status, write_jsonl
 
 READER = textwrap.dedent("""
     import sys, duckdb
@@ -54,3 +56,48 @@ def test_run_publishes_while_an_analyst_holds_the_file_and_they_keep_their_snaps
         reader.wait(timeout=30)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_tweets").fetchone()[0] == 3
+
+
+def documented_queries() -> list[str]:
+    text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, flags=re.S)
+
+
+@pytest.mark.parametrize("sql", documented_queries(), ids=lambda sql: sql.split("\n")[0][:40])
+def test_every_documented_query_runs_and_returns_rows(warehouse, sql: str) -> None:
+    rows = warehouse.execute(sql).fetchall()
+    assert rows, "each example query returns rows on the sample"
+
+
+def test_query_command_prints_and_exports_read_only(built, tmp_path: Path) -> None:
+    home = str(built[0].home)
+    shown = chorus_cli("query", "--home", home, "select count(*) as n from marts.campaigns")
+    assert shown.returncode == 0 and "│" in shown.stdout
+    out = tmp_path / "campaigns.parquet"
+    done = chorus_cli("query", "--home", home, "select * from marts.campaigns", "--out", str(out))
+    assert done.returncode == 0
+    count = duckdb.execute("select count(*) from read_parquet(?)", [str(out)]).fetchone()[0]
+    with duckdb.connect(str(built[0].warehouse), read_only=True) as con:
+        assert count == con.execute("select count(*) from marts.campaigns").fetchone()[0]
+    refused = chorus_cli("query", "--home", home, "drop table marts.campaigns")
+    assert refused.returncode == 2 and "read-only" in refused.stderr
+
+
+def test_every_published_column_is_described_in_duckdb(warehouse) -> None:
+    missing = warehouse.execute("""
+        select schema_name || '.' || table_name || '.' || column_name from duckdb_columns()
+        where schema_name in ('staging', 'marts', 'audit') and (comment is null or comment = '')
+    """).fetchall()
+    assert missing == []
+    tables = warehouse.execute("""
+        select count(*) from duckdb_tables()
+        where schema_name in ('staging', 'marts', 'audit') and (comment is null or comment = '')
+    """).fetchone()[0]
+    assert tables == 0
+
+
+def test_docs_site_is_written_with_the_build(built) -> None:
+    done = chorus_cli("docs", "--home", str(built[0].home))
+    assert done.returncode == 0
+    page = Path(done.stdout.strip())
+    assert page.exists() and "campaigns" in page.read_text(encoding="utf-8")

@@ -24,13 +24,19 @@ def test_same_seed_gives_identical_files_and_another_seed_differs(tmp_path: Path
 def test_truth_names_tweets_that_are_in_the_archive(sample) -> None:
     archive, truth = sample
     ids: set[str] = set()
+    malformed = 0
     for path in archive.iterdir():
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
-                obj = json.loads(line)
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError:
+                    malformed += 1
+                    continue
                 if "id_str" in obj:
                     ids.add(obj["id_str"])
     assert len(ids) == truth["tweets"]
+    assert malformed == truth["malformed_lines"]
     for group in truth["campaigns"] + truth["lookalikes"]:
         assert set(group["tweet_ids"]) <= ids, group["id"]
     kinds = {c["kind"] for c in truth["campaigns"]}
