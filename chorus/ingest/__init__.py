@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,7 +38,7 @@ from chorus.ingest.lake import (
     write_atomic,
 )
 from chorus.ingest.personal import personal_items
-from chorus.ingest.sources import Unit, discover
+from chorus.ingest.sources import Unit, input_files, units_of
 from chorus.ingest.tables import csv_items, looks_like_csv_header
 
 log = logging.getLogger(__name__)
@@ -78,10 +81,9 @@ TWEETS_JS = (b"window.YTD.tweets.", b"window.YTD.tweet.", b"Grailbird.data.tweet
 EARLIEST = datetime(2006, 3, 21)
 
 
-def plausible(record: dict[str, object]) -> bool:
-    """A tweet time between Twitter's first day and tomorrow."""
+def plausible(record: dict[str, object], latest: datetime) -> bool:
+    """A tweet time between Twitter's first day and `latest` (tomorrow, when ingesting)."""
     when = record["created_at"]
-    latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
     return isinstance(when, datetime) and EARLIEST <= when <= latest
 
 
@@ -166,6 +168,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     notices: list[dict[str, object]] = []
     last_line = 0
     formats_seen: Counter[str] = Counter()
+    latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
     try:
         with (
             unit.open() as stream,
@@ -182,7 +185,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
             for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
                 last_line = max(last_line, item.line)
                 result.counts[item.kind] += 1
-                if item.kind == "tweet" and item.record is not None and not plausible(item.record):
+                if item.kind == "tweet" and item.record is not None and not plausible(item.record, latest):
                     result.counts["tweet"] -= 1
                     result.counts["reject"] += 1
                     when = item.record["created_at"]
@@ -281,16 +284,38 @@ def write_audit(
     write_atomic(pa.Table.from_pylist([row], schema=FILE_SCHEMA), audit_path(audit, "files", result.sha256))
 
 
-def ingest(paths: list[Path], settings: Settings, progress: bool = True) -> IngestSummary:
-    """Ingest every archive under `paths` into the lake of `settings.home`."""
-    summary = IngestSummary()
-    seen: set[str] = set()
+def ingest_file(path: Path, settings: Settings, progress: bool) -> list[FileResult]:
+    """Ingest one file (every member, for a zip)."""
+    return [ingest_unit(unit, settings, progress) for unit in units_of(path)]
+
+
+def ingest(
+    paths: list[Path], settings: Settings, progress: bool = True, workers: int | None = None
+) -> IngestSummary:
+    """Ingest every archive under `paths` into the lake of `settings.home`.
+
+    Files are ingested in parallel (one process per core, at most `workers`); each writes its
+    own Parquet parts, so the result does not depend on the order they finish in.
+    """
     try:
-        units = list(discover(paths))
+        files = input_files(paths)
     except FileNotFoundError as exc:
         raise InputError(str(exc).split(":")[0], "no such file or directory") from exc
-    for unit in units:
-        result = ingest_unit(unit, settings, progress)
+    workers = min(workers or os.cpu_count() or 1, len(files)) or 1
+    if workers == 1:
+        per_file = [ingest_file(path, settings, progress) for path in files]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            jobs = [pool.submit(ingest_file, path, settings, False) for path in files]
+            bar = tqdm(total=len(jobs), unit="file", desc="ingest", disable=None if progress else True)
+            for job in as_completed(jobs):
+                job.result()
+                bar.update()
+            bar.close()
+            per_file = [job.result() for job in jobs]
+    summary = IngestSummary()
+    seen: set[str] = set()
+    for result in (r for results in per_file for r in results):
         if result.sha256 in seen:
             result.skipped = True
         seen.add(result.sha256)
@@ -298,7 +323,7 @@ def ingest(paths: list[Path], settings: Settings, progress: bool = True) -> Inge
         if not result.skipped:
             log.info(
                 "%s: %s, %d tweets, %d notices, %d rejects",
-                unit.name,
+                result.path,
                 result.format,
                 result.counts["tweet"],
                 result.counts["notice"],

@@ -15,7 +15,6 @@ partial file.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,8 @@ TWEET_SCHEMA = pa.schema(
         ("line_no", pa.int64()),
     ]
 )
+
+TWEET_COLUMNS = tuple(TWEET_SCHEMA.names)
 
 FILE_SCHEMA = pa.schema(
     [
@@ -101,22 +102,26 @@ class TweetWriter:
         self.tweets_dir = tweets_dir
         self.sha256 = sha256
         self.flush_rows = flush_rows
-        self.buffer: dict[date, list[dict[str, Any]]] = defaultdict(list)
+        self.buffer: dict[date, dict[str, list[Any]]] = {}
         self.buffered = 0
         self.parts = 0
         self.written: list[Path] = []
 
     def add(self, record: dict[str, Any]) -> None:
-        self.buffer[record["created_at"].date()].append(record)
+        columns = self.buffer.get(record["created_at"].date())
+        if columns is None:
+            columns = self.buffer[record["created_at"].date()] = {name: [] for name in TWEET_COLUMNS}
+        for name in TWEET_COLUMNS:
+            columns[name].append(record.get(name))
         self.buffered += 1
         if self.buffered >= self.flush_rows:
             self.flush()
 
     def flush(self) -> None:
         for day in sorted(self.buffer):
-            rows = self.buffer[day]
-            path = self.tweets_dir / f"day={day.isoformat()}" / f"{self.sha256[:16]}-{self.parts:05d}.parquet"
-            write_atomic(pa.Table.from_pylist(rows, schema=TWEET_SCHEMA), path)
+            name = f"{self.sha256[:16]}-{self.parts:05d}.parquet"
+            path = self.tweets_dir / f"day={day.isoformat()}" / name
+            write_atomic(pa.Table.from_pydict(self.buffer[day], schema=TWEET_SCHEMA), path)
             self.written.append(path)
             self.parts += 1
         self.buffer.clear()

@@ -145,18 +145,45 @@ def _empty() -> BinaryIO:
     return io.BytesIO(b"")
 
 
-def discover(paths: list[Path]) -> Iterator[Unit]:
-    """Every input under the given files and folders, in a stable (sorted) order."""
+def input_files(paths: list[Path]) -> list[Path]:
+    """Every file under the given files and folders, in a stable (sorted) order."""
+    found: list[Path] = []
     for root in paths:
         if not root.exists():
             raise FileNotFoundError(f"{root}: no such file or directory")
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in files:
-            if path.name.startswith("."):
-                continue
-            if is_zip(path):
-                yield from zip_units(path)
-            else:
-                yield Unit(
-                    str(path), decompressing(path), path.stat().st_size, raw=lambda path=path: path.open("rb")
-                )
+        found.extend(p for p in files if not p.name.startswith("."))
+    return found
+
+
+def units_of(path: Path) -> Iterator[Unit]:
+    """The inputs one file holds: itself, or each member of a zip."""
+    if is_zip(path):
+        yield from zip_units(path)
+    else:
+        yield Unit(
+            str(path),
+            decompressing(path),
+            path.stat().st_size,
+            raw=lambda: path.open("rb"),
+            owner=sibling_owner(path),
+        )
+
+
+def discover(paths: list[Path]) -> Iterator[Unit]:
+    """Every input under the given files and folders."""
+    for path in input_files(paths):
+        yield from units_of(path)
+
+
+def sibling_owner(path: Path) -> dict[str, Any] | None:
+    """For an unzipped personal archive's tweets.js, the owner from account.js beside it."""
+    if not is_tweet_member(path.as_posix()):
+        return None
+    for candidate in (path.parent / "account.js", path.parent.parent / "account.js"):
+        if candidate.is_file():
+            try:
+                return account_from_js(candidate.read_bytes())
+            except (ValueError, KeyError, IndexError, AttributeError):
+                return None
+    return None
