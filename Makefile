@@ -38,6 +38,11 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs
 
+## eval: detection scored against the generator's ground truth on several seeds
+SEEDS ?= 1,2,3,4
+eval: $(STAMP)
+	$(BIN)/chorus eval --seeds $(SEEDS)
+
 ## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m")
 SIZES ?= 100k 1m
 bench: $(STAMP)

@@ -99,6 +99,14 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from chorus.evaluate import main as evaluate_main
+    from chorus.synth import MIXED
+
+    formats = MIXED if args.formats == "mixed" else args.formats.split(",")
+    return evaluate_main([int(s) for s in args.seeds.split(",")], args.days, formats)
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -165,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
     doc = add("docs", "print the path of the dbt docs page (tables and columns described)")
     doc.add_argument("--open", action="store_true", help="also open it in a browser")
     doc.set_defaults(func=cmd_docs)
+    ev = sub.add_parser("eval", help="score detection on generated archives against their ground truth")
+    ev.add_argument("--seeds", default="1,2,3", help="comma-separated generator seeds")
+    ev.add_argument("--days", type=int, default=10)
+    ev.add_argument("--formats", default="mixed", help="as for synth")
+    ev.set_defaults(func=cmd_eval)
     syn = sub.add_parser("synth", help="generate a synthetic archive with known campaigns")
     syn.add_argument("--out", required=True, help="folder to write archive/ and truth.json into")
     syn.add_argument("--seed", type=int, default=7)

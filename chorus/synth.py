@@ -39,6 +39,15 @@ MANUAL_CLIENTS = [
     ("Twitter for BlackBerry®", "http://blackberry.com/twitter", 4),
     ("Echofon", "http://www.echofon.com/", 3),
 ]
+# Real third-party clients people type in, which the app catalogue does not list: Chorus must not
+# take them for automation just because they are unknown.
+THIRD_PARTY_CLIENTS = [
+    ("Janetter", "http://janetter.net/"),
+    ("Tweetbot for Mac", "http://tapbots.com/tweetbot/mac"),
+    ("Hootsuite", "http://www.hootsuite.com"),
+    ("Plume\u00a0for\u00a0Android", "http://levelupstudio.com"),
+    ("YoruFukurou", "https://sites.google.com/site/yorufukurou/"),
+]
 SHARE_BUTTONS = [
     ("Tweet Button", "http://twitter.com/tweetbutton"),
     ("WordPress.com", "http://wordpress.com"),
@@ -333,7 +342,9 @@ class World:
             name=first.capitalize() + " " + rng.choice(["D.", "Martin", "Bernard", "Petit", "Roux"]),
             created_at=created,
             followers=rng.randint(0, 5) if fresh else int(rng.lognormvariate(4.5, 1.3)),
-            client=rng.choices(clients, weights)[0],
+            client=rng.choice(THIRD_PARTY_CLIENTS)
+            if rng.random() < 0.12
+            else rng.choices(clients, weights)[0],
         )
 
     def _official_account(self, party: str, screen_name: str) -> Account:
@@ -493,6 +504,16 @@ def record(
     (world.truth_campaigns if automated else world.truth_lookalikes).append(entry)
 
 
+def via(app: tuple[str, str], account: Account, rng: random.Random, manual_rate: float) -> tuple[str, str]:
+    """The campaign app, or (some supporters type it themselves) the account's own client."""
+    return account.client if rng.random() < manual_rate else app
+
+
+def manual_rate(rng: random.Random) -> float:
+    """Share of a campaign's supporters who post it by hand rather than let the app do it."""
+    return rng.choice([0.0, 0.0, 0.1, 0.2, 0.3])
+
+
 def gen_burst(world: World, party: str, rng: random.Random, small: bool = False) -> None:
     """Hundreds of accounts post one sentence within minutes through a campaign app."""
     n = rng.randint(15, 30) if small else rng.randint(60, 400)
@@ -503,13 +524,14 @@ def gen_burst(world: World, party: str, rng: random.Random, small: bool = False)
     mentions = maybe_attack(world, party, rng) + ([str(sig["mention"])] if sig["mention"] else [])
     link = f"http://{sig['domain']}/{rng.randint(100, 999)}" if sig["domain"] and rng.random() < 0.6 else None
     start = world.at(rng.randrange(world.days), rng.uniform(8, 22.5))
-    span = rng.uniform(60, 20 * 60)
+    span = rng.uniform(60, 45 * 60)
+    by_hand = manual_rate(rng)
     tweets = [
         world.add(
             start + timedelta(seconds=rng.uniform(0, span)),
             a,
             text,
-            app,
+            via(app, a, rng, by_hand),
             hashtags=list(sig["hashtags"]),
             mentions=mentions,
             link=link,
@@ -523,6 +545,7 @@ def gen_pool(world: World, party: str, rng: random.Random) -> None:
     """Twitpop-style: a pool of messages pushed through overlapping subscribers over days."""
     subscribers = pick_accounts(world, party, rng.randint(40, 200), rng)
     app = campaign_app(world, party, rng)
+    by_hand = manual_rate(rng)
     for _ in range(rng.randint(3, 7)):
         sig = party_signals(world, party, rng, app)
         text = sentence(rng)
@@ -531,8 +554,12 @@ def gen_pool(world: World, party: str, rng: random.Random) -> None:
         span = rng.uniform(30, 600)
         tweets = [
             world.add(
-                start + timedelta(seconds=rng.uniform(0, span)), a, text, app, hashtags=list(sig["hashtags"])
-            )  # type: ignore[arg-type]
+                start + timedelta(seconds=rng.uniform(0, span)),
+                a,
+                text,
+                via(app, a, rng, by_hand),
+                hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
+            )
             for a in members
         ]
         record(world, "pool", party, tweets, app[0])
@@ -567,14 +594,15 @@ def gen_template(world: World, party: str, rng: random.Random) -> None:
     base = sentence(rng)
     start = world.at(rng.randrange(world.days), rng.uniform(8, 22))
     span = rng.uniform(5 * 60, 60 * 60)
+    by_hand = manual_rate(rng)
     tweets = [
         world.add(
             start + timedelta(seconds=rng.uniform(0, span)),
             a,
             vary(base, rng),
-            app,
-            hashtags=list(sig["hashtags"]),
-        )  # type: ignore[arg-type]
+            via(app, a, rng, by_hand),
+            hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
+        )
         for a in accounts
     ]
     record(world, "template", party, tweets, app[0])
@@ -666,15 +694,23 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
     headline = rng.choice(HEADLINES)
     domain = rng.choice(NEWS_DOMAINS)
     start = world.at(rng.randrange(world.days), rng.uniform(7, 12))
-    via = domain.split(".")[0]
+    outlet = domain.split(".")[0]
     tweets = []
     for a in rng.sample(world.accounts, rng.randint(30, 150)):
-        button = rng.choice(SHARE_BUTTONS) if rng.random() < 0.8 else manual_client(a, rng)
+        roll = rng.random()
+        # share buttons mostly; some people type it, some community managers schedule it
+        button = (
+            rng.choice(SHARE_BUTTONS)
+            if roll < 0.7
+            else rng.choice(GENERIC_APPS[:3])
+            if roll < 0.8
+            else manual_client(a, rng)
+        )
         tweets.append(
             world.add(
                 start + timedelta(hours=rng.expovariate(1 / 3)),
                 a,
-                f"{headline} via @{via}",
+                f"{headline} via @{outlet}",
                 button,
                 link=f"http://www.{domain}/article/{rng.randint(10**5, 10**6)}",
             )
@@ -716,6 +752,21 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
         for a in rng.sample(world.accounts, rng.randint(50, 250))
     ]
     record(world, "rt_cascade", None, tweets, "manual", automated=False)
+    # one enthusiast repeating the same call to vote by hand, at irregular times over a day
+    fan = rng.choice(world.accounts)
+    call = rng.choice(
+        [
+            "Votez et faites voter dimanche !",
+            "Tous au meeting ce soir, on compte sur vous",
+            "Allez on ne lâche rien, partagez partagez partagez",
+        ]
+    )
+    when = world.at(rng.randrange(world.days), rng.uniform(7, 9))
+    tweets = []
+    for _ in range(rng.randint(10, 16)):
+        when += timedelta(minutes=rng.expovariate(1 / 45) + 1)
+        tweets.append(world.add(when, fan, call, manual_client(fan, rng)))
+    record(world, "human_repeat", None, tweets, "manual", automated=False)
 
 
 def gen_organic(world: World, rng: random.Random, n: int) -> None:

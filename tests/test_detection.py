@@ -10,6 +10,7 @@ import pytest
 
 from chorus.build import check_party_reference
 from chorus.errors import InputError
+from chorus.evaluate import evaluate
 
 CONTRACT = {
     "staging.stg_tweets": [
@@ -44,8 +45,7 @@ CONTRACT = {
     "audit.ingest_files": ["path", "sha256", "format", "lines", "tweets", "notices", "rejects"],
     "audit.rejects": ["file", "line_no", "reason", "raw"],
 }
-# Kinds that exact grouping must already find; templated variants need near-duplicate grouping.
-EXACT_KINDS = {"burst", "pool", "drip", "rt_storm", "small", "spam"}
+KINDS = {"burst", "pool", "drip", "rt_storm", "small", "spam", "template"}
 
 
 def automated_membership(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
@@ -74,7 +74,7 @@ def test_internal_models_are_not_published(warehouse) -> None:
     assert "intermediate" not in schemas
 
 
-@pytest.mark.parametrize("kind", sorted(EXACT_KINDS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_campaigns_are_found_with_the_right_party(sample, warehouse, kind: str) -> None:
     _, truth = sample
     membership = automated_membership(warehouse)
@@ -94,6 +94,37 @@ def test_organic_lookalikes_are_not_flagged(sample, warehouse) -> None:
     for case in truth["lookalikes"]:
         flagged = sum(1 for i in case["tweet_ids"] if i in membership)
         assert flagged <= 0.05 * len(case["tweet_ids"]), f"{case['kind']}: {flagged} flagged"
+
+
+def test_evaluation_meets_the_targets(built, sample) -> None:
+    result = evaluate(built[0].warehouse, sample[1])
+    assert result.campaign_recall == 1.0 and result.party_accuracy == 1.0, result.summary()
+    assert result.f1 >= 0.97, result.summary()
+    assert max(result.lookalikes.values()) <= 0.05, result.lookalikes
+
+
+def test_templated_variants_land_in_one_campaign(sample, warehouse) -> None:
+    for case in [c for c in sample[1]["campaigns"] if c["kind"] == "template"]:
+        campaigns = warehouse.execute(
+            "select count(distinct campaign_id) from marts.campaign_tweets "
+            "where tweet_id in (select unnest(?::varchar[]))",
+            [case["tweet_ids"]],
+        ).fetchone()[0]
+        texts = warehouse.execute(
+            "select count(distinct text) from staging.stg_tweets "
+            "where tweet_id in (select unnest(?::varchar[]))",
+            [case["tweet_ids"]],
+        ).fetchone()[0]
+        assert texts > 5 and campaigns <= 2, f"{case['id']}: {texts} variants in {campaigns} campaigns"
+
+
+def test_coordination_pairs_link_campaign_accounts(warehouse) -> None:
+    kinds = dict(warehouse.execute("select kind, count(*) from marts.account_pairs group by kind").fetchall())
+    assert kinds.get("co_tweet", 0) > 0 and kinds.get("co_retweet", 0) > 0
+    ordered = warehouse.execute(
+        "select count(*) from marts.account_pairs where account_a >= account_b"
+    ).fetchone()[0]
+    assert ordered == 0
 
 
 def test_scores_and_reasons_are_meaningful(warehouse) -> None:

@@ -7,10 +7,11 @@
 --                   accounts took part (full from accounts_for_full_burst)
 --   drip          = 1 - coefficient of variation of the gaps between posts (a scheduler's
 --                   regular cadence), for campaigns of at least min_drip_tweets posts
---   score         = app_evidence * (0.4 + 0.6 * max(burst, drip))
+--   score         = sqrt(app_evidence) * (0.4 + 0.6 * max(burst, drip))
 --
 -- Many people typing the same line from their phones scores near 0 (no app evidence); an app
--- pushing the same line through many accounts at once, or on a clock, scores near 1.
+-- pushing the same line through many accounts at once, or on a clock, scores near 1. The square
+-- root keeps campaigns where some supporters post by hand (a third, say) clearly automated.
 
 with features as (
     select * from {{ ref('int_campaign_features') }}
@@ -40,7 +41,7 @@ scored as (
     select
         *,
         round(
-            app_evidence * (0.4 + 0.6 * greatest(burst_coordination, drip_regularity)), 4
+            sqrt(app_evidence) * (0.4 + 0.6 * greatest(burst_coordination, drip_regularity)), 4
         ) as amplification_score
     from components
 ),

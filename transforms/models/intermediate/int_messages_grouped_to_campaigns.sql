@@ -1,10 +1,24 @@
--- Campaign membership: tweets carrying the same message, split where the message goes silent
+-- Campaign membership: tweets carrying the same message (identical once normalised, a
+-- near-duplicate of it, or a retweet of the same post), split where the message goes silent
 -- for longer than max_gap_minutes. A group is a campaign when enough distinct accounts post it
 -- (min_accounts) or when it is posted often enough to be a drip (min_drip_tweets).
 
-with tweets as (
+with normalised as (
     select * from {{ ref('int_tweets_normalised') }}
     where is_retweet or length(text_norm) >= 3
+),
+
+near_duplicates as (
+    select * from {{ ref('int_messages_near_duplicates') }}
+),
+
+tweets as (
+    select
+        normalised.* exclude (message_key),
+        coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key,
+        normalised.message_key as exact_message_key
+    from normalised
+    left join near_duplicates using (message_key)
 ),
 
 ordered as (

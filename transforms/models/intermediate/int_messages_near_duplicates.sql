@@ -1,0 +1,105 @@
+-- Near-duplicate messages: templated variants of one text (words inserted or swapped, openers
+-- added, emoji or counters appended) grouped into one cluster, in near-linear time.
+--
+-- 1. Each distinct normalised text of at least near_dup_min_words words becomes a set of words.
+-- 2. MinHash: near_dup_bands * near_dup_rows hash functions, each the minimum over the words.
+-- 3. LSH: texts whose signatures agree on a whole band share a bucket; each member of a bucket
+--    is linked to the bucket's first text if their exact word-set Jaccard similarity reaches
+--    near_dup_jaccard (so a bucket never merges dissimilar texts).
+-- 4. Clusters are the connected components of those links (min-label propagation, a fixed
+--    number of rounds; bucket links are stars, so a few rounds reach the fixed point).
+-- Output: one row per linked text, with the key of its cluster (the smallest member key).
+
+{% set bands = var('near_dup_bands') %}
+{% set rows = var('near_dup_rows') %}
+
+with tweets as (
+    select * from {{ ref('int_tweets_normalised') }}
+    where not is_retweet
+),
+
+messages as (
+    select
+        message_key,
+        list_distinct(string_split(any_value(text_norm), ' ')) as words
+    from tweets
+    group by message_key
+    having len(list_distinct(string_split(any_value(text_norm), ' '))) >= {{ var('near_dup_min_words') }}
+),
+
+signatures as (
+    select
+        message_key,
+        words,
+        list_transform(
+            range({{ bands * rows }}),
+            lambda i: list_min(list_transform(words, lambda w: hash(w, i)))
+        ) as signature
+    from messages
+),
+
+band_keys as (
+    select
+        message_key,
+        band,
+        hash(band, signature[band * {{ rows }} + 1 : (band + 1) * {{ rows }}]) as bucket
+    from signatures, range({{ bands }}) as bands(band)
+),
+
+buckets as (
+    select
+        bucket,
+        min(message_key) as representative
+    from band_keys
+    group by bucket
+    having count(*) > 1
+),
+
+candidate_links as (
+    select distinct
+        band_keys.message_key,
+        buckets.representative
+    from band_keys
+    inner join buckets using (bucket)
+    where band_keys.message_key <> buckets.representative
+),
+
+links as (
+    select
+        candidate_links.message_key as a,
+        candidate_links.representative as b
+    from candidate_links
+    inner join signatures as left_text on candidate_links.message_key = left_text.message_key
+    inner join signatures as right_text on candidate_links.representative = right_text.message_key
+    where len(list_intersect(left_text.words, right_text.words))
+        / len(list_distinct(list_concat(left_text.words, right_text.words)))
+        >= {{ var('near_dup_jaccard') }}
+),
+
+edges as (
+    select a, b from links
+    union
+    select b, a from links
+),
+
+labels_0 as (
+    select a as message_key, least(a, min(b)) as cluster_key from edges group by a
+),
+
+{% for round in range(1, var('near_dup_rounds') + 1) %}
+labels_{{ round }} as (
+    select
+        edges.a as message_key,
+        least(any_value(own.cluster_key), min(neighbour.cluster_key)) as cluster_key
+    from edges
+    inner join labels_{{ round - 1 }} as own on edges.a = own.message_key
+    inner join labels_{{ round - 1 }} as neighbour on edges.b = neighbour.message_key
+    group by edges.a
+),
+{% endfor %}
+
+final as (
+    select message_key, cluster_key from labels_{{ var('near_dup_rounds') }}
+)
+
+select * from final
