@@ -43,6 +43,13 @@ SEEDS ?= 1,2,3,4
 eval: $(STAMP)
 	$(BIN)/chorus eval --seeds $(SEEDS)
 
+## airflow: airflow standalone with the project's DAGs; its home under the data home (password printed by Airflow)
+AIRFLOW_DIR := $(abspath $(HOME_DIR))/airflow
+airflow: $(STAMP)
+	mkdir -p $(AIRFLOW_DIR) $(abspath $(HOME_DIR))/landing
+	AIRFLOW_HOME=$(AIRFLOW_DIR) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False \
+	CHORUS_HOME=$(abspath $(HOME_DIR)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/airflow standalone
+
 ## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m")
 SIZES ?= 100k 1m
 bench: $(STAMP)

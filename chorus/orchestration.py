@@ -19,8 +19,27 @@ LAKE_ASSET_NAME = "chorus_lake"
 WAREHOUSE_ASSET_NAME = "chorus_warehouse"
 
 
+def setting(name: str) -> str | None:
+    """A setting from the environment (`CHORUS_HOME`), else the Airflow Variable of the same
+    name, else None (the documented default applies). Read inside tasks only, never at import."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    try:
+        from airflow.sdk import Variable
+
+        found = Variable.get(name, default=None)
+    except Exception:  # noqa: BLE001 - outside Airflow, or no Variable store: use the default
+        return None
+    return str(found) if found else None
+
+
 def settings_from_env() -> Settings:
-    return Settings.make(os.environ.get("CHORUS_HOME"), os.environ.get("CHORUS_PARTIES"))
+    """Settings for a task: `CHORUS_HOME` (default ./warehouse), `CHORUS_PARTIES` (default seed)."""
+    landing = setting("CHORUS_LANDING")
+    if landing:
+        os.environ["CHORUS_LANDING"] = landing
+    return Settings.make(setting("CHORUS_HOME"), setting("CHORUS_PARTIES"))
 
 
 def ingest_landing() -> dict[str, Any]:
@@ -29,7 +48,9 @@ def ingest_landing() -> dict[str, Any]:
 
     settings = settings_from_env()
     settings.landing.mkdir(parents=True, exist_ok=True)
-    summary = ingest([settings.landing], settings, progress=False)
+    # One process per task: Airflow scales across tasks and workers, not inside one.
+    workers = int(setting("CHORUS_INGEST_WORKERS") or 1)
+    summary = ingest([settings.landing], settings, progress=False, workers=workers)
     return {
         "new_files": summary.new_files,
         "skipped_files": summary.skipped_files,

@@ -154,7 +154,7 @@ def bar_timeline(daily: list[dict[str, Any]], week: Week, party: str | None) -> 
             for d in days
         ]
     )
-    width, height, pad = 420, 140, 24
+    width, height, pad = 330, 130, 26
     bar = (width - pad) / 7
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 20}" role="img" '

@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -289,6 +290,25 @@ def ingest_file(path: Path, settings: Settings, progress: bool) -> list[FileResu
     return [ingest_unit(unit, settings, progress) for unit in units_of(path)]
 
 
+def ingest_in_parallel(
+    files: list[Path], settings: Settings, progress: bool, workers: int
+) -> list[list[FileResult]] | None:
+    """Ingest files in worker processes; None if the pool cannot run here (the caller then
+    goes on in this process: a file a worker finished is skipped by its hash)."""
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            jobs = [pool.submit(ingest_file, path, settings, False) for path in files]
+            bar = tqdm(total=len(jobs), unit="file", desc="ingest", disable=None if progress else True)
+            for job in as_completed(jobs):
+                job.result()
+                bar.update()
+            bar.close()
+            return [job.result() for job in jobs]
+    except (BrokenProcessPool, OSError) as exc:
+        log.warning("parallel ingest unavailable here (%s); ingesting in this process", exc)
+        return None
+
+
 def ingest(
     paths: list[Path], settings: Settings, progress: bool = True, workers: int | None = None
 ) -> IngestSummary:
@@ -302,17 +322,11 @@ def ingest(
     except FileNotFoundError as exc:
         raise InputError(str(exc).split(":")[0], "no such file or directory") from exc
     workers = min(workers or os.cpu_count() or 1, len(files)) or 1
-    if workers == 1:
+    per_file: list[list[FileResult]] | None = None
+    if workers > 1:
+        per_file = ingest_in_parallel(files, settings, progress, workers)
+    if per_file is None:
         per_file = [ingest_file(path, settings, progress) for path in files]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            jobs = [pool.submit(ingest_file, path, settings, False) for path in files]
-            bar = tqdm(total=len(jobs), unit="file", desc="ingest", disable=None if progress else True)
-            for job in as_completed(jobs):
-                job.result()
-                bar.update()
-            bar.close()
-            per_file = [job.result() for job in jobs]
     summary = IngestSummary()
     seen: set[str] = set()
     for result in (r for results in per_file for r in results):
