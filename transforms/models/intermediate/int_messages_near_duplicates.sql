@@ -4,10 +4,13 @@
 -- 1. Each distinct normalised text of at least near_dup_min_words words becomes a set of words.
 -- 2. MinHash: near_dup_bands * near_dup_rows hash functions, each the minimum over the words.
 -- 3. LSH: texts whose signatures agree on a whole band share a bucket; each member of a bucket
---    is linked to the bucket's first text if their exact word-set Jaccard similarity reaches
---    near_dup_jaccard (so a bucket never merges dissimilar texts).
+--    is linked to the bucket's first text if their word-set Jaccard similarity reaches
+--    near_dup_jaccard (estimated from the signatures first, then checked exactly), so a bucket
+--    never merges dissimilar texts.
+--    Buckets larger than near_dup_max_bucket (texts made of the most common words) are skipped.
 -- 4. Clusters are the connected components of those links (min-label propagation, a fixed
 --    number of rounds; bucket links are stars, so a few rounds reach the fixed point).
+-- Every CTE is materialised: the label rounds each read the previous round twice.
 -- Output: one row per linked text, with the key of its cluster (the smallest member key).
 
 {% set bands = var('near_dup_bands') %}
@@ -18,7 +21,7 @@ with tweets as (
     where not is_retweet
 ),
 
-messages as (
+messages as materialized (
     select
         message_key,
         list_distinct(string_split(any_value(text_norm), ' ')) as words
@@ -27,10 +30,9 @@ messages as (
     having len(list_distinct(string_split(any_value(text_norm), ' '))) >= {{ var('near_dup_min_words') }}
 ),
 
-signatures as (
+signatures as materialized (
     select
         message_key,
-        words,
         list_transform(
             range({{ bands * rows }}),
             lambda i: list_min(list_transform(words, lambda w: hash(w, i)))
@@ -38,7 +40,7 @@ signatures as (
     from messages
 ),
 
-band_keys as (
+band_keys as materialized (
     select
         message_key,
         band,
@@ -46,16 +48,16 @@ band_keys as (
     from signatures, range({{ bands }}) as bands(band)
 ),
 
-buckets as (
+buckets as materialized (
     select
         bucket,
         min(message_key) as representative
     from band_keys
     group by bucket
-    having count(*) > 1
+    having count(*) between 2 and {{ var('near_dup_max_bucket') }}
 ),
 
-candidate_links as (
+candidate_links as materialized (
     select distinct
         band_keys.message_key,
         buckets.representative
@@ -64,30 +66,53 @@ candidate_links as (
     where band_keys.message_key <> buckets.representative
 ),
 
-links as (
+estimated as materialized (
+    -- cheap first pass: the share of agreeing MinHash values estimates the Jaccard similarity
+    -- (computed as a column, then filtered: as a join condition it is evaluated row by row)
     select
         candidate_links.message_key as a,
-        candidate_links.representative as b
+        candidate_links.representative as b,
+        list_sum(list_transform(
+            range({{ bands * rows }}),
+            lambda i: (left_text.signature[i + 1] = right_text.signature[i + 1])::int
+        )) / {{ bands * rows }} as estimate
     from candidate_links
     inner join signatures as left_text on candidate_links.message_key = left_text.message_key
     inner join signatures as right_text on candidate_links.representative = right_text.message_key
-    where len(list_intersect(left_text.words, right_text.words))
-        / len(list_distinct(list_concat(left_text.words, right_text.words)))
-        >= {{ var('near_dup_jaccard') }}
 ),
 
-edges as (
+likely_links as materialized (
+    select a, b from estimated where estimate >= {{ var('near_dup_jaccard') }} - 0.15
+),
+
+measured as materialized (
+    -- exact word-set Jaccard similarity of the likely links
+    select
+        likely_links.a,
+        likely_links.b,
+        len(list_intersect(left_text.words, right_text.words))
+        / len(list_distinct(list_concat(left_text.words, right_text.words))) as jaccard
+    from likely_links
+    inner join messages as left_text on likely_links.a = left_text.message_key
+    inner join messages as right_text on likely_links.b = right_text.message_key
+),
+
+links as materialized (
+    select a, b from measured where jaccard >= {{ var('near_dup_jaccard') }}
+),
+
+edges as materialized (
     select a, b from links
     union
     select b, a from links
 ),
 
-labels_0 as (
+labels_0 as materialized (
     select a as message_key, least(a, min(b)) as cluster_key from edges group by a
 ),
 
 {% for round in range(1, var('near_dup_rounds') + 1) %}
-labels_{{ round }} as (
+labels_{{ round }} as materialized (
     select
         edges.a as message_key,
         least(any_value(own.cluster_key), min(neighbour.cluster_key)) as cluster_key
