@@ -73,7 +73,9 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
 
 
 def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict[str, object]:
-    values: dict[str, object] = dict(extra or {})
+    """Vars for dbt: `$CHORUS_DBT_VARS` (JSON, e.g. '{"min_accounts": 10}'), then `extra`."""
+    values: dict[str, object] = json.loads(os.environ.get("CHORUS_DBT_VARS") or "{}")
+    values.update(extra or {})
     if settings.parties != DEFAULT_PARTIES.resolve():
         values["parties_csv"] = str(settings.parties)
     return values
@@ -86,7 +88,11 @@ def dbt_executable() -> str:
 
 
 def run_dbt(
-    args: list[str], settings: Settings, database: Path, extra_vars: dict[str, object] | None = None
+    args: list[str],
+    settings: Settings,
+    database: Path,
+    extra_vars: dict[str, object] | None = None,
+    target: str = "target",
 ) -> None:
     """Run dbt on the project in a child process; raise a ChorusError naming what failed.
 
@@ -102,7 +108,7 @@ def run_dbt(
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
         "--target-path",
-        str(work / "target"),
+        str(work / target),
         "--log-path",
         str(work / "logs"),
         "--vars",
@@ -118,7 +124,7 @@ def run_dbt(
     )
     if done.returncode == 0:
         return
-    failures = failed_nodes(work / "target" / "run_results.json")
+    failures = failed_nodes(work / target / "run_results.json")
     tail = "\n".join(done.stdout.strip().splitlines()[-15:])
     detail = "; ".join(failures[:8]) or tail or done.stderr.strip()[-2000:]
     raise ChorusError(f"dbt {' '.join(args[:2])} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
@@ -151,6 +157,6 @@ def build(settings: Settings, extra_vars: dict[str, object] | None = None) -> Pa
     settings.candidate_dir.mkdir(parents=True)
     run_dbt(["build"], settings, settings.candidate, extra_vars)
     # The docs site (one static page), generated while the candidate still holds every model.
-    run_dbt(["docs", "generate", "--static"], settings, settings.candidate, extra_vars)
+    run_dbt(["docs", "generate", "--static"], settings, settings.candidate, extra_vars, target="docs")
     finish_candidate(settings.candidate)
     return settings.candidate

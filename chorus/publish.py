@@ -41,7 +41,7 @@ def publish(settings: Settings, candidate: Path | None = None) -> Path:
 
 def publish_docs(settings: Settings) -> None:
     """The dbt docs page of the build just published, as `<home>/docs/index.html`."""
-    static = settings.candidate_dir / "dbt" / "target" / "static_index.html"
+    static = settings.candidate_dir / "dbt" / "docs" / "static_index.html"
     if static.exists():
         target = settings.home / "docs" / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chorus import pipeline
 from chorus.config import Settings
 from chorus.ingest import formats, ingest
 from tests.conftest import REAL_FIXTURES, chorus_cli, v1_status, write_jsonl
@@ -181,3 +182,31 @@ def test_toolkit_csv_fixture_loads_with_retweets_and_urls(tmp_path: Path) -> Non
         parameters=[pattern],
     ).fetchone()
     assert retweets > 0 and with_urls > 0
+
+
+def test_loading_in_two_steps_equals_loading_at_once(tmp_path: Path, sample) -> None:
+    files = sorted(sample[0].iterdir())
+    first_days = tmp_path / "days-1-4"
+    first_days.mkdir()
+    for path in files[:4]:
+        shutil.copy(path, first_days)
+    stepwise = Settings.make(tmp_path / "stepwise")
+    pipeline.run([first_days], stepwise, progress=False)
+    pipeline.run([sample[0]], stepwise, progress=False)
+    at_once = Settings.make(tmp_path / "at-once")
+    pipeline.run([sample[0]], at_once, progress=False)
+    queries = [
+        "select * exclude (file_sha256) from staging.stg_tweets order by tweet_id",
+        "select * from marts.campaigns order by campaign_id",
+        "select * from marts.campaign_tweets order by tweet_id",
+        "select * from marts.party_weekly order by week_start, party",
+        # the path is where each file was first seen; its content and counts must match
+        "select sha256, format, lines, tweets, notices, rejects from audit.ingest_files order by sha256",
+    ]
+    for query in queries:
+        with (
+            duckdb.connect(str(stepwise.warehouse), read_only=True) as a,
+            duckdb.connect(str(at_once.warehouse), read_only=True) as b,
+        ):
+            left, right = a.execute(query).fetchall(), b.execute(query).fetchall()
+        assert left == right and left, query

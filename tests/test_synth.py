@@ -46,6 +46,7 @@ def test_truth_names_tweets_that_are_in_the_archive(sample) -> None:
         "headline_share",
         "punchline",
         "rt_cascade",
+        "human_repeat",
     }
 
 

@@ -6,6 +6,7 @@ accounted for. Tweets come out as flat records of the lake schema (see `lake.py`
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -48,7 +49,7 @@ def read_lines(stream: Any) -> Iterator[bytes]:
             yield line
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
     """What one input line (or array element) turned out to be."""
 
@@ -68,6 +69,7 @@ def reject(line: int, reason: str, raw: bytes | str) -> Item:
     return Item(line, "reject", reason=reason, raw=text[:MAX_RAW])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_v1_time(value: str) -> datetime:
     """`Wed Oct 12 21:03:15 +0000 2011` (v1.1) as a naive UTC datetime, fast."""
     parts = value.split()
@@ -85,6 +87,7 @@ def parse_iso_time(value: str) -> datetime:
     return stamp
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def app_name(source: str | None) -> tuple[str | None, str | None]:
     """The posting app's name and URL from v1.1's HTML anchor (or a plain v2 name)."""
     if not source:
@@ -225,6 +228,11 @@ def notice(obj: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def with_format(record: dict[str, Any], name: str) -> dict[str, Any]:
+    record["source_format"] = name
+    return record
+
+
 def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
     """Dispatch one parsed JSON value: v1.1 status, notice, v2 page or v2 flattened tweet."""
     if not isinstance(obj, dict):
@@ -241,13 +249,11 @@ def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
             refs = {str(t.get("id")): t for t in includes.get("tweets") or []}
             data = obj["data"] if isinstance(obj["data"], list) else [obj["data"]]
             for tweet in data:
-                yield Item(
-                    line, "tweet", record={**from_v2(tweet, users, refs), "source_format": "twitter-v2-page"}
-                )
+                yield Item(line, "tweet", record=with_format(from_v2(tweet, users, refs), "twitter-v2-page"))
         elif "id_str" in obj or "user" in obj:
-            yield Item(line, "tweet", record={**from_v1(obj), "source_format": "twitter-v1.1"})
+            yield Item(line, "tweet", record=with_format(from_v1(obj), "twitter-v1.1"))
         elif "author_id" in obj or "author" in obj:
-            yield Item(line, "tweet", record={**from_v2(obj, {}, {}), "source_format": "twitter-v2-flat"})
+            yield Item(line, "tweet", record=with_format(from_v2(obj, {}, {}), "twitter-v2-flat"))
         else:
             raise NotATweet("JSON object of no known tweet format")
     except (NotATweet, KeyError, ValueError, TypeError, AttributeError) as exc:

@@ -13,6 +13,10 @@
 -- Every CTE is materialised: the label rounds each read the previous round twice.
 -- Output: one row per linked text, with the key of its cluster (the smallest member key).
 
+{% if not var('near_duplicates') %}
+-- near-duplicate grouping switched off (near_duplicates: false): exact grouping only
+select null::varchar as message_key, null::varchar as cluster_key where false
+{% else %}
 {% set bands = var('near_dup_bands') %}
 {% set rows = var('near_dup_rows') %}
 
@@ -128,3 +132,4 @@ final as (
 )
 
 select * from final
+{% endif %}
