@@ -13,6 +13,7 @@
 -- Every CTE is materialised: the label rounds each read the previous round twice.
 -- Output: one row per linked text, with the key of its cluster (the smallest member key).
 
+-- depends_on: {{ ref('int_tweets_normalised') }}
 {% if not var('near_duplicates') %}
 -- near-duplicate grouping switched off (near_duplicates: false): exact grouping only
 select null::varchar as message_key, null::varchar as cluster_key where false
