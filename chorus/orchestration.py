@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from chorus.config import Settings
@@ -78,6 +78,16 @@ def weekly_report(data_interval_start: date) -> list[str]:
     from chorus.report import report
 
     return [str(p) for p in report(settings_from_env(), iso_week_of(data_interval_start))]
+
+
+def task_defaults(retries: int, retry_minutes: int) -> dict[str, Any]:
+    """default_args of every Chorus DAG: retries with exponential back-off, a failure summary."""
+    return {
+        "retries": retries,
+        "retry_delay": timedelta(minutes=retry_minutes),
+        "retry_exponential_backoff": True,
+        "on_failure_callback": log_failure,
+    }
 
 
 def log_failure(context: dict[str, Any]) -> None:

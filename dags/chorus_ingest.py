@@ -7,12 +7,10 @@ so re-runs are harmless. Updates the `chorus_lake` asset, which triggers `chorus
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from chorus.orchestration import LAKE_ASSET_NAME, log_failure
+from chorus.orchestration import LAKE_ASSET_NAME, task_defaults
 
 LAKE = Asset(LAKE_ASSET_NAME)
 
@@ -25,12 +23,7 @@ LAKE = Asset(LAKE_ASSET_NAME)
     max_active_runs=1,
     tags=["chorus"],
     doc_md=__doc__,
-    default_args={
-        "retries": 2,
-        "retry_delay": timedelta(minutes=1),
-        "retry_exponential_backoff": True,
-        "on_failure_callback": log_failure,
-    },
+    default_args=task_defaults(retries=2, retry_minutes=1),
 )
 def chorus_ingest() -> None:
     @task(outlets=[LAKE])

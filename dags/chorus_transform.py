@@ -7,12 +7,10 @@ published warehouse stays the last good one. Updates the `chorus_warehouse` asse
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from chorus.orchestration import LAKE_ASSET_NAME, WAREHOUSE_ASSET_NAME, log_failure
+from chorus.orchestration import LAKE_ASSET_NAME, WAREHOUSE_ASSET_NAME, task_defaults
 
 LAKE = Asset(LAKE_ASSET_NAME)
 WAREHOUSE = Asset(WAREHOUSE_ASSET_NAME)
@@ -26,12 +24,7 @@ WAREHOUSE = Asset(WAREHOUSE_ASSET_NAME)
     max_active_runs=1,
     tags=["chorus"],
     doc_md=__doc__,
-    default_args={
-        "retries": 1,
-        "retry_delay": timedelta(minutes=2),
-        "retry_exponential_backoff": True,
-        "on_failure_callback": log_failure,
-    },
+    default_args=task_defaults(retries=1, retry_minutes=2),
 )
 def chorus_transform() -> None:
     @task(outlets=[WAREHOUSE])

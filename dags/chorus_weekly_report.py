@@ -7,13 +7,11 @@ backfill of a past Monday re-renders exactly that week.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from chorus.orchestration import log_failure
+from chorus.orchestration import task_defaults
 
 
 @dag(
@@ -25,12 +23,7 @@ from chorus.orchestration import log_failure
     max_active_runs=1,
     tags=["chorus"],
     doc_md=__doc__,
-    default_args={
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "retry_exponential_backoff": True,
-        "on_failure_callback": log_failure,
-    },
+    default_args=task_defaults(retries=2, retry_minutes=5),
 )
 def chorus_weekly_report() -> None:
     @task
