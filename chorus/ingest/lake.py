@@ -105,7 +105,6 @@ class TweetWriter:
         self.buffer: dict[date, dict[str, list[Any]]] = {}
         self.buffered = 0
         self.parts = 0
-        self.written: list[Path] = []
 
     def add(self, record: dict[str, Any]) -> None:
         columns = self.buffer.get(record["created_at"].date())
@@ -122,7 +121,6 @@ class TweetWriter:
             name = f"{self.sha256[:16]}-{self.parts:05d}.parquet"
             path = self.tweets_dir / f"day={day.isoformat()}" / name
             write_atomic(pa.Table.from_pydict(self.buffer[day], schema=TWEET_SCHEMA), path)
-            self.written.append(path)
             self.parts += 1
         self.buffer.clear()
         self.buffered = 0
