@@ -987,6 +987,15 @@ def write_v2_pages(tweets: list[Tweet]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def csv_bytes(columns: list[str], rows: list[list[object]]) -> bytes:
+    """A CSV file's bytes: the header, then the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
 def write_twarc_csv(tweets: list[Tweet]) -> bytes:
     """twarc-csv output: dotted column names, entity lists JSON-encoded."""
     columns = [
@@ -1012,13 +1021,11 @@ def write_twarc_csv(tweets: list[Tweet]) -> bytes:
         "author.public_metrics.followers_count",
         "__twarc.retrieved_at",
     ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
+    rows = []
     for t in tweets:
         v2 = v2_tweet(t)
         rt = t.retweet_of
-        writer.writerow(
+        rows.append(
             [
                 t.id,
                 t.id,
@@ -1043,7 +1050,7 @@ def write_twarc_csv(tweets: list[Tweet]) -> bytes:
                 "2021-06-01T00:00:00+00:00",
             ]
         )
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(columns, rows)
 
 
 def hashed(user_id: str) -> str:
@@ -1086,12 +1093,10 @@ def write_io_csv(tweets: list[Tweet]) -> bytes:
         "user_mentions",
         "poll_choices",
     ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
+    rows = []
     for t in tweets:
         rt = t.retweet_of
-        writer.writerow(
+        rows.append(
             [
                 t.id,
                 hashed(t.account.user_id),
@@ -1126,7 +1131,7 @@ def write_io_csv(tweets: list[Tweet]) -> bytes:
                 "",
             ]
         )
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(columns, rows)
 
 
 def write_v1_lines(
