@@ -170,6 +170,10 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     last_line = 0
     formats_seen: Counter[str] = Counter()
     latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+
+    def reject_line(line: int, reason: str, raw: str) -> None:
+        rejects.append({"path": unit.name, "file_sha256": sha, "line_no": line, "reason": reason, "raw": raw})
+
     try:
         with (
             unit.open() as stream,
@@ -185,50 +189,31 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
             counted = io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)
             for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
                 last_line = max(last_line, item.line)
-                result.counts[item.kind] += 1
-                if item.kind == "tweet" and item.record is not None and not plausible(item.record, latest):
-                    result.counts["tweet"] -= 1
-                    result.counts["reject"] += 1
-                    when = item.record["created_at"]
-                    rejects.append(
-                        {
-                            "path": unit.name,
-                            "file_sha256": sha,
-                            "line_no": item.line,
-                            "reason": f"created_at {when} outside {EARLIEST.date()}..today",
-                            "raw": str(item.record.get("tweet_id")),
-                        }
-                    )
-                elif item.kind == "tweet" and item.record is not None:
-                    record = item.record
+                record = item.record
+                if item.kind == "tweet" and record is not None:
+                    if not plausible(record, latest):
+                        when = record["created_at"]
+                        reject_line(
+                            item.line,
+                            f"created_at {when} outside {EARLIEST.date()}..today",
+                            str(record.get("tweet_id")),
+                        )
+                        continue
                     record.setdefault("source_format", container)
                     formats_seen[record["source_format"]] += 1
                     record["file_sha256"] = sha
                     record["line_no"] = item.line
                     writer.add(record)
-                elif item.kind == "notice" and item.record is not None:
-                    notices.append({"file_sha256": sha, "line_no": item.line, **item.record})
+                    result.counts["tweet"] += 1
+                elif item.kind == "notice" and record is not None:
+                    notices.append({"file_sha256": sha, "line_no": item.line, **record})
+                    result.counts["notice"] += 1
                 elif item.kind == "reject":
-                    rejects.append(
-                        {
-                            "path": unit.name,
-                            "file_sha256": sha,
-                            "line_no": item.line,
-                            "reason": item.reason,
-                            "raw": item.raw,
-                        }
-                    )
+                    reject_line(item.line, item.reason or "", item.raw or "")
+                else:
+                    result.counts[item.kind] += 1
     except (OSError, EOFError, ValueError) as exc:  # corrupt compression, zip bomb, bad bytes
-        result.counts["rejects"] += 1
-        rejects.append(
-            {
-                "path": unit.name,
-                "file_sha256": sha,
-                "line_no": last_line + 1,
-                "reason": f"unreadable from here on: {exc}",
-                "raw": "",
-            }
-        )
+        reject_line(last_line + 1, f"unreadable from here on: {exc}", "")
         log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
     writer.flush()
     if formats_seen:
