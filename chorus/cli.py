@@ -6,8 +6,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chorus.config import Settings
+
+if TYPE_CHECKING:  # the stages are imported lazily, so that `chorus --help` starts fast
+    from chorus.ingest import IngestSummary
 
 log = logging.getLogger("chorus")
 
@@ -27,10 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_ingest(summary: object) -> None:
-    from chorus.ingest import IngestSummary
-
-    assert isinstance(summary, IngestSummary)
+def _print_ingest(summary: IngestSummary) -> None:
     print(
         f"files: {summary.new_files} ingested, {summary.skipped_files} already in the lake; "
         f"tweets: {summary.total('tweet')}, notices: {summary.total('notice')}, "
