@@ -10,21 +10,40 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from chorus.config import DBT_PROJECT_DIR
 from chorus.synth import generate
 
+
+@dataclass(frozen=True)
+class Size:
+    """An archive to generate: `blocks` consecutive collections of `days` days each.
+
+    A block is one generator world (accounts, campaigns, look-alikes); large sizes are several
+    blocks one after another, so the generator never holds more than one block in memory.
+    """
+
+    days: int
+    organic_per_day: int
+    accounts: int
+    blocks: int = 1
+
+
 SIZES = {
-    "tiny": (3, 600, 400),
-    "100k": (14, 7_000, 20_000),
-    "1m": (14, 70_000, 150_000),
-    "10m": (28, 350_000, 1_000_000),
+    "tiny": Size(3, 600, 400),
+    "100k": Size(14, 7_000, 20_000),
+    "1m": Size(14, 70_000, 150_000),
+    "10m": Size(14, 70_000, 150_000, blocks=10),
 }
+START = date(2011, 10, 10)
 
 
 @dataclass
@@ -82,30 +101,47 @@ else:
 """
 
 
-def run_size(size: str, root: Path, chorus: str) -> list[Figure]:
-    days, per_day, accounts = SIZES[size]
-    data = root / f"archive-{size}"
-    if not (data / "truth.json").exists():
-        generate(
-            data,
-            seed=17,
-            days=days,
-            accounts=accounts,
-            organic_per_day=per_day,
-            campaigns_per_week=max(10, per_day // 700),
+def generate_archive(size: Size, data: Path) -> int:
+    """Generate (once) the archive of `size` under `data/archive`; return its number of tweets."""
+    done = data / "tweets.txt"
+    if done.exists():
+        return int(done.read_text())
+    shutil.rmtree(data, ignore_errors=True)
+    (data / "archive").mkdir(parents=True)
+    tweets = 0
+    for block in range(size.blocks):
+        part = data / f"block-{block:02d}"
+        truth = generate(
+            part,
+            seed=17 + block,
+            start=START + timedelta(days=block * size.days),
+            days=size.days,
+            accounts=size.accounts,
+            organic_per_day=size.organic_per_day,
+            campaigns_per_week=max(10, size.organic_per_day // 700),
         )
-    truth = json.loads((data / "truth.json").read_text())
-    tweets = int(truth["tweets"])
+        tweets += int(truth["tweets"])  # type: ignore[call-overload]
+        for file in (part / "archive").iterdir():  # blocks overlap by a day: prefix the names
+            file.rename(data / "archive" / f"b{block:02d}-{file.name}")
+        shutil.rmtree(part)
+    done.write_text(str(tweets))
+    return tweets
+
+
+def run_size(name: str, root: Path, chorus: str, peer: bool) -> list[Figure]:
+    size = SIZES[name]
+    data = root / f"archive-{name}"
+    tweets = generate_archive(size, data)
     files = sorted(str(p) for p in (data / "archive").iterdir())
     megabytes = sum(Path(f).stat().st_size for f in files) / 2**20
-    home = root / f"home-{size}"
-    subprocess.run(["rm", "-rf", str(home)], check=True)
-    figures = []
+    home = root / f"home-{name}"
+    shutil.rmtree(home, ignore_errors=True)
+    figures: list[Figure] = []
 
     def add(step: str, seconds: float, rss: float, with_mb: bool = False) -> None:
         figures.append(
             Figure(
-                size,
+                name,
                 step,
                 round(seconds, 2),
                 round(rss, 1),
@@ -135,11 +171,18 @@ def run_size(size: str, root: Path, chorus: str) -> list[Figure]:
             total += seconds
             peak = max(peak, rss)
     add("total as `chorus run`", total, peak)
-    add("detection models, near-duplicates on", detection_seconds(home), 0)
+    add("detection models, near-duplicates on", model_seconds(home, DETECTION), 0)
+    chorus_models = {
+        "co_tweet": model_seconds(home, ("account_pairs",)),
+        "near_duplicates": model_seconds(home, ("int_messages_near_duplicates",)),
+    }
     exact_only = {"CHORUS_DBT_VARS": json.dumps({"near_duplicates": False})}
     seconds, rss = measured([chorus, "build", "--home", str(home)], env=exact_only)
     add("build, exact grouping only", seconds, rss)
-    add("detection models, exact grouping only", detection_seconds(home), 0)
+    add("detection models, exact grouping only", model_seconds(home, DETECTION), 0)
+    figures.extend(incremental(name, root, chorus, files, tweets))
+    if peer:
+        figures.extend(peer_comparison(name, root, files, tweets, chorus_models))
     return figures
 
 
@@ -160,37 +203,169 @@ DETECTION = (
 )
 
 
-def detection_seconds(home: Path) -> float:
-    """Seconds dbt spent on the detection models in the last build (from run_results.json)."""
+def model_seconds(home: Path, models: tuple[str, ...]) -> float:
+    """Seconds dbt spent on `models` in the last build (from run_results.json)."""
     results = json.loads((home / ".candidate" / "dbt" / "target" / "run_results.json").read_text())
     return sum(
         r["execution_time"]
         for r in results["results"]
-        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in DETECTION
+        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in models
     )
 
 
+def incremental(name: str, root: Path, chorus: str, files: list[str], tweets: int) -> list[Figure]:
+    """Cost of adding one day to a lake that holds the others: ingest it, then build.
+
+    The lake first gets every file but the last full day (untimed), is built once, then the
+    day is added and the ingest and build after it are timed.
+    """
+    home = root / f"home-{name}-incremental"
+    shutil.rmtree(home, ignore_errors=True)
+    added = files[-2] if len(files) > 1 else files[-1]
+    base = [f for f in files if f != added]
+    stage = root / f"stage-{name}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    for file in base:
+        os.symlink(file, stage / Path(file).name)
+    env = {"CHORUS_HOME": str(home)}
+    measured([chorus, "ingest", "-q", str(stage)], env)
+    measured([chorus, "build"], env)
+    figures = []
+    for step, command in (
+        ("incremental: ingest one more day", [chorus, "ingest", "-q", added]),
+        ("incremental: build after one more day", [chorus, "build"]),
+    ):
+        seconds, rss = measured(command, env)
+        figures.append(Figure(name, step, round(seconds, 2), round(rss, 1), tweets, round(tweets / seconds)))
+    shutil.rmtree(stage)
+    return figures
+
+
+PEER_PACKAGE = "coordination-network-toolkit==1.5.2"
+
+
+def peer_venv(root: Path) -> Path:
+    """A venv of its own for the peer tool (kept out of the project's pinned set)."""
+    venv = root / "peer-venv"
+    tool = venv / "bin" / "compute_networks"
+    if not tool.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", PEER_PACKAGE], check=True)
+    return tool
+
+
+def peer_input(files: list[str], out: Path) -> int:
+    """The archive as the toolkit reads it: one plain v1.1 status per line.
+
+    The toolkit's reader stops at the first line that is not a complete status (a stream
+    notice, a capture cut mid-line), so those lines are left out here; Chorus reads them all.
+    """
+    import gzip
+
+    import orjson
+
+    kept = 0
+    with out.open("wb") as sink:
+        for file in files:
+            with gzip.open(file) as stream:
+                for line in stream:
+                    try:
+                        status = orjson.loads(line)
+                    except orjson.JSONDecodeError:
+                        continue
+                    if isinstance(status, dict) and "id_str" in status and "user" in status:
+                        sink.write(line.rstrip(b"\n") + b"\n")
+                        kept += 1
+    return kept
+
+
+def peer_comparison(
+    name: str, root: Path, files: list[str], tweets: int, chorus_models: dict[str, float]
+) -> list[Figure]:
+    """coordination-network-toolkit on the same archive: preprocess, co_tweet, co_similar_tweet.
+
+    Same time window as Chorus (60 s) and the same Jaccard threshold as its near-duplicates.
+    """
+    tool = str(peer_venv(root))
+    work = root / f"peer-{name}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    lines = work / "statuses.jsonl"
+    peer_input(files, lines)
+    db = str(work / "peer.db")
+    threshold = str(dbt_var("near_dup_jaccard"))
+    window = str(dbt_var("coordination_window_seconds"))
+    steps = [
+        ("peer: preprocess", [tool, db, "preprocess", "--format", "twitter_json", str(lines)]),
+        ("peer: co_tweet", [tool, db, "compute", "co_tweet", "--time_window", window, "--n_cpus", "2"]),
+        (
+            "peer: co_similar_tweet",
+            [tool, db, "compute", "co_similar_tweet", "--time_window", window]
+            + ["--similarity_threshold", threshold, "--n_cpus", "2"],
+        ),
+    ]
+    figures = []
+    for step, command in steps:
+        seconds, rss = measured(command)
+        figures.append(Figure(name, step, round(seconds, 2), round(rss, 1), tweets, round(tweets / seconds)))
+    for kind, seconds in chorus_models.items():
+        figures.append(
+            Figure(name, f"chorus: {kind} model", round(seconds, 2), 0, tweets, round(tweets / seconds))
+        )
+    shutil.rmtree(work)
+    return figures
+
+
+def dbt_var(key: str) -> object:
+    """A default var of the dbt project (the thresholds the peer is run with)."""
+    import yaml
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    return project["vars"][key]
+
+
+def ratios(figures: list[Figure], size: str) -> list[str]:
+    """The comparisons the targets are stated in, as printable lines."""
+    step = {f.step: f.seconds for f in figures if f.size == size}
+    ingest = step["ingest"]
+    lines = [
+        f"{size}: ingest / read_json materialise = {ingest / step['duckdb read_json (materialise)']:.2f}x;"
+        f" / read_json count = {ingest / step['duckdb read_json (count)']:.2f}x",
+        f"{size}: build after adding one day / full build = "
+        f"{step['incremental: build after one more day'] / step['build (dbt + docs + gate + publish)']:.2f}x",
+    ]
+    if "peer: co_similar_tweet" in step:
+        for peer, ours in (("co_similar_tweet", "near_duplicates"), ("co_tweet", "co_tweet")):
+            lines.append(
+                f"{size}: peer {peer} / chorus {ours} model = "
+                f"{step[f'peer: {peer}'] / max(step[f'chorus: {ours} model'], 0.01):.1f}x"
+            )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`python -m chorus.bench [--peer] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
     args = argv if argv is not None else sys.argv[1:]
-    sizes = args or ["100k", "1m"]
+    peer = "--peer" in args
+    sizes = [a for a in args if a != "--peer"] or ["100k", "1m"]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        print(f"unknown size {unknown[0]!r} (one of {', '.join(SIZES)})", file=sys.stderr)
+        return 2
     root = Path(os.environ.get("CHORUS_BENCH_DIR", "bench/out"))
     root.mkdir(parents=True, exist_ok=True)
     chorus = str(Path(sys.executable).parent / "chorus")
     figures: list[Figure] = []
     for size in sizes:
-        figures.extend(run_size(size, root, chorus))
+        figures.extend(run_size(size, root, chorus, peer))
     print(f"{'size':>5} {'step':<44} {'seconds':>8} {'tweets/s':>10} {'MB/s':>7} {'peak MiB':>9}")
     for f in figures:
         mb = f"{f.mb_per_s:7.1f}" if f.mb_per_s is not None else " " * 7
         rss = f"{f.peak_rss_mb:9.1f}" if f.peak_rss_mb else " " * 9
         print(f"{f.size:>5} {f.step:<44} {f.seconds:8.2f} {f.tweets_per_s:10d} {mb} {rss}")
     for size in sizes:
-        by_step = {f.step: f for f in figures if f.size == size}
-        ratio = by_step["ingest"].seconds / by_step["duckdb read_json (materialise)"].seconds
-        ratio_count = by_step["ingest"].seconds / by_step["duckdb read_json (count)"].seconds
-        print(
-            f"{size}: ingest / read_json materialise = {ratio:.2f}x; / read_json count = {ratio_count:.2f}x"
-        )
+        print("\n".join(ratios(figures, size)))
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "commit": subprocess.run(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from chorus import bench
 
 
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
@@ -28,6 +31,36 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
         "total as `chorus run`",
         "duckdb read_json (materialise)",
         "build, exact grouping only",
+        "incremental: ingest one more day",
+        "incremental: build after one more day",
     } <= steps
     assert all(f["seconds"] > 0 and f["tweets"] > 0 for f in figures)
     assert "ingest / read_json materialise" in done.stdout
+    assert "build after adding one day / full build" in done.stdout
+
+
+def test_unknown_size_is_refused() -> None:
+    assert bench.main(["huge"]) == 2
+
+
+def test_peer_input_keeps_only_complete_statuses(tmp_path: Path) -> None:
+    status = {"id": 1, "id_str": "1", "user": {"id_str": "9", "screen_name": "a"}, "text": "hello"}
+    lines = [
+        json.dumps(status),
+        json.dumps({"delete": {"status": {"id_str": "2", "user_id_str": "9"}}}),
+        json.dumps(status)[:20],  # a capture cut mid-line
+        "",
+    ]
+    archive = tmp_path / "day.jsonl.gz"
+    archive.write_bytes(gzip.compress("\n".join(lines).encode()))
+    out = tmp_path / "peer.jsonl"
+    assert bench.peer_input([str(archive)], out) == 1
+    assert [json.loads(line) for line in out.read_text().splitlines()] == [status]
+
+
+def test_large_archives_are_generated_block_by_block(tmp_path: Path) -> None:
+    tweets = bench.generate_archive(bench.Size(days=2, organic_per_day=300, accounts=400, blocks=2), tmp_path)
+    names = sorted(p.name for p in (tmp_path / "archive").iterdir())
+    assert {n[:3] for n in names} == {"b00", "b01"}
+    assert len(names) == len(set(names))
+    assert tweets == int((tmp_path / "tweets.txt").read_text()) > 100

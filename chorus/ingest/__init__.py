@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import logging
@@ -11,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -134,6 +136,22 @@ def items_of(stream: BinaryIO, container: str, owner: dict[str, object] | None =
     yield from jsonl_items(lines)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while parsing.
+
+    Parsing allocates millions of short-lived, acyclic objects; the collections they trigger
+    cost about a fifth of ingest time and free nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     """Ingest one input into the lake; returns its counts (or `skipped` if seen before)."""
     if unit.skip or unit.refusal:
@@ -174,48 +192,49 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     def reject_line(line: int, reason: str, raw: str) -> None:
         rejects.append({"path": unit.name, "file_sha256": sha, "line_no": line, "reason": reason, "raw": raw})
 
-    try:
-        with (
-            unit.open() as stream,
-            tqdm(
-                total=unit.size or None,
-                unit="B",
-                unit_scale=True,
-                desc=Path(unit.name).name[:40],
-                leave=False,
-                disable=None if progress else True,
-            ) as bar,
-        ):
-            counted = io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)
-            for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
-                last_line = max(last_line, item.line)
-                record = item.record
-                if item.kind == "tweet" and record is not None:
-                    if not plausible(record, latest):
-                        when = record["created_at"]
-                        reject_line(
-                            item.line,
-                            f"created_at {when} outside {EARLIEST.date()}..today",
-                            str(record.get("tweet_id")),
-                        )
-                        continue
-                    record.setdefault("source_format", container)
-                    formats_seen[record["source_format"]] += 1
-                    record["file_sha256"] = sha
-                    record["line_no"] = item.line
-                    writer.add(record)
-                    result.counts["tweet"] += 1
-                elif item.kind == "notice" and record is not None:
-                    notices.append({"file_sha256": sha, "line_no": item.line, **record})
-                    result.counts["notice"] += 1
-                elif item.kind == "reject":
-                    reject_line(item.line, item.reason or "", item.raw or "")
-                else:
-                    result.counts[item.kind] += 1
-    except (OSError, EOFError, ValueError) as exc:  # corrupt compression, zip bomb, bad bytes
-        reject_line(last_line + 1, f"unreadable from here on: {exc}", "")
-        log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
-    writer.flush()
+    with gc_paused():  # flushed inside: a collection over the buffered rows costs as much
+        try:
+            with (
+                unit.open() as stream,
+                tqdm(
+                    total=unit.size or None,
+                    unit="B",
+                    unit_scale=True,
+                    desc=Path(unit.name).name[:40],
+                    leave=False,
+                    disable=None if progress else True,
+                ) as bar,
+            ):
+                counted = io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)
+                for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
+                    last_line = max(last_line, item.line)
+                    record = item.record
+                    if item.kind == "tweet" and record is not None:
+                        if not plausible(record, latest):
+                            when = record["created_at"]
+                            reject_line(
+                                item.line,
+                                f"created_at {when} outside {EARLIEST.date()}..today",
+                                str(record.get("tweet_id")),
+                            )
+                            continue
+                        record.setdefault("source_format", container)
+                        formats_seen[record["source_format"]] += 1
+                        record["file_sha256"] = sha
+                        record["line_no"] = item.line
+                        writer.add(record)
+                        result.counts["tweet"] += 1
+                    elif item.kind == "notice" and record is not None:
+                        notices.append({"file_sha256": sha, "line_no": item.line, **record})
+                        result.counts["notice"] += 1
+                    elif item.kind == "reject":
+                        reject_line(item.line, item.reason or "", item.raw or "")
+                    else:
+                        result.counts[item.kind] += 1
+        except (OSError, EOFError, ValueError) as exc:  # corrupt compression, zip bomb, bad bytes
+            reject_line(last_line + 1, f"unreadable from here on: {exc}", "")
+            log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
+        writer.flush()
     if formats_seen:
         result.format = formats_seen.most_common(1)[0][0]
     result.counts["lines"] = last_line

@@ -98,13 +98,6 @@ def app_name(source: str | None) -> tuple[str | None, str | None]:
     return html.unescape(source).strip(), None
 
 
-def _v1_entities(obj: dict[str, Any]) -> dict[str, Any]:
-    ext = obj.get("extended_tweet")
-    if isinstance(ext, dict) and ext.get("entities"):
-        return ext["entities"]
-    return obj.get("entities") or {}
-
-
 def _v1_text(obj: dict[str, Any]) -> str:
     ext = obj.get("extended_tweet")
     if isinstance(ext, dict) and ext.get("full_text"):
@@ -112,47 +105,79 @@ def _v1_text(obj: dict[str, Any]) -> str:
     return obj.get("full_text") or obj.get("text") or ""
 
 
+def _v1_entities(obj: dict[str, Any]) -> dict[str, Any]:
+    ext = obj.get("extended_tweet")
+    if isinstance(ext, dict) and ext.get("entities"):
+        return ext["entities"]
+    return obj.get("entities") or {}
+
+
+def _id_of(obj: dict[str, Any], key: str = "id") -> str | None:
+    """`<key>_str`, else `<key>` as a string (v1.1 gives both; some tools keep only one)."""
+    value = obj.get(key + "_str")
+    if value:
+        return str(value)
+    value = obj.get(key)
+    return None if value is None else str(value)
+
+
+def _values(items: Any, *keys: str) -> list[str]:
+    """The first present key of each entity dict (`[{"text": "x"}]` -> `["x"]`)."""
+    if not items:
+        return []
+    out = []
+    for item in items:
+        for key in keys:
+            value = item.get(key)
+            if value:
+                out.append(value)
+                break
+    return out
+
+
 def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
     """A v1.1 status as a lake record; raises NotATweet if it lacks what a tweet needs."""
     user = obj.get("user") or {}
-    tweet_id = obj.get("id_str") or (str(obj["id"]) if obj.get("id") is not None else None)
-    if not tweet_id or not obj.get("created_at") or not isinstance(user, dict):
+    tweet_id = _id_of(obj)
+    created_at = obj.get("created_at")
+    if not tweet_id or not created_at or not isinstance(user, dict):
         raise NotATweet("v1.1 object without id_str/created_at/user")
     rt = obj.get("retweeted_status")
+    if not isinstance(rt, dict):
+        rt = None
     text = _v1_text(obj)
-    if isinstance(rt, dict):
-        rt_user = (rt.get("user") or {}).get("screen_name")
-        text = f"RT @{rt_user}: {_v1_text(rt)}"
-    entities = _v1_entities(rt if isinstance(rt, dict) else obj)
-    mentions = [m.get("screen_name") for m in entities.get("user_mentions") or [] if m.get("screen_name")]
-    if isinstance(rt, dict) and (rt.get("user") or {}).get("screen_name"):
-        mentions = [rt["user"]["screen_name"], *mentions]
+    mentions: list[str] = []
+    rt_screen = rt_id = None
+    if rt is not None:
+        rt_screen = (rt.get("user") or {}).get("screen_name")
+        rt_id = _id_of(rt)
+        text = f"RT @{rt_screen}: {_v1_text(rt)}"
+        if rt_screen:
+            mentions.append(rt_screen)
+    entities = _v1_entities(rt if rt is not None else obj)
+    mentions.extend(_values(entities.get("user_mentions"), "screen_name"))
     source, source_url = app_name(obj.get("source"))
     user_created = user.get("created_at")
     quoted = obj.get("quoted_status_id_str") or (obj.get("quoted_status") or {}).get("id_str")
     return {
-        "tweet_id": str(tweet_id),
-        "user_id": user.get("id_str") or (str(user["id"]) if user.get("id") is not None else None),
+        "tweet_id": tweet_id,
+        "user_id": _id_of(user),
         "screen_name": user.get("screen_name"),
         "user_created_at": parse_v1_time(user_created) if user_created else None,
         "user_followers": user.get("followers_count"),
-        "created_at": parse_v1_time(obj["created_at"]),
+        "created_at": parse_v1_time(created_at),
         "text": html.unescape(text),
         "source": source,
         "source_url": source_url,
         "lang": obj.get("lang"),
-        "is_retweet": isinstance(rt, dict),
-        "retweeted_tweet_id": (rt.get("id_str") or str(rt.get("id"))) if isinstance(rt, dict) else None,
-        "retweeted_screen_name": (rt.get("user") or {}).get("screen_name") if isinstance(rt, dict) else None,
+        "is_retweet": rt is not None,
+        "retweeted_tweet_id": rt_id,
+        "retweeted_screen_name": rt_screen,
         "quoted_tweet_id": quoted,
         "in_reply_to_tweet_id": obj.get("in_reply_to_status_id_str"),
-        "hashtags": [h.get("text") for h in entities.get("hashtags") or [] if h.get("text")],
+        "hashtags": _values(entities.get("hashtags"), "text"),
         "mentions": mentions,
-        "urls": [
-            u.get("expanded_url") or u.get("url")
-            for u in entities.get("urls") or []
-            if u.get("expanded_url") or u.get("url")
-        ],
+        "urls": _values(entities.get("urls"), "expanded_url", "url"),
         "time_precision": "second",
     }
 

@@ -102,25 +102,31 @@ class TweetWriter:
         self.tweets_dir = tweets_dir
         self.sha256 = sha256
         self.flush_rows = flush_rows
-        self.buffer: dict[date, dict[str, list[Any]]] = {}
+        self.buffer: dict[date, list[tuple[Any, ...]]] = {}
         self.buffered = 0
         self.parts = 0
 
     def add(self, record: dict[str, Any]) -> None:
-        columns = self.buffer.get(record["created_at"].date())
-        if columns is None:
-            columns = self.buffer[record["created_at"].date()] = {name: [] for name in TWEET_COLUMNS}
-        for name in TWEET_COLUMNS:
-            columns[name].append(record.get(name))
+        """Buffer one lake record (columns it lacks are null)."""
+        day = record["created_at"].date()
+        rows = self.buffer.get(day)
+        if rows is None:
+            rows = self.buffer[day] = []
+        rows.append(tuple(map(record.get, TWEET_COLUMNS)))
         self.buffered += 1
         if self.buffered >= self.flush_rows:
             self.flush()
 
     def flush(self) -> None:
+        """Write every buffered day as one Parquet part."""
         for day in sorted(self.buffer):
             name = f"{self.sha256[:16]}-{self.parts:05d}.parquet"
             path = self.tweets_dir / f"day={day.isoformat()}" / name
-            write_atomic(pa.Table.from_pydict(self.buffer[day], schema=TWEET_SCHEMA), path)
+            columns = zip(*self.buffer[day], strict=True)
+            arrays = [
+                pa.array(column, type=field.type) for column, field in zip(columns, TWEET_SCHEMA, strict=True)
+            ]
+            write_atomic(pa.Table.from_arrays(arrays, schema=TWEET_SCHEMA), path)
             self.parts += 1
         self.buffer.clear()
         self.buffered = 0
