@@ -1,8 +1,18 @@
-"""Build stage: check the party reference, then `dbt build` the lake into a candidate warehouse."""
+"""Build stage: check the party reference, `dbt build` the lake, and copy the result into a candidate.
+
+dbt builds into the build state (`<home>/.state/chorus.duckdb`), which keeps every model between
+builds. The incremental models there are caches of pure functions of the lake (normalised text per
+distinct text, MinHash signature per distinct message, similarity per candidate pair): a build
+computes them only for what is new, so adding a day to the lake costs a fraction of a full build.
+The state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
+reference change, or on request. The finished state is copied into the candidate, which the gate
+validates and publish renames into place; a failed build or gate never touches the warehouse.
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -10,6 +20,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import duckdb
 
 from chorus.config import DBT_PROJECT_DIR, DEFAULT_PARTIES, Settings
 from chorus.errors import ChorusError, InputError
@@ -147,16 +159,79 @@ def lake_is_empty(settings: Settings) -> bool:
     return not files.is_dir() or not any(files.glob("*.parquet"))
 
 
-def build(settings: Settings, extra_vars: dict[str, object] | None = None) -> Path:
-    """Build every model, seed and dbt test into a fresh candidate warehouse; return its path."""
+def project_fingerprint(settings: Settings, extra_vars: dict[str, object] | None = None) -> str:
+    """A digest of what the cached models are a function of: the models, macros and vars.
+
+    When it changes, cached rows may no longer match the rules, so the state is rebuilt in full.
+    (The party reference and the seeds feed no cache: editing them costs an ordinary build.)
+    """
+    digest = hashlib.sha256()
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros"):
+        files.extend(sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()))
+    for path in files:
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    values = {k: v for k, v in dbt_vars(settings, extra_vars).items() if k != "parties_csv"}
+    digest.update(json.dumps(values, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def build(
+    settings: Settings,
+    extra_vars: dict[str, object] | None = None,
+    full_refresh: bool = False,
+    docs: bool = True,
+) -> Path:
+    """Build every model, seed and dbt test, then copy the result into a candidate; return its path.
+
+    Incremental models reuse the build state of the last build unless `full_refresh`, or the
+    project fingerprint changed since. `docs=False` leaves the docs site to `generate_docs`
+    (the pipeline runs it while the gate validates).
+    """
     check_party_reference(settings.parties)
     if lake_is_empty(settings):
         raise ChorusError(f"{settings.lake}: the lake is empty; run `chorus ingest PATH` first")
     if settings.candidate_dir.exists():
         shutil.rmtree(settings.candidate_dir)
     settings.candidate_dir.mkdir(parents=True)
-    run_dbt(["build"], settings, settings.candidate, extra_vars)
-    # The docs site (one static page), generated while the candidate still holds every model.
-    run_dbt(["docs", "generate", "--static"], settings, settings.candidate, extra_vars, target="docs")
+    fingerprint = project_fingerprint(settings, extra_vars)
+    stamp = settings.state_dir / "fingerprint"
+    reuse = (
+        not full_refresh and settings.state.exists() and stamp.exists() and stamp.read_text() == fingerprint
+    )
+    if not reuse:
+        shutil.rmtree(settings.state_dir, ignore_errors=True)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)  # written back only once the state is complete again
+    run_dbt(["build"], settings, settings.state, extra_vars)
+    stamp.write_text(fingerprint)
+    copy_database(settings.state, settings.candidate)
     finish_candidate(settings.candidate)
+    if docs:
+        generate_docs(settings, extra_vars)
     return settings.candidate
+
+
+def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = None) -> None:
+    """The static dbt docs page of the build state, into the candidate's dbt folder.
+
+    Skipped when the published page was generated from the same project (models, macros, vars,
+    seeds): the page describes the project, not the rows, so it would come out the same.
+    """
+    digest = hashlib.sha256(project_fingerprint(settings, extra_vars).encode())
+    for path in sorted((DBT_PROJECT_DIR / "seeds").rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    published = settings.home / "docs"
+    stamp = published / "fingerprint"
+    if (published / "index.html").exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    run_dbt(["docs", "generate", "--static"], settings, settings.state, extra_vars, target="docs")
+    (settings.candidate_dir / "dbt" / "docs" / "fingerprint").write_text(digest.hexdigest())
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a closed DuckDB file (its WAL folded in first) to `target`."""
+    with duckdb.connect(str(source)) as con:
+        con.execute("checkpoint")
+    shutil.copyfile(source, target)

@@ -50,7 +50,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from chorus.pipeline import build_and_publish
 
     settings = _settings(args)
-    validation = build_and_publish(settings)
+    validation = build_and_publish(settings, full_refresh=args.full_refresh)
     print(f"built, validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
     return 0
 
@@ -159,7 +159,13 @@ def parser() -> argparse.ArgumentParser:
         "run", "ingest + build + validate + publish + report, in one go", parties=True, paths=True
     ).set_defaults(func=cmd_run)
     add("ingest", "archives -> Parquet lake (+ audit tables)", paths=True).set_defaults(func=cmd_ingest)
-    add("build", "dbt build over the lake, validate, publish", parties=True).set_defaults(func=cmd_build)
+    build = add("build", "dbt build over the lake, validate, publish", parties=True)
+    build.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental caches from scratch (done anyway when models or vars change)",
+    )
+    build.set_defaults(func=cmd_build)
     add("validate", "run the Great Expectations suites over the published tables").set_defaults(
         func=cmd_validate
     )

@@ -54,6 +54,15 @@ class Settings:
         return self.home / ".candidate"
 
     @property
+    def state_dir(self) -> Path:
+        """The build state kept between builds: every model, incremental caches included."""
+        return self.home / ".state"
+
+    @property
+    def state(self) -> Path:
+        return self.state_dir / "chorus.duckdb"
+
+    @property
     def candidate(self) -> Path:
         return self.candidate_dir / "chorus.duckdb"
 

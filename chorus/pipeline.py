@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from chorus.build import build
+from chorus.build import build, generate_docs
 from chorus.config import Settings
 from chorus.errors import ValidationFailed
 from chorus.ingest import IngestSummary, ingest
@@ -31,10 +32,18 @@ class RunSummary:
     automated: int = 0
 
 
-def build_and_publish(settings: Settings, extra_vars: dict[str, object] | None = None) -> ValidationReport:
-    """Build a candidate, gate it with the GX suites, and publish it only if they all pass."""
-    candidate = build(settings, extra_vars)
-    validation = validate(settings, candidate)
+def build_and_publish(
+    settings: Settings, extra_vars: dict[str, object] | None = None, full_refresh: bool = False
+) -> ValidationReport:
+    """Build a candidate, gate it with the GX suites, and publish it only if they all pass.
+
+    The dbt docs page is generated from the build state while the gate validates the candidate.
+    """
+    candidate = build(settings, extra_vars, full_refresh=full_refresh, docs=False)
+    with ThreadPoolExecutor(1) as background:
+        docs = background.submit(generate_docs, settings, extra_vars)
+        validation = validate(settings, candidate)
+        docs.result()
     if not validation.success:
         lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
         raise ValidationFailed(

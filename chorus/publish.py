@@ -40,11 +40,13 @@ def publish(settings: Settings, candidate: Path | None = None) -> Path:
 
 
 def publish_docs(settings: Settings) -> None:
-    """The dbt docs page of the build just published, as `<home>/docs/index.html`."""
-    static = settings.candidate_dir / "dbt" / "docs" / "static_index.html"
-    if static.exists():
-        target = settings.home / "docs" / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name("index.html.tmp")
-        shutil.copyfile(static, tmp)
-        os.replace(tmp, target)
+    """The dbt docs page of the build just published, as `<home>/docs/index.html`, with the
+    fingerprint of the project it describes (a build of the same project skips regenerating it)."""
+    built = settings.candidate_dir / "dbt" / "docs"
+    target = settings.home / "docs"
+    for name, published in (("static_index.html", "index.html"), ("fingerprint", "fingerprint")):
+        if (built / name).exists():
+            target.mkdir(parents=True, exist_ok=True)
+            tmp = target / f"{published}.tmp"
+            shutil.copyfile(built / name, tmp)
+            os.replace(tmp, target / published)

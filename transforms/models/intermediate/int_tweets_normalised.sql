@@ -1,5 +1,6 @@
 -- Each tweet with its normalised text, the message it carries (a retweet carries the tweet it
 -- retweets) and the kind of app that posted it (manual client, share button, unknown, missing).
+-- The normalised text comes from the per-text cache int_text_normalised.
 
 with tweets as (
     select * from {{ ref('stg_tweets') }}
@@ -7,6 +8,10 @@ with tweets as (
 
 apps as (
     select * from {{ ref('stg_reference__apps') }}
+),
+
+texts as (
+    select * from {{ ref('int_text_normalised') }}
 ),
 
 normalised as (
@@ -21,8 +26,9 @@ normalised as (
         retweeted_tweet_id,
         user_created_at,
         user_followers,
-        {{ normalise_text('text') }} as text_norm
+        texts.text_norm
     from tweets
+    left join texts on md5(tweets.text) = texts.text_md5
 ),
 
 final as (

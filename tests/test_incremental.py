@@ -1,0 +1,128 @@
+"""Incremental builds: adding files to the lake and building again equals building everything at once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from chorus.build import build, generate_docs, project_fingerprint
+from chorus.config import Settings
+from chorus.ingest import ingest
+from chorus.publish import publish_docs
+
+CACHES = ("int_text_normalised", "int_message_signatures", "int_message_similarity")
+# Published tables compared row for row (sorted), and the column that orders them.
+COMPARED = {
+    "staging.stg_tweets": "tweet_id",
+    "marts.campaigns": "campaign_id",
+    "marts.campaign_tweets": "tweet_id",
+    "marts.account_pairs": "account_a, account_b, kind",
+    "marts.party_daily": "day, party",
+}
+
+
+def rows(candidate: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with duckdb.connect(str(candidate), read_only=True) as con:
+        return {
+            table: con.sql(f"select * from {table} order by {order}").fetchall()
+            for table, order in COMPARED.items()
+        }
+
+
+def ran_incrementally(settings: Settings, model: str) -> bool:
+    """Whether dbt's last build appended to the cached `model` (instead of creating it)."""
+    executed = next((settings.candidate_dir / "dbt" / "target" / "run").rglob(f"{model}.sql")).read_text()
+    return "insert into" in executed.lower()
+
+
+@pytest.fixture(scope="module")
+def split_sample(
+    sample: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    """The sample's days in two folders, plus a later file deleting a campaign tweet of the first."""
+    archive, truth = sample
+    files = sorted(archive.iterdir())
+    first, later = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("later")
+    for file in files[: len(files) // 2]:
+        shutil.copy(file, first)
+    for file in files[len(files) // 2 :]:
+        shutil.copy(file, later)
+    campaign_tweets = [t for c in truth["campaigns"] for t in c["tweet_ids"]]
+    deleted = next(t for t in campaign_tweets if t not in set(truth["deleted"]))
+    notice = {"delete": {"status": {"id_str": deleted, "user_id_str": "1"}, "timestamp_ms": "1318500000000"}}
+    (later / "compliance.jsonl").write_text(json.dumps(notice) + "\n")
+    return first, later
+
+
+def test_adding_files_then_building_equals_building_everything_at_once(
+    split_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, later = split_sample
+    stepwise = Settings.make(tmp_path / "stepwise")
+    ingest([first], stepwise, progress=False)
+    build(stepwise)
+    assert not ran_incrementally(stepwise, "int_text_normalised")
+    ingest([later], stepwise, progress=False)
+    stepwise_rows = rows(build(stepwise))
+    assert all(ran_incrementally(stepwise, model) for model in CACHES)
+
+    at_once = Settings.make(tmp_path / "at-once")
+    ingest([first, later], at_once, progress=False)
+    at_once_rows = rows(build(at_once))
+
+    assert at_once_rows["marts.campaigns"], "the sample has campaigns"
+    for table in COMPARED:
+        assert stepwise_rows[table] == at_once_rows[table], table
+
+
+def test_the_deleted_tweet_is_gone_after_an_incremental_build(
+    split_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, later = split_sample
+    deleted = json.loads((later / "compliance.jsonl").read_text())["delete"]["status"]["id_str"]
+    settings = Settings.make(tmp_path / "home")
+    ingest([first], settings, progress=False)
+    with duckdb.connect(str(build(settings)), read_only=True) as con:
+        assert con.sql(
+            "select count(*) from marts.campaign_tweets where tweet_id = ?", params=[deleted]
+        ).fetchone() == (1,)
+    ingest([later], settings, progress=False)
+    with duckdb.connect(str(build(settings)), read_only=True) as con:
+        for table in ("staging.stg_tweets", "marts.campaign_tweets"):
+            found = con.sql(f"select count(*) from {table} where tweet_id = ?", params=[deleted]).fetchone()
+            assert found == (0,), table
+
+
+def test_changed_rules_or_request_rebuild_the_caches(split_sample: tuple[Path, Path], tmp_path: Path) -> None:
+    settings = Settings.make(tmp_path / "home")
+    assert project_fingerprint(settings) == project_fingerprint(settings)
+    assert project_fingerprint(settings, {"near_dup_jaccard": 0.7}) != project_fingerprint(settings)
+    ingest([split_sample[0]], settings, progress=False)
+    build(settings)
+    build(settings, {"near_dup_jaccard": 0.7})
+    assert not ran_incrementally(settings, "int_message_similarity")
+    build(settings, {"near_dup_jaccard": 0.7}, full_refresh=True)
+    assert not ran_incrementally(settings, "int_message_similarity")
+
+
+def test_docs_are_regenerated_only_when_the_project_changes(
+    split_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    settings = Settings.make(tmp_path / "home")
+    ingest([split_sample[0]], settings, progress=False)
+    build(settings)
+    built_docs = settings.candidate_dir / "dbt" / "docs"
+    assert (built_docs / "static_index.html").exists()
+    publish_docs(settings)
+    assert (settings.home / "docs" / "index.html").exists()
+
+    shutil.rmtree(built_docs)
+    generate_docs(settings)
+    assert not built_docs.exists(), "same project: the published page still describes it"
+    generate_docs(settings, {"near_dup_jaccard": 0.7})
+    assert (built_docs / "static_index.html").exists()
