@@ -78,8 +78,8 @@ def test_injected_fault_closes_the_gate_and_nothing_is_published(
     statement, expected = FAULTS[fault]
     before = published_state(home_copy)
 
-    def tampered_build(settings: Settings, extra_vars=None, full_refresh: bool = False) -> Path:
-        candidate = build(settings, extra_vars, full_refresh)
+    def tampered_build(settings: Settings, extra_vars=None, **options: bool) -> Path:
+        candidate = build(settings, extra_vars, **options)
         with duckdb.connect(str(candidate)) as con:
             con.execute(statement)
         return candidate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,11 @@ def rows(candidate: Path) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+def snowflake_day(tweet_id: int) -> str:
+    """The UTC day a tweet was posted, from its snowflake id."""
+    return datetime.fromtimestamp(((tweet_id >> 22) + 1288834974657) / 1000, UTC).date().isoformat()
+
+
 def ran_incrementally(settings: Settings, model: str) -> bool:
     """Whether dbt's last build appended to the cached `model` (instead of creating it)."""
     executed = next((settings.candidate_dir / "dbt" / "target" / "run").rglob(f"{model}.sql")).read_text()
@@ -52,8 +58,12 @@ def split_sample(
         shutil.copy(file, first)
     for file in files[len(files) // 2 :]:
         shutil.copy(file, later)
+    # a campaign tweet posted before the later files begin (its time is in its snowflake id)
+    split_day = files[len(files) // 2].name.split("-", 1)[1][:10]
     campaign_tweets = [t for c in truth["campaigns"] for t in c["tweet_ids"]]
-    deleted = next(t for t in campaign_tweets if t not in set(truth["deleted"]))
+    deleted = next(
+        t for t in campaign_tweets if t not in set(truth["deleted"]) and snowflake_day(int(t)) < split_day
+    )
     notice = {"delete": {"status": {"id_str": deleted, "user_id_str": "1"}, "timestamp_ms": "1318500000000"}}
     (later / "compliance.jsonl").write_text(json.dumps(notice) + "\n")
     return first, later
@@ -88,13 +98,14 @@ def test_the_deleted_tweet_is_gone_after_an_incremental_build(
     settings = Settings.make(tmp_path / "home")
     ingest([first], settings, progress=False)
     with duckdb.connect(str(build(settings)), read_only=True) as con:
-        assert con.sql(
-            "select count(*) from marts.campaign_tweets where tweet_id = ?", params=[deleted]
-        ).fetchone() == (1,)
+        found = con.execute(
+            "select count(*) from marts.campaign_tweets where tweet_id = ?", [deleted]
+        ).fetchone()
+        assert found == (1,)
     ingest([later], settings, progress=False)
     with duckdb.connect(str(build(settings)), read_only=True) as con:
         for table in ("staging.stg_tweets", "marts.campaign_tweets"):
-            found = con.sql(f"select count(*) from {table} where tweet_id = ?", params=[deleted]).fetchone()
+            found = con.execute(f"select count(*) from {table} where tweet_id = ?", [deleted]).fetchone()
             assert found == (0,), table
 
 
