@@ -214,7 +214,7 @@ DETECTION = (
 
 def model_seconds(home: Path, models: tuple[str, ...]) -> float:
     """Seconds dbt spent on `models` in the last build (from run_results.json)."""
-    results = json.loads((home / ".candidate" / "dbt" / "target" / "run_results.json").read_text())
+    results = json.loads((home / ".state" / "dbt" / "target" / "run_results.json").read_text())
     return sum(
         r["execution_time"]
         for r in results["results"]

@@ -111,7 +111,7 @@ def run_dbt(
     A child process keeps dbt-duckdb's cached connection from holding the candidate open
     in this process, and bounds dbt's memory to the step.
     """
-    work = settings.candidate_dir / "dbt"
+    work = settings.dbt_dir
     command = [
         dbt_executable(),
         *args,
@@ -227,7 +227,7 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
     if (published / "index.html").exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
         return
     run_dbt(["docs", "generate", "--static"], settings, settings.state, extra_vars, target="docs")
-    (settings.candidate_dir / "dbt" / "docs" / "fingerprint").write_text(digest.hexdigest())
+    (settings.dbt_dir / "docs" / "fingerprint").write_text(digest.hexdigest())
 
 
 def copy_database(source: Path, target: Path) -> None:

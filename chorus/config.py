@@ -23,17 +23,27 @@ class Settings:
 
     home: Path
     parties: Path = DEFAULT_PARTIES
+    lake_root: Path | None = None
 
     @classmethod
-    def make(cls, home: str | Path | None = None, parties: str | Path | None = None) -> Settings:
-        """Resolve a home (default `$CHORUS_HOME` or `./warehouse`) and a party reference."""
+    def make(
+        cls, home: str | Path | None = None, parties: str | Path | None = None, lake: str | Path | None = None
+    ) -> Settings:
+        """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference and a lake
+        (default `$CHORUS_LAKE`, else `<home>/lake`)."""
         home_path = Path(home) if home else default_home()
         parties_path = Path(parties) if parties else DEFAULT_PARTIES
-        return cls(home=home_path.resolve(), parties=parties_path.resolve())
+        lake_path = lake or os.environ.get("CHORUS_LAKE")
+        return cls(
+            home=home_path.resolve(),
+            parties=parties_path.resolve(),
+            lake_root=Path(lake_path).resolve() if lake_path else None,
+        )
 
     @property
     def lake(self) -> Path:
-        return self.home / "lake"
+        """The Parquet lake: `$CHORUS_LAKE` (a folder many hosts can share), else `<home>/lake`."""
+        return self.lake_root or self.home / "lake"
 
     @property
     def tweets_dir(self) -> Path:
@@ -61,6 +71,11 @@ class Settings:
     @property
     def state(self) -> Path:
         return self.state_dir / "chorus.duckdb"
+
+    @property
+    def dbt_dir(self) -> Path:
+        """dbt's target (run results, compiled SQL, docs, parse cache) and logs of the last build."""
+        return self.state_dir / "dbt"
 
     @property
     def candidate(self) -> Path:

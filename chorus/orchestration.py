@@ -35,11 +35,12 @@ def setting(name: str) -> str | None:
 
 
 def settings_from_env() -> Settings:
-    """Settings for a task: `CHORUS_HOME` (default ./warehouse), `CHORUS_PARTIES` (default seed)."""
+    """Settings for a task: `CHORUS_HOME` (default ./warehouse), `CHORUS_PARTIES` (default seed),
+    `CHORUS_LAKE` (default `$CHORUS_HOME/lake`)."""
     landing = setting("CHORUS_LANDING")
     if landing:
         os.environ["CHORUS_LANDING"] = landing
-    return Settings.make(setting("CHORUS_HOME"), setting("CHORUS_PARTIES"))
+    return Settings.make(setting("CHORUS_HOME"), setting("CHORUS_PARTIES"), setting("CHORUS_LAKE"))
 
 
 def ingest_landing() -> dict[str, Any]:

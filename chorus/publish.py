@@ -42,7 +42,7 @@ def publish(settings: Settings, candidate: Path | None = None) -> Path:
 def publish_docs(settings: Settings) -> None:
     """The dbt docs page of the build just published, as `<home>/docs/index.html`, with the
     fingerprint of the project it describes (a build of the same project skips regenerating it)."""
-    built = settings.candidate_dir / "dbt" / "docs"
+    built = settings.dbt_dir / "docs"
     target = settings.home / "docs"
     for name, published in (("static_index.html", "index.html"), ("fingerprint", "fingerprint")):
         if (built / name).exists():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import chorus_cli
@@ -35,3 +36,19 @@ def test_home_defaults_to_chorus_home(tmp_path: Path, sample) -> None:
     done = chorus_cli("ingest", "-q", str(sample[0]), env={"CHORUS_HOME": str(tmp_path / "h")})
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "h" / "lake" / "_audit" / "files").is_dir()
+
+
+def test_a_lake_shared_by_two_homes(tmp_path: Path, sample) -> None:
+    """`CHORUS_LAKE` puts the lake outside the home: a host that ingests and another that builds
+    (Airflow workers on a shared mount) see the same lake, each with its own warehouse."""
+    lake = tmp_path / "shared lake"
+    shared = {"CHORUS_LAKE": str(lake)}
+    done = chorus_cli("ingest", "-q", "--home", str(tmp_path / "ingester"), str(sample[0]), env=shared)
+    assert done.returncode == 0, done.stderr
+    assert (lake / "_audit" / "files").is_dir()
+    assert not (tmp_path / "ingester" / "lake").exists()
+    done = chorus_cli("build", "--home", str(tmp_path / "builder"), env=shared)
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(tmp_path / "builder" / "chorus.duckdb"), read_only=True) as con:
+        files = con.execute("select count(*) from audit.ingest_files").fetchone()
+    assert files == (len(list(sample[0].iterdir())),)

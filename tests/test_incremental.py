@@ -42,7 +42,7 @@ def snowflake_day(tweet_id: int) -> str:
 
 def ran_incrementally(settings: Settings, model: str) -> bool:
     """Whether dbt's last build appended to the cached `model` (instead of creating it)."""
-    executed = next((settings.candidate_dir / "dbt" / "target" / "run").rglob(f"{model}.sql")).read_text()
+    executed = next((settings.dbt_dir / "target" / "run").rglob(f"{model}.sql")).read_text()
     return "insert into" in executed.lower()
 
 
@@ -127,7 +127,7 @@ def test_docs_are_regenerated_only_when_the_project_changes(
     settings = Settings.make(tmp_path / "home")
     ingest([split_sample[0]], settings, progress=False)
     build(settings)
-    built_docs = settings.candidate_dir / "dbt" / "docs"
+    built_docs = settings.dbt_dir / "docs"
     assert (built_docs / "static_index.html").exists()
     publish_docs(settings)
     assert (settings.home / "docs" / "index.html").exists()
