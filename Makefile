@@ -50,7 +50,8 @@ airflow: $(STAMP)
 	AIRFLOW_HOME=$(AIRFLOW_DIR) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False \
 	CHORUS_HOME=$(abspath $(HOME_DIR)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/airflow standalone
 
-## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m")
+## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m";
+## PEER=1 adds coordination-network-toolkit on the same archives, in a venv of its own)
 SIZES ?= 100k 1m
 bench: $(STAMP)
-	$(BIN)/python -m chorus.bench $(SIZES)
+	$(BIN)/python -m chorus.bench $(if $(PEER),--peer) $(SIZES)

@@ -181,6 +181,11 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
         container = sniff(head)
     if container == "personal-archive-other":
         return ingest_unit(replace(unit, skip="not a tweets file of a personal archive"), settings, progress)
+    return load(unit, sha, container, settings, progress)
+
+
+def load(unit: Unit, sha: str, container: str, settings: Settings, progress: bool) -> FileResult:
+    """Read every line of one input: tweets to the lake, notices and rejects to its audit files."""
     result = FileResult(unit.name, sha, container, size=unit.size)
     writer = TweetWriter(settings.tweets_dir, sha)
     rejects: list[dict[str, object]] = []
@@ -194,29 +199,15 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
 
     with gc_paused():  # flushed inside: a collection over the buffered rows costs as much
         try:
-            with (
-                unit.open() as stream,
-                tqdm(
-                    total=unit.size or None,
-                    unit="B",
-                    unit_scale=True,
-                    desc=Path(unit.name).name[:40],
-                    leave=False,
-                    disable=None if progress else True,
-                ) as bar,
-            ):
-                counted = io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)
-                for item in items_of(counted, container, unit.owner):  # type: ignore[arg-type]
+            with progress_stream(unit, progress) as stream:
+                for item in items_of(stream, container, unit.owner):
                     last_line = max(last_line, item.line)
                     record = item.record
                     if item.kind == "tweet" and record is not None:
                         if not plausible(record, latest):
                             when = record["created_at"]
-                            reject_line(
-                                item.line,
-                                f"created_at {when} outside {EARLIEST.date()}..today",
-                                str(record.get("tweet_id")),
-                            )
+                            reason = f"created_at {when} outside {EARLIEST.date()}..today"
+                            reject_line(item.line, reason, str(record.get("tweet_id")))
                             continue
                         record.setdefault("source_format", container)
                         formats_seen[record["source_format"]] += 1
@@ -241,6 +232,23 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     result.counts["rejects"] = len(rejects)
     write_audit(settings, result, rejects, notices)
     return result
+
+
+@contextmanager
+def progress_stream(unit: Unit, progress: bool) -> Iterator[BinaryIO]:
+    """The unit's decompressed bytes, buffered, advancing a per-file progress bar as they are read."""
+    with (
+        unit.open() as stream,
+        tqdm(
+            total=unit.size or None,
+            unit="B",
+            unit_scale=True,
+            desc=Path(unit.name).name[:40],
+            leave=False,
+            disable=None if progress else True,
+        ) as bar,
+    ):
+        yield io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)  # type: ignore[arg-type]
 
 
 class _CountingRaw(io.RawIOBase):
