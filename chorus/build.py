@@ -5,8 +5,9 @@ builds. The incremental models there are caches of pure functions of the lake (n
 distinct text, MinHash signature per distinct message, similarity per candidate pair): a build
 computes them only for what is new, so adding a day to the lake costs a fraction of a full build.
 The state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
-reference change, or on request. The finished state is copied into the candidate, which the gate
-validates and publish renames into place; a failed build or gate never touches the warehouse.
+reference change, or on request. The published schemas of the finished state are copied into a
+new candidate file, which the gate validates and publish renames into place; a failed build or
+gate never touches the warehouse.
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-
 from chorus.config import DBT_PROJECT_DIR, DEFAULT_PARTIES, Settings
 from chorus.errors import ChorusError, InputError
-from chorus.publish import finish_candidate
+from chorus.publish import make_candidate
 
 log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("account", "hashtag", "domain", "source")
@@ -205,8 +204,7 @@ def build(
     stamp.unlink(missing_ok=True)  # written back only once the state is complete again
     run_dbt(["build"], settings, settings.state, extra_vars)
     stamp.write_text(fingerprint)
-    copy_database(settings.state, settings.candidate)
-    finish_candidate(settings.candidate)
+    make_candidate(settings.state, settings.candidate)
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
@@ -228,10 +226,3 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
         return
     run_dbt(["docs", "generate", "--static"], settings, settings.state, extra_vars, target="docs")
     (settings.dbt_dir / "docs" / "fingerprint").write_text(digest.hexdigest())
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a closed DuckDB file (its WAL folded in first) to `target`."""
-    with duckdb.connect(str(source)) as con:
-        con.execute("checkpoint")
-    shutil.copyfile(source, target)
