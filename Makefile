@@ -27,13 +27,13 @@ run: $(STAMP)
 
 ## test: install what is missing, lint, and run the whole test suite
 test: $(STAMP)
-	$(BIN)/ruff check chorus dags tests
-	$(BIN)/ruff format --check chorus dags tests
+	$(BIN)/ruff check chorus dags tests expectations
+	$(BIN)/ruff format --check chorus dags tests expectations
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check chorus dags tests
-	$(BIN)/ruff format --check chorus dags tests
+	$(BIN)/ruff check chorus dags tests expectations
+	$(BIN)/ruff format --check chorus dags tests expectations
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs

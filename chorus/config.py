@@ -60,7 +60,7 @@ class Settings:
 
     @property
     def candidate_dir(self) -> Path:
-        """Where a run builds before the gate lets it through."""
+        """The candidate warehouse the gate validates before it is published."""
         return self.home / ".candidate"
 
     @property
