@@ -59,6 +59,14 @@ class Figure:
     tweets_per_s: float
     mb_per_s: float | None = None
 
+    @classmethod
+    def of(
+        cls, size: str, step: str, seconds: float, rss: float, tweets: int, megabytes: float | None = None
+    ) -> Figure:
+        """A figure from raw measurements, rounded for printing and for the JSON file."""
+        mb_per_s = round(megabytes / seconds, 1) if megabytes is not None else None
+        return cls(size, step, round(seconds, 2), round(rss, 1), tweets, round(tweets / seconds), mb_per_s)
+
 
 def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of one child process and all its descendants.
@@ -140,17 +148,7 @@ def run_size(name: str, root: Path, chorus: str, peer: bool) -> list[Figure]:
     figures: list[Figure] = []
 
     def add(step: str, seconds: float, rss: float, with_mb: bool = False) -> None:
-        figures.append(
-            Figure(
-                name,
-                step,
-                round(seconds, 2),
-                round(rss, 1),
-                tweets,
-                round(tweets / seconds),
-                round(megabytes / seconds, 1) if with_mb else None,
-            )
-        )
+        figures.append(Figure.of(name, step, seconds, rss, tweets, megabytes if with_mb else None))
 
     for mode in ("count", "materialise"):
         seconds, rss = measured([sys.executable, "-c", BASELINE, mode, *files])
@@ -246,7 +244,7 @@ def incremental(name: str, root: Path, chorus: str, files: list[str], tweets: in
         ("incremental: build after one more day", [chorus, "build"]),
     ):
         seconds, rss = measured(command, env)
-        figures.append(Figure(name, step, round(seconds, 2), round(rss, 1), tweets, round(tweets / seconds)))
+        figures.append(Figure.of(name, step, seconds, rss, tweets))
     shutil.rmtree(stage)
     return figures
 
@@ -317,11 +315,9 @@ def peer_comparison(
     figures = []
     for step, command in steps:
         seconds, rss = measured(command)
-        figures.append(Figure(name, step, round(seconds, 2), round(rss, 1), tweets, round(tweets / seconds)))
+        figures.append(Figure.of(name, step, seconds, rss, tweets))
     for kind, seconds in chorus_models.items():
-        figures.append(
-            Figure(name, f"chorus: {kind} model", round(seconds, 2), 0, tweets, round(tweets / seconds))
-        )
+        figures.append(Figure.of(name, f"chorus: {kind} model", seconds, 0, tweets))
     shutil.rmtree(work)
     return figures
 
