@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from chorus.config import DBT_PROJECT_DIR
+from chorus.config import DBT_PROJECT_DIR, Settings
 from chorus.synth import generate
 
 
@@ -212,7 +212,8 @@ DETECTION = (
 
 def model_seconds(home: Path, models: tuple[str, ...]) -> float:
     """Seconds dbt spent on `models` in the last build (from run_results.json)."""
-    results = json.loads((home / ".state" / "dbt" / "target" / "run_results.json").read_text())
+    run_results = Settings.make(home).dbt_dir / "target" / "run_results.json"
+    results = json.loads(run_results.read_text())
     return sum(
         r["execution_time"]
         for r in results["results"]
