@@ -68,7 +68,7 @@ def check_party_reference(path: Path) -> int:
     return rows
 
 
-def sql_escaped(path: Path) -> str:
+def sql_escaped(path: str | Path) -> str:
     """A path as the inside of a SQL string literal (single quotes doubled)."""
     return str(path).replace("'", "''")
 
@@ -78,7 +78,8 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
     return {
         **os.environ,
         "CHORUS_DBT_DB": str(database),
-        "CHORUS_LAKE_SQL": sql_escaped(settings.lake),
+        "CHORUS_LAKE_SQL": sql_escaped(settings.lake.root),
+        "CHORUS_DBT_FILESYSTEMS": repr(settings.lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
@@ -154,8 +155,7 @@ def failed_nodes(run_results: Path) -> list[str]:
 
 
 def lake_is_empty(settings: Settings) -> bool:
-    files = settings.audit_dir / "files"
-    return not files.is_dir() or not any(files.glob("*.parquet"))
+    return not settings.lake.has_files("_audit/files")
 
 
 def project_fingerprint(settings: Settings, extra_vars: dict[str, object] | None = None) -> str:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from chorus.storage import Lake
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "transforms"
 GX_DIR = PROJECT_ROOT / "expectations"
@@ -23,35 +25,43 @@ class Settings:
 
     home: Path
     parties: Path = DEFAULT_PARTIES
-    lake_root: Path | None = None
+    lake_root: Lake | None = None
 
     @classmethod
     def make(
-        cls, home: str | Path | None = None, parties: str | Path | None = None, lake: str | Path | None = None
+        cls,
+        home: str | Path | None = None,
+        parties: str | Path | None = None,
+        lake: str | Path | None = None,
+        lake_options: str | None = None,
     ) -> Settings:
         """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference and a lake
-        (default `$CHORUS_LAKE`, else `<home>/lake`)."""
+        (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`)."""
         home_path = Path(home) if home else default_home()
         parties_path = Path(parties) if parties else DEFAULT_PARTIES
-        lake_path = lake or os.environ.get("CHORUS_LAKE")
+        lake_location = lake or os.environ.get("CHORUS_LAKE")
+        options = lake_options or os.environ.get("CHORUS_LAKE_OPTIONS")
         return cls(
             home=home_path.resolve(),
             parties=parties_path.resolve(),
-            lake_root=Path(lake_path).resolve() if lake_path else None,
+            lake_root=Lake.at(lake_location, options) if lake_location else None,
         )
 
     @property
-    def lake(self) -> Path:
-        """The Parquet lake: `$CHORUS_LAKE` (a folder many hosts can share), else `<home>/lake`."""
-        return self.lake_root or self.home / "lake"
+    def lake(self) -> Lake:
+        """The Parquet lake: `$CHORUS_LAKE` (a folder many hosts mount, or an object-storage URL
+        such as `s3://bucket/chorus`), else `<home>/lake`."""
+        return self.lake_root or Lake.at(self.home / "lake")
 
     @property
     def tweets_dir(self) -> Path:
-        return self.lake / "tweets"
+        """The tweets folder of a local lake."""
+        return self.lake.path / "tweets"
 
     @property
     def audit_dir(self) -> Path:
-        return self.lake / "_audit"
+        """The audit folder of a local lake."""
+        return self.lake.path / "_audit"
 
     @property
     def warehouse(self) -> Path:

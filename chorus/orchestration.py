@@ -36,11 +36,17 @@ def setting(name: str) -> str | None:
 
 def settings_from_env() -> Settings:
     """Settings for a task: `CHORUS_HOME` (default ./warehouse), `CHORUS_PARTIES` (default seed),
-    `CHORUS_LAKE` (default `$CHORUS_HOME/lake`)."""
+    `CHORUS_LAKE` (default `$CHORUS_HOME/lake`; a folder or an object-storage URL) and
+    `CHORUS_LAKE_OPTIONS` (fsspec storage options, JSON, nothing secret)."""
     landing = setting("CHORUS_LANDING")
     if landing:
         os.environ["CHORUS_LANDING"] = landing
-    return Settings.make(setting("CHORUS_HOME"), setting("CHORUS_PARTIES"), setting("CHORUS_LAKE"))
+    return Settings.make(
+        setting("CHORUS_HOME"),
+        setting("CHORUS_PARTIES"),
+        setting("CHORUS_LAKE"),
+        setting("CHORUS_LAKE_OPTIONS"),
+    )
 
 
 def ingest_landing() -> dict[str, Any]:

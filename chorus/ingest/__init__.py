@@ -36,9 +36,8 @@ from chorus.ingest.lake import (
     NOTICE_SCHEMA,
     REJECT_SCHEMA,
     TweetWriter,
-    audit_path,
     is_ingested,
-    write_atomic,
+    write_audit_table,
 )
 from chorus.ingest.personal import personal_items
 from chorus.ingest.sources import Unit, input_files, units_of
@@ -157,7 +156,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     if unit.skip or unit.refusal:
         kind = "skipped" if unit.skip else "refused"
         sha = f"{kind}-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
-        if is_ingested(settings.audit_dir, sha):
+        if is_ingested(settings.lake, sha):
             return FileResult(unit.name, sha, kind, skipped=True)
     if unit.skip:
         result = FileResult(unit.name, sha, "skipped")
@@ -174,7 +173,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
         log.warning("%s: %s", unit.name, unit.refusal)
         return result
     sha = unit.sha256()
-    if is_ingested(settings.audit_dir, sha):
+    if is_ingested(settings.lake, sha):
         return FileResult(unit.name, sha, "", skipped=True)
     with unit.open() as stream:
         head = stream.peek(PEEK)[:PEEK] if hasattr(stream, "peek") else b""
@@ -187,7 +186,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
 def load(unit: Unit, sha: str, container: str, settings: Settings, progress: bool) -> FileResult:
     """Read every line of one input: tweets to the lake, notices and rejects to its audit files."""
     result = FileResult(unit.name, sha, container, size=unit.size)
-    writer = TweetWriter(settings.tweets_dir, sha)
+    writer = TweetWriter(settings.lake, sha)
     rejects: list[dict[str, object]] = []
     notices: list[dict[str, object]] = []
     last_line = 0
@@ -275,13 +274,9 @@ def write_audit(
     settings: Settings, result: FileResult, rejects: list[dict[str, object]], notices: list[dict[str, object]]
 ) -> None:
     """Write rejects and notices, then the file row that marks the input complete."""
-    audit = settings.audit_dir
-    write_atomic(
-        pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA), audit_path(audit, "rejects", result.sha256)
-    )
-    write_atomic(
-        pa.Table.from_pylist(notices, schema=NOTICE_SCHEMA), audit_path(audit, "notices", result.sha256)
-    )
+    lake, sha = settings.lake, result.sha256
+    write_audit_table(lake, "rejects", sha, pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA))
+    write_audit_table(lake, "notices", sha, pa.Table.from_pylist(notices, schema=NOTICE_SCHEMA))
     row = {
         "path": result.path,
         "sha256": result.sha256,
@@ -294,7 +289,7 @@ def write_audit(
         "rejects": result.counts["rejects"],
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
-    write_atomic(pa.Table.from_pylist([row], schema=FILE_SCHEMA), audit_path(audit, "files", result.sha256))
+    write_audit_table(lake, "files", sha, pa.Table.from_pylist([row], schema=FILE_SCHEMA))
 
 
 def ingest_file(path: Path, settings: Settings, progress: bool) -> list[FileResult]:

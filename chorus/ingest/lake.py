@@ -1,6 +1,6 @@
 """The Parquet lake: schema, layout and atomic writes.
 
-Layout under `<home>/lake/`:
+Layout under the lake's root (`<home>/lake/`, `$CHORUS_LAKE`, or an object-storage URL):
 - `tweets/day=YYYY-MM-DD/<sha16>-<part>.parquet`: tweets, partitioned by UTC day of `created_at`.
 - `_audit/files/<sha256>.parquet`: one row per ingested input; written last, it marks the input
   complete. Tweets of an input with no audit row (a crash mid-way) are ignored downstream and
@@ -8,19 +8,18 @@ Layout under `<home>/lake/`:
 - `_audit/rejects/<sha256>.parquet`, `_audit/notices/<sha256>.parquet`: rejected lines and stream
   notices of that input (zero rows is a valid file).
 
-Every file is written to a temporary name and renamed into place, so a reader never sees a
-partial file.
+No reader ever sees a partial file: a local lake writes to a temporary name and renames, an
+object store makes an object visible only once its upload completes (chorus/storage.py).
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from chorus.storage import Lake
 
 TWEET_SCHEMA = pa.schema(
     [
@@ -87,19 +86,11 @@ NOTICE_SCHEMA = pa.schema(
 )
 
 
-def write_atomic(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file under a temporary name, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
-
-
 class TweetWriter:
     """Buffers one input's tweets by day and writes them as Parquet parts."""
 
-    def __init__(self, tweets_dir: Path, sha256: str, flush_rows: int = 200_000) -> None:
-        self.tweets_dir = tweets_dir
+    def __init__(self, lake: Lake, sha256: str, flush_rows: int = 200_000) -> None:
+        self.lake = lake
         self.sha256 = sha256
         self.flush_rows = flush_rows
         self.buffer: dict[date, list[tuple[Any, ...]]] = {}
@@ -121,20 +112,22 @@ class TweetWriter:
         """Write every buffered day as one Parquet part."""
         for day in sorted(self.buffer):
             name = f"{self.sha256[:16]}-{self.parts:05d}.parquet"
-            path = self.tweets_dir / f"day={day.isoformat()}" / name
             columns = zip(*self.buffer[day], strict=True)
             arrays = [
                 pa.array(column, type=field.type) for column, field in zip(columns, TWEET_SCHEMA, strict=True)
             ]
-            write_atomic(pa.Table.from_arrays(arrays, schema=TWEET_SCHEMA), path)
+            table = pa.Table.from_arrays(arrays, schema=TWEET_SCHEMA)
+            self.lake.write_parquet(table, "tweets", f"day={day.isoformat()}", name)
             self.parts += 1
         self.buffer.clear()
         self.buffered = 0
 
 
-def audit_path(audit_dir: Path, table: str, sha256: str) -> Path:
-    return audit_dir / table / f"{sha256}.parquet"
+def write_audit_table(lake: Lake, table: str, sha256: str, rows: pa.Table) -> None:
+    """One input's rows of an audit table (`files`, `rejects`, `notices`)."""
+    lake.write_parquet(rows, "_audit", table, f"{sha256}.parquet")
 
 
-def is_ingested(audit_dir: Path, sha256: str) -> bool:
-    return audit_path(audit_dir, "files", sha256).exists()
+def is_ingested(lake: Lake, sha256: str) -> bool:
+    """Whether the input's audit row, written last, is in the lake."""
+    return lake.exists("_audit", "files", f"{sha256}.parquet")
