@@ -51,7 +51,8 @@ airflow: $(STAMP)
 	CHORUS_HOME=$(abspath $(HOME_DIR)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/airflow standalone
 
 ## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m";
-## PEER=1 adds coordination-network-toolkit on the same archives, in a venv of its own)
+## PEER=1 adds coordination-network-toolkit on the same archives, in a venv of its own;
+## S3=1 adds the same run with the lake in an S3 bucket, moto's server on loopback)
 SIZES ?= 100k 1m
 bench: $(STAMP)
-	$(BIN)/python -m chorus.bench $(if $(PEER),--peer) $(SIZES)
+	$(BIN)/python -m chorus.bench $(if $(PEER),--peer) $(if $(S3),--s3) $(SIZES)

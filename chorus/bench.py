@@ -137,7 +137,7 @@ def generate_archive(size: Size, data: Path) -> int:
     return tweets
 
 
-def run_size(name: str, root: Path, chorus: str, peer: bool) -> list[Figure]:
+def run_size(name: str, root: Path, chorus: str, peer: bool, s3: bool = False) -> list[Figure]:
     size = SIZES[name]
     data = root / f"archive-{name}"
     tweets = generate_archive(size, data)
@@ -181,8 +181,39 @@ def run_size(name: str, root: Path, chorus: str, peer: bool) -> list[Figure]:
         add("build, exact grouping only", seconds, rss)
         add("detection models, exact grouping only", model_seconds(home, DETECTION), 0)
         figures.extend(incremental(name, root, chorus, files, tweets))
+    if s3:
+        figures.extend(object_storage(name, root, chorus, data / "archive", tweets, megabytes))
     if peer:
         figures.extend(peer_comparison(name, root, files, tweets, chorus_models))
+    return figures
+
+
+S3_INGEST = "s3 lake: ingest"
+S3_BUILD = "s3 lake: build (dbt + docs + gate + publish)"
+
+
+def object_storage(
+    name: str, root: Path, chorus: str, archive: Path, tweets: int, megabytes: float
+) -> list[Figure]:
+    """The same archive with the lake in an S3 bucket (moto's server on loopback, so without a real
+    network's latency; its memory is the store's, not counted): ingest, build, and an ingest again
+    that skips every file by hash."""
+    from chorus.loopback import make_bucket, s3_emulator
+
+    home = root / f"home-{name}-s3"
+    shutil.rmtree(home, ignore_errors=True)
+    figures = []
+    with s3_emulator() as endpoint:
+        make_bucket(endpoint, "chorus-bench")
+        env = {**endpoint, "CHORUS_HOME": str(home), "CHORUS_LAKE": "s3://chorus-bench/lake"}
+        for step, args in (
+            (S3_INGEST, ["ingest", "-q", str(archive)]),
+            (S3_BUILD, ["build"]),
+            ("s3 lake: ingest again (every file skipped)", ["ingest", "-q", str(archive)]),
+        ):
+            seconds, rss = measured([chorus, *args], env)
+            read = megabytes if step == S3_INGEST else None
+            figures.append(Figure.of(name, step, seconds, rss, tweets, read))
     return figures
 
 
@@ -343,6 +374,11 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
     if added is not None:
         full = step["build (dbt + docs + gate + publish)"]
         lines.append(f"{size}: build after adding one day / full build = {added / full:.2f}x")
+    if S3_INGEST in step:
+        lines.append(
+            f"{size}: s3 lake / local lake: ingest {step[S3_INGEST] / ingest:.2f}x,"
+            f" build {step[S3_BUILD] / step['build (dbt + docs + gate + publish)']:.2f}x"
+        )
     if "peer: co_similar_tweet" in step:
         for peer, ours in (("co_similar_tweet", "near_duplicates"), ("co_tweet", "co_tweet")):
             lines.append(
@@ -353,10 +389,10 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m chorus.bench [--peer] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
+    """`python -m chorus.bench [--peer] [--s3] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
     args = argv if argv is not None else sys.argv[1:]
-    peer = "--peer" in args
-    sizes = [a for a in args if a != "--peer"] or ["100k", "1m"]
+    peer, s3 = "--peer" in args, "--s3" in args
+    sizes = [a for a in args if a not in ("--peer", "--s3")] or ["100k", "1m"]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         print(f"unknown size {unknown[0]!r} (one of {', '.join(SIZES)})", file=sys.stderr)
@@ -364,9 +400,12 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(os.environ.get("CHORUS_BENCH_DIR", "bench/out"))
     root.mkdir(parents=True, exist_ok=True)
     chorus = str(Path(sys.executable).parent / "chorus")
+    # Each run starts from an empty home: a lake shared through the environment would already
+    # hold the archive, and every file would be skipped by hash.
+    os.environ.pop("CHORUS_LAKE", None)
     figures: list[Figure] = []
     for size in sizes:
-        figures.extend(run_size(size, root, chorus, peer))
+        figures.extend(run_size(size, root, chorus, peer, s3))
     print(f"{'size':>5} {'step':<44} {'seconds':>8} {'tweets/s':>10} {'MB/s':>7} {'peak MiB':>9}")
     for f in figures:
         mb = f"{f.mb_per_s:7.1f}" if f.mb_per_s is not None else " " * 7

@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from chorus.config import Settings
+from chorus.loopback import s3_emulator
 from chorus.pipeline import RunSummary, run
 from chorus.synth import generate
-from tests.services import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 # Real-format samples from public projects' test data (provenance in its README).
@@ -102,22 +102,6 @@ def v1_status(
 
 @pytest.fixture(scope="session")
 def s3() -> Iterator[dict[str, str]]:
-    """moto's S3 server (from PyPI) on loopback, and the environment that points boto at it
-    (made-up keys)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, lambda: server.poll() is None, "moto_server")
-        yield {
-            "AWS_ACCESS_KEY_ID": "chorus-test",
-            "AWS_SECRET_ACCESS_KEY": "chorus-test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        }
-    finally:
-        server.terminate()
-        server.wait(10)
+    """moto's S3 server on loopback, and the environment that points boto at it."""
+    with s3_emulator() as env:
+        yield env

@@ -14,7 +14,7 @@ from chorus import bench
 
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "chorus.bench", "tiny"],
+        [sys.executable, "-m", "chorus.bench", "--s3", "tiny"],
         capture_output=True,
         text=True,
         env={**os.environ, "CHORUS_BENCH_DIR": str(tmp_path)},
@@ -33,10 +33,14 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
         "build, exact grouping only",
         "incremental: ingest one more day",
         "incremental: build after one more day",
+        "s3 lake: ingest",
+        "s3 lake: build (dbt + docs + gate + publish)",
+        "s3 lake: ingest again (every file skipped)",
     } <= steps
     assert all(f["seconds"] > 0 and f["tweets"] > 0 for f in figures)
     assert "ingest / read_json materialise" in done.stdout
     assert "build after adding one day / full build" in done.stdout
+    assert "s3 lake / local lake" in done.stdout
 
 
 def test_unknown_size_is_refused() -> None:

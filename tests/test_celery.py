@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import fsspec
 import psycopg2
 import pytest
 
+from chorus.loopback import make_bucket
 from tests.conftest import REPO
 from tests.services import free_port, missing_servers, postgres, redis, wait_for_port
 
@@ -86,14 +86,7 @@ def deployment(
         folder.mkdir()
     for file in sample[0].iterdir():
         shutil.copy(file, landing)
-    lake = fsspec.filesystem(
-        "s3",
-        key=s3["AWS_ACCESS_KEY_ID"],
-        secret=s3["AWS_SECRET_ACCESS_KEY"],
-        endpoint_url=s3["AWS_ENDPOINT_URL"],
-        skip_instance_cache=True,
-    )
-    lake.mkdir("celery-lake")
+    make_bucket(s3, "celery-lake")
     api_port = free_port()
     with postgres() as database, redis() as broker:
         env = {

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import fsspec
 import pytest
 
 from chorus.build import build
@@ -15,22 +14,10 @@ from chorus.config import Settings
 from chorus.errors import ChorusError
 from chorus.ingest import ingest
 from chorus.ingest.lake import TweetWriter
+from chorus.loopback import make_bucket
 from chorus.storage import Lake
 from tests.conftest import chorus_cli
 from tests.test_incremental import rows
-
-
-def bucket(env: dict[str, str], name: str) -> fsspec.AbstractFileSystem:
-    """A new bucket on the emulator, and a filesystem to look into it."""
-    fs = fsspec.filesystem(
-        "s3",
-        key=env["AWS_ACCESS_KEY_ID"],
-        secret=env["AWS_SECRET_ACCESS_KEY"],
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        skip_instance_cache=True,
-    )
-    fs.mkdir(name)
-    return fs
 
 
 def test_a_lake_in_a_bucket_builds_the_same_warehouse_as_a_local_one(
@@ -38,7 +25,7 @@ def test_a_lake_in_a_bucket_builds_the_same_warehouse_as_a_local_one(
 ) -> None:
     """`CHORUS_LAKE=s3://...`: ingest writes the objects, dbt reads them through DuckDB, and the
     published tables equal those of the local-lake build of the same archive."""
-    fs = bucket(s3, "chorus-lake")
+    fs = make_bucket(s3, "chorus-lake")
     env = {**s3, "CHORUS_LAKE": "s3://chorus-lake/team/lake"}
     home = tmp_path / "home"
     done = chorus_cli("run", "-q", "--home", str(home), str(sample[0]), env=env)
@@ -67,7 +54,7 @@ def test_an_input_without_its_audit_row_is_ignored_in_a_bucket(
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
         monkeypatch.setenv(name, s3[name])
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    bucket(s3, "crash-lake")
+    make_bucket(s3, "crash-lake")
     options = json.dumps({"endpoint_url": s3["AWS_ENDPOINT_URL"]})
     settings = Settings.make(tmp_path / "home", lake="s3://crash-lake/lake", lake_options=options)
     first = sorted(sample[0].iterdir())[0]
