@@ -1,4 +1,5 @@
-"""Where the Parquet lake lives: a local folder, or object storage through fsspec (`s3://`, `gs://`).
+"""Where the Parquet lake lives: a local folder, or object storage through fsspec (`s3://`, tested;
+any other fsspec filesystem whose package is installed, such as `gs://` with gcsfs).
 
 A local lake writes each file under a temporary name and renames it into place. An object store
 has no rename, but it needs none: an object appears whole or not at all once its upload (one PUT,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 URL = re.compile(r"^(?P<protocol>[a-z][a-z0-9+.-]*)://(?P<rest>.+)$")
-# fsspec protocols known to work as a lake; anything else that fsspec knows is tried as well.
+# The package behind each common protocol, named in the error when it is not installed.
 PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "abfs": "adlfs", "az": "adlfs"}
 
 

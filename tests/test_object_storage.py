@@ -76,6 +76,7 @@ def test_an_input_without_its_audit_row_is_ignored_in_a_bucket(
     [
         ("s3://no-such-bucket/lake", None, "s3://no-such-bucket/lake/"),
         ("zz://bucket/lake", None, "zz://bucket/lake: no usable filesystem"),
+        ("gs://bucket/lake", None, "gs://bucket/lake: install gcsfs to use this lake"),
         ("s3://chorus-lake/lake", "{not json", "CHORUS_LAKE_OPTIONS: not JSON"),
         ("s3://chorus-lake/lake", "[1]", "CHORUS_LAKE_OPTIONS: expected a JSON object"),
     ],
