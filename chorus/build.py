@@ -14,58 +14,96 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from chorus.config import DBT_PROJECT_DIR, DEFAULT_PARTIES, Settings
-from chorus.errors import ChorusError, InputError
+from chorus.config import DBT_PROJECT_DIR, Settings
+from chorus.errors import ChorusError, InputError, ValidationFailed
 from chorus.publish import make_candidate
 
 log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("account", "hashtag", "domain", "source")
 
 
-def check_party_reference(path: Path) -> int:
-    """Refuse a party reference with a bad header, unknown signal type, empty or duplicate row.
+def read_party_reference(path: Path) -> list[tuple[str, str, str]]:
+    """The rows of a party reference CSV, checked: a bad header, an unknown signal type, an empty
+    or duplicate row, text that is not UTF-8 or a quote left open is an error naming the line.
 
-    Returns the number of rows. The error names the file and the line.
+    The rows are then written once, canonical (`write_party_reference`), for dbt to read, so the
+    reference is parsed in one place only.
     """
     if not path.is_file():
         raise InputError(str(path), "party reference not found")
-    seen: dict[tuple[str, str, str], int] = {}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(str(path), "UTF-16 text: save the reference as UTF-8", line=1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), "not UTF-8 text (save the reference as UTF-8)", line=line) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
         header = [h.strip().lower() for h in next(reader, [])]
         if header != ["party", "signal_type", "value"]:
             raise InputError(str(path), "header must be party,signal_type,value", line=1)
-        rows = 0
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != 3:
-                raise InputError(str(path), f"expected 3 columns, got {len(row)}", line=line)
-            party, signal, value = (cell.strip() for cell in row)
-            if signal.lower() not in SIGNAL_TYPES:
-                raise InputError(
-                    str(path),
-                    f"unknown signal_type {signal!r} (allowed: {', '.join(SIGNAL_TYPES)})",
-                    line=line,
-                )
-            if not party or not value.lstrip("#@"):
-                raise InputError(str(path), "party and value must not be empty", line=line)
-            key = (party, signal.lower(), value.lstrip("#@").lower())
-            if key in seen:
-                raise InputError(str(path), f"duplicate of line {seen[key]}", line=line)
-            seen[key] = line
-            rows += 1
-    if rows == 0:
+        return reference_rows(path, reader)
+    except csv.Error as exc:
+        raise InputError(str(path), f"malformed CSV ({exc})", line=reader.line_num) from exc
+
+
+def reference_rows(path: Path, reader: Iterator[list[str]]) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    line = 1
+    for row in reader:
+        line = reader.line_num  # type: ignore[attr-defined]
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 3:
+            raise InputError(str(path), f"expected 3 columns, got {len(row)}", line=line)
+        party, signal, value = (cell.strip() for cell in row)
+        if signal.lower() not in SIGNAL_TYPES:
+            raise InputError(
+                str(path),
+                f"unknown signal_type {signal!r} (allowed: {', '.join(SIGNAL_TYPES)})",
+                line=line,
+            )
+        if not party or not value.lstrip("#@"):
+            raise InputError(str(path), "party and value must not be empty", line=line)
+        key = (party, signal.lower(), value.lstrip("#@").lower())
+        if key in seen:
+            raise InputError(str(path), f"duplicate of line {seen[key]}", line=line)
+        seen[key] = line
+        rows.append((party, signal.lower(), value))
+    if not rows:
         raise InputError(str(path), "party reference has no rows")
     return rows
+
+
+def check_party_reference(path: Path) -> int:
+    """The number of rows of a valid party reference (see `read_party_reference`)."""
+    return len(read_party_reference(path))
+
+
+def write_party_reference(settings: Settings) -> Path:
+    """The applied party reference, checked and rewritten as plain UTF-8 CSV for dbt to read."""
+    rows = read_party_reference(settings.parties)
+    target = settings.state_dir / "party_reference.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["party", "signal_type", "value"])
+    writer.writerows(rows)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return target
 
 
 def sql_escaped(path: str | Path) -> str:
@@ -74,22 +112,54 @@ def sql_escaped(path: str | Path) -> str:
 
 
 def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
-    """The process environment for dbt: the paths the dbt project reads from env vars."""
+    """The process environment for dbt: the lake's file patterns, as SQL string contents.
+
+    Only the pattern's last parts are globs: the lake's own path is escaped (`--home h[1]` must
+    never read `h1`), then quoted for SQL. A lake holding no tweet yet (only rejects) is read
+    through an empty Parquet file of the lake schema, so a build gives empty tables, not an error.
+    """
+    lake = settings.lake
+    tweets = (
+        lake.glob("tweets", "*", "*.parquet") if lake_has_tweets(settings) else str(empty_tweets(settings))
+    )
     return {
         **os.environ,
         "CHORUS_DBT_DB": str(database),
-        "CHORUS_LAKE_SQL": sql_escaped(settings.lake.root),
-        "CHORUS_DBT_FILESYSTEMS": repr(settings.lake.duckdb_filesystems()),
+        "CHORUS_LAKE_SQL": sql_escaped(lake.glob()),
+        "CHORUS_TWEETS_SQL": sql_escaped(tweets),
+        "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
 
+def lake_has_tweets(settings: Settings) -> bool:
+    return settings.lake.has_files("tweets/*")
+
+
+def empty_tweets(settings: Settings) -> Path:
+    """A Parquet file of the lake's tweet schema with no rows (read in place of an empty lake)."""
+    import pyarrow.parquet as pq
+
+    from chorus.ingest.lake import TWEET_SCHEMA
+
+    path = settings.state_dir / "empty_tweets.parquet"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(TWEET_SCHEMA.empty_table(), path)
+    return path
+
+
 def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict[str, object]:
-    """Vars for dbt: `$CHORUS_DBT_VARS` (JSON, e.g. '{"min_accounts": 10}'), then `extra`."""
-    values: dict[str, object] = json.loads(os.environ.get("CHORUS_DBT_VARS") or "{}")
+    """Vars for dbt: `$CHORUS_DBT_VARS` (JSON, e.g. '{"min_accounts": 10}'), then `extra`, and the
+    applied party reference (checked and rewritten by `write_party_reference`)."""
+    try:
+        values = json.loads(os.environ.get("CHORUS_DBT_VARS") or "{}")
+    except json.JSONDecodeError as exc:
+        raise ChorusError(f"CHORUS_DBT_VARS: not JSON ({exc})") from exc
+    if not isinstance(values, dict):
+        raise ChorusError('CHORUS_DBT_VARS: expected a JSON object, e.g. {"min_accounts": 10}')
     values.update(extra or {})
-    if settings.parties != DEFAULT_PARTIES.resolve():
-        values["parties_csv"] = str(settings.parties)
+    values["parties_csv"] = str(settings.state_dir / "party_reference.csv")
     return values
 
 
@@ -136,22 +206,43 @@ def run_dbt(
     )
     if done.returncode == 0:
         return
-    failures = failed_nodes(work / target / "run_results.json")
+    results = node_results(work / target / "run_results.json")
+    errors = [f"{name}: {message}" for name, status, message in results if status == "error"]
+    failed_tests = [f"{name}: {message}" for name, status, message in results if status == "fail"]
+    if failed_tests and not errors:
+        hints = [HINTS[name] for name, status, _ in results if status == "fail" and name in HINTS]
+        raise ValidationFailed(
+            f"dbt tests failed, nothing published ({settings.warehouse} unchanged):\n  "
+            + "\n  ".join([*failed_tests[:8], *hints])
+        )
     tail = "\n".join(done.stdout.strip().splitlines()[-15:])
-    detail = "; ".join(failures[:8]) or tail or done.stderr.strip()[-2000:]
+    detail = "; ".join(errors[:8]) or tail or done.stderr.strip()[-2000:]
     raise ChorusError(f"dbt {' '.join(args[:2])} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
 
 
-def failed_nodes(run_results: Path) -> list[str]:
-    """`model_or_test: message` for every node dbt reports as failed."""
+# What to do about a failed dbt test, where there is something to do.
+HINTS = {
+    "assert_lake_inputs_whole": "some inputs' tweet parts are gone from the lake: run `chorus lake repair`",
+}
+
+
+def node_results(run_results: Path) -> list[tuple[str, str, str]]:
+    """(node name, status, message) of every node dbt ran."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text()).get("results", [])
     return [
-        f"{r['unique_id'].split('.')[-1]}: {(r.get('message') or '').strip()[:300]}"
+        (r["unique_id"].split(".")[2], str(r.get("status")), plain(r.get("message") or "")[:600])
         for r in results
-        if r.get("status") in ("error", "fail")
     ]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def plain(message: str) -> str:
+    """dbt's message without terminal colours, on as few lines as it reads well."""
+    return " ".join(ANSI.sub("", message).split())
 
 
 def lake_is_empty(settings: Settings) -> bool:
@@ -198,16 +289,30 @@ def build(
     reuse = (
         not full_refresh and settings.state.exists() and stamp.exists() and stamp.read_text() == fingerprint
     )
-    if not reuse:
-        shutil.rmtree(settings.state_dir, ignore_errors=True)
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    stamp.unlink(missing_ok=True)  # written back only once the state is complete again
-    run_dbt(["build"], settings, settings.state, extra_vars)
+    try:
+        build_state(settings, extra_vars, fresh=not reuse)
+    except ChorusError as exc:
+        if not reuse or "dbt build failed" not in str(exc):
+            raise
+        # A state another process damaged (a kill mid-write, a garbage file) fails every build
+        # that reuses it: rebuild it from scratch once, and say so.
+        log.warning("build over the kept state failed (%s); rebuilding the state from scratch", exc)
+        build_state(settings, extra_vars, fresh=True)
     stamp.write_text(fingerprint)
     make_candidate(settings.state, settings.candidate)
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
+
+
+def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh: bool) -> None:
+    """`dbt build` into the build state; `fresh` starts from an empty state (a full refresh)."""
+    if fresh:
+        shutil.rmtree(settings.state_dir, ignore_errors=True)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    (settings.state_dir / "fingerprint").unlink(missing_ok=True)  # written back once complete
+    write_party_reference(settings)
+    run_dbt(["build"], settings, settings.state, extra_vars)
 
 
 def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = None) -> None:

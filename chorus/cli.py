@@ -23,7 +23,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     from chorus.pipeline import run
 
-    summary = run([Path(p) for p in args.paths], _settings(args), progress=not args.quiet)
+    summary = run(
+        [Path(p) for p in args.paths],
+        _settings(args),
+        progress=not args.quiet,
+        accept_shrink=args.accept_shrink,
+    )
     _print_ingest(summary.ingest)
     print(f"campaigns: {summary.campaigns} ({summary.automated} automated)")
     print(f"warehouse: {summary.warehouse}")
@@ -50,7 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from chorus.pipeline import build_and_publish
 
     settings = _settings(args)
-    validation = build_and_publish(settings, full_refresh=args.full_refresh)
+    validation = build_and_publish(settings, full_refresh=args.full_refresh, accept_shrink=args.accept_shrink)
     print(f"built, validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
     return 0
 
@@ -100,28 +105,91 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from chorus.evaluate import main as evaluate_main
-    from chorus.synth import MIXED
+def cmd_lake_remove(args: argparse.Namespace) -> int:
+    from chorus.ingest.maintenance import remove
+    from chorus.lock import home_lock
 
-    formats = MIXED if args.formats == "mixed" else args.formats.split(",")
-    return evaluate_main([int(s) for s in args.seeds.split(",")], args.days, formats)
+    settings = _settings(args)
+    with home_lock(settings.home, settings.lock_timeout):
+        for target in args.targets:
+            for removed in remove(settings, target):
+                print(f"removed {removed.sha256} ({removed.path}, {removed.tweets} tweets)")
+    print("the next `chorus build` publishes the warehouse without them")
+    return 0
+
+
+def cmd_lake_repair(args: argparse.Namespace) -> int:
+    from chorus.ingest import ingest
+    from chorus.ingest.maintenance import repair
+    from chorus.lock import home_lock
+
+    settings = _settings(args)
+    with home_lock(settings.home, settings.lock_timeout):
+        broken = repair(settings)
+    for sha, path in broken:
+        print(f"damaged: {path} ({sha}): its parts are gone; marked as not ingested")
+    if not broken:
+        print("the lake is whole: every input's parts are in place")
+    if args.paths:
+        _print_ingest(ingest([Path(p) for p in args.paths], settings, progress=not args.quiet))
+    elif broken:
+        print("ingest those files again (chorus lake repair PATH..., or chorus run) to restore them")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from chorus.errors import ChorusError
+    from chorus.evaluate import main as evaluate_main
+
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")]
+    except ValueError:
+        raise ChorusError(f"--seeds {args.seeds!r}: expected comma-separated whole numbers") from None
+    return evaluate_main(seeds, args.days, formats_of(args.formats))
+
+
+def formats_of(text: str) -> list[str]:
+    """`mixed` or a comma-separated list of the generator's formats; anything else is an error."""
+    from chorus.errors import ChorusError
+    from chorus.synth import FORMATS, MIXED
+
+    chosen = MIXED if text == "mixed" else [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise ChorusError(f"--formats {text!r}: expected 'mixed' or some of {', '.join(FORMATS)}")
+    return chosen
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from chorus.synth import MIXED, generate
+    from chorus.errors import ChorusError
+    from chorus.synth import generate
 
+    try:
+        start = date.fromisoformat(args.start)
+    except ValueError:
+        raise ChorusError(f"--start {args.start!r}: expected YYYY-MM-DD") from None
     truth = generate(
         Path(args.out),
         seed=args.seed,
-        start=date.fromisoformat(args.start),
+        start=start,
         days=args.days,
         accounts=args.accounts,
         organic_per_day=args.organic_per_day,
         campaigns_per_week=args.campaigns_per_week,
-        formats=MIXED if args.formats == "mixed" else args.formats.split(","),
+        formats=formats_of(args.formats),
     )
     print(
         f"{truth['tweets']} tweets, {len(truth['campaigns'])} automated campaigns "  # type: ignore[arg-type]
@@ -155,9 +223,13 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
         return p
 
-    add(
-        "run", "ingest + build + validate + publish + report, in one go", parties=True, paths=True
-    ).set_defaults(func=cmd_run)
+    shrink_help = (
+        "publish even if the warehouse shrank beyond what deletions and removals explain "
+        "(logged, and recorded in the gate's results)"
+    )
+    run_cmd = add("run", "ingest + build + validate + publish + report, in one go", parties=True, paths=True)
+    run_cmd.add_argument("--accept-shrink", action="store_true", help=shrink_help)
+    run_cmd.set_defaults(func=cmd_run)
     add("ingest", "archives -> Parquet lake (+ audit tables)", paths=True).set_defaults(func=cmd_ingest)
     build = add("build", "dbt build over the lake, validate, publish", parties=True)
     build.add_argument(
@@ -165,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the incremental caches from scratch (done anyway when models or vars change)",
     )
+    build.add_argument("--accept-shrink", action="store_true", help=shrink_help)
     build.set_defaults(func=cmd_build)
     add("validate", "run the Great Expectations suites over the published tables").set_defaults(
         func=cmd_validate
@@ -180,19 +253,30 @@ def parser() -> argparse.ArgumentParser:
     doc = add("docs", "print the path of the dbt docs page (tables and columns described)")
     doc.add_argument("--open", action="store_true", help="also open it in a browser")
     doc.set_defaults(func=cmd_docs)
+    lake = sub.add_parser("lake", help="look after the lake: remove an input, repair missing parts")
+    lake_sub = lake.add_subparsers(dest="lake_command", required=True)
+    rm = lake_sub.add_parser("remove", help="take inputs out of the lake (audited)")
+    rm.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
+    rm.add_argument("targets", nargs="+", metavar="SHA256|PATH", help="an input's sha256, or its file")
+    rm.set_defaults(func=cmd_lake_remove)
+    fix = lake_sub.add_parser("repair", help="find inputs whose parts are missing; re-ingest PATHs")
+    fix.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
+    fix.add_argument("paths", nargs="*", metavar="PATH", help="archives to ingest again once marked")
+    fix.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    fix.set_defaults(func=cmd_lake_repair)
     ev = sub.add_parser("eval", help="score detection on generated archives against their ground truth")
     ev.add_argument("--seeds", default="1,2,3", help="comma-separated generator seeds")
-    ev.add_argument("--days", type=int, default=10)
+    ev.add_argument("--days", type=positive, default=10)
     ev.add_argument("--formats", default="mixed", help="as for synth")
     ev.set_defaults(func=cmd_eval)
     syn = sub.add_parser("synth", help="generate a synthetic archive with known campaigns")
     syn.add_argument("--out", required=True, help="folder to write archive/ and truth.json into")
     syn.add_argument("--seed", type=int, default=7)
     syn.add_argument("--start", default="2011-10-10", help="first day (YYYY-MM-DD)")
-    syn.add_argument("--days", type=int, default=10)
-    syn.add_argument("--accounts", type=int, default=1500)
-    syn.add_argument("--organic-per-day", type=int, default=700)
-    syn.add_argument("--campaigns-per-week", type=int, default=10)
+    syn.add_argument("--days", type=positive, default=10)
+    syn.add_argument("--accounts", type=positive, default=1500)
+    syn.add_argument("--organic-per-day", type=positive, default=700)
+    syn.add_argument("--campaigns-per-week", type=positive, default=10)
     syn.add_argument(
         "--formats",
         default="v1",
@@ -214,9 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     except ChorusError as exc:
         print(f"chorus: {exc}", file=sys.stderr)
         return 1 if exc.__class__.__name__ == "ValidationFailed" else 2
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        print(f"chorus: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+    except OSError as exc:  # a read-only home, a home that is a file, a missing folder...
+        where = exc.filename or ""
+        print(f"chorus: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("chorus: interrupted; nothing half-done was published", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from chorus.errors import ChorusError
 from chorus.storage import Lake
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ class Settings:
     home: Path
     parties: Path = DEFAULT_PARTIES
     lake_root: Lake | None = None
+    lock_timeout: float = 3600.0  # seconds a build waits for another build of the same home
 
     @classmethod
     def make(
@@ -41,10 +43,16 @@ class Settings:
         parties_path = Path(parties) if parties else DEFAULT_PARTIES
         lake_location = lake or os.environ.get("CHORUS_LAKE")
         options = lake_options or os.environ.get("CHORUS_LAKE_OPTIONS")
+        timeout = os.environ.get("CHORUS_LOCK_TIMEOUT") or "3600"
+        try:
+            lock_timeout = float(timeout)
+        except ValueError as exc:
+            raise ChorusError(f"CHORUS_LOCK_TIMEOUT: not a number of seconds ({timeout!r})") from exc
         return cls(
             home=home_path.resolve(),
             parties=parties_path.resolve(),
             lake_root=Lake.at(lake_location, options) if lake_location else None,
+            lock_timeout=lock_timeout,
         )
 
     @property
@@ -52,6 +60,21 @@ class Settings:
         """The Parquet lake: `$CHORUS_LAKE` (a folder many hosts mount, or an object-storage URL
         such as `s3://bucket/chorus`), else `<home>/lake`."""
         return self.lake_root or Lake.at(self.home / "lake")
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """What Chorus writes under the home (and a local lake): never read back as input. The
+        rest of the home (a landing folder, a sample archive) may hold inputs."""
+        written = (
+            self.warehouse,
+            self.state_dir,
+            self.candidate_dir,
+            self.reports,
+            self.gx_home,
+            self.home / "docs",
+            self.home / "airflow",
+        )
+        return (*written, self.lake.path) if self.lake.is_local else written
 
     @property
     def tweets_dir(self) -> Path:

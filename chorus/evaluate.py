@@ -1,11 +1,13 @@
 """Detection scored against the generator's ground truth: campaign recall, party accuracy,
-tweet-level precision/recall/F1, and how much of each organic look-alike gets flagged."""
+tweet-level precision/recall/F1, how much of each organic look-alike gets flagged, and the margin
+between the lowest-scoring true campaign and the highest-scoring look-alike; each on the archive
+as generated and on its app-blind variant (no posting app in any format)."""
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,12 @@ import duckdb
 from chorus.config import Settings
 
 FOUND_SHARE = 0.9
+VARIANTS = {"with app": False, "app-blind": True}
 
 
 @dataclass
-class CampaignScore:
-    """How one true campaign came out."""
+class CaseScore:
+    """How one true campaign or look-alike came out."""
 
     id: str
     kind: str
@@ -27,6 +30,7 @@ class CampaignScore:
     tweets: int
     flagged_share: float
     found_party: str | None
+    score: float  # the score of the campaign holding most of its tweets (0 when none does)
 
     @property
     def found(self) -> bool:
@@ -41,8 +45,8 @@ class CampaignScore:
 class Evaluation:
     """Every figure of one archive's evaluation."""
 
-    campaigns: list[CampaignScore] = field(default_factory=list)
-    lookalikes: dict[str, float] = field(default_factory=dict)
+    campaigns: list[CaseScore] = field(default_factory=list)
+    lookalikes: list[CaseScore] = field(default_factory=list)
     precision: float = 0.0
     recall: float = 0.0
 
@@ -59,14 +63,40 @@ class Evaluation:
     def party_accuracy(self) -> float:
         return sum(c.party_right for c in self.campaigns) / max(1, len(self.campaigns))
 
+    @property
+    def lookalikes_flagged(self) -> dict[str, float]:
+        """The worst flagged share of each look-alike kind."""
+        worst: dict[str, float] = {}
+        for case in self.lookalikes:
+            worst[case.kind] = max(worst.get(case.kind, 0.0), case.flagged_share)
+        return worst
+
+    @property
+    def lowest_true(self) -> CaseScore | None:
+        return min(self.campaigns, key=lambda c: c.score, default=None)
+
+    @property
+    def highest_lookalike(self) -> CaseScore | None:
+        return max(self.lookalikes, key=lambda c: c.score, default=None)
+
+    @property
+    def margin(self) -> float:
+        """Lowest true campaign's score minus the highest look-alike's (wider is safer)."""
+        low, high = self.lowest_true, self.highest_lookalike
+        return (low.score if low else 1.0) - (high.score if high else 0.0)
+
     def summary(self) -> dict[str, Any]:
+        low, high = self.lowest_true, self.highest_lookalike
         return {
             "campaign_recall": round(self.campaign_recall, 4),
             "party_accuracy": round(self.party_accuracy, 4),
             "tweet_precision": round(self.precision, 4),
             "tweet_recall": round(self.recall, 4),
             "tweet_f1": round(self.f1, 4),
-            "lookalikes_flagged": {k: round(v, 4) for k, v in self.lookalikes.items()},
+            "lookalikes_flagged": {k: round(v, 4) for k, v in self.lookalikes_flagged.items()},
+            "margin": round(self.margin, 4),
+            "lowest_true": f"{low.id} {low.score:.3f}" if low else None,
+            "highest_lookalike": f"{high.id} {high.score:.3f}" if high else None,
             "missed": [f"{c.id} ({c.flagged_share:.0%})" for c in self.campaigns if not c.found],
             "wrong_party": [
                 f"{c.id}: {c.found_party} not {c.party}"
@@ -76,31 +106,39 @@ class Evaluation:
         }
 
 
+def case_score(
+    case: dict[str, Any],
+    deleted: set[str],
+    flagged: dict[str, str | None],
+    member_of: dict[str, tuple[str, float]],
+) -> CaseScore:
+    ids = [i for i in case["tweet_ids"] if i not in deleted]
+    hits = [flagged[i] for i in ids if i in flagged]
+    party = Counter(hits).most_common(1)[0][0] if hits else None
+    holding = Counter(member_of[i] for i in ids if i in member_of)
+    score = holding.most_common(1)[0][0][1] if holding else 0.0
+    return CaseScore(
+        case["id"], case["kind"], case["party"], len(ids), len(hits) / max(1, len(ids)), party, score
+    )
+
+
 def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
     """Score the published warehouse against a truth file written by `chorus synth`."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        flagged: dict[str, str | None] = dict(
-            con.execute("""
-            select ct.tweet_id, c.party from marts.campaign_tweets ct
-            join marts.campaigns c using (campaign_id) where c.is_automated""").fetchall()
-        )
+        rows = con.execute(
+            """select ct.tweet_id, c.campaign_id, c.amplification_score, c.is_automated, c.party
+               from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)"""
+        ).fetchall()
+    flagged = {tweet: party for tweet, _, _, automated, party in rows if automated}
+    member_of = {tweet: (campaign, float(score)) for tweet, campaign, score, _, _ in rows}
     deleted = set(truth["deleted"])
     result = Evaluation()
     positives: set[str] = set()
     for case in truth["campaigns"]:
-        ids = [i for i in case["tweet_ids"] if i not in deleted]
-        positives.update(ids)
-        hits = [flagged[i] for i in ids if i in flagged]
-        party = Counter(hits).most_common(1)[0][0] if hits else None
-        result.campaigns.append(
-            CampaignScore(
-                case["id"], case["kind"], case["party"], len(ids), len(hits) / max(1, len(ids)), party
-            )
-        )
+        positives.update(i for i in case["tweet_ids"] if i not in deleted)
+        result.campaigns.append(case_score(case, deleted, flagged, member_of))
     for case in truth["lookalikes"]:
-        ids = [i for i in case["tweet_ids"] if i not in deleted]
-        share = sum(1 for i in ids if i in flagged) / max(1, len(ids))
-        result.lookalikes[case["kind"]] = max(result.lookalikes.get(case["kind"], 0.0), share)
+        result.lookalikes.append(case_score(case, deleted, flagged, member_of))
     true_positive = len(positives & flagged.keys())
     result.precision = true_positive / max(1, len(flagged))
     result.recall = true_positive / max(1, len(positives))
@@ -108,38 +146,57 @@ def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
 
 
 def evaluate_seeds(
-    seeds: list[int], days: int = 10, formats: list[str] | None = None, work: Path | None = None
+    seeds: list[int],
+    days: int = 10,
+    formats: list[str] | None = None,
+    work: Path | None = None,
+    app_blind: bool = False,
 ) -> dict[int, Evaluation]:
     """Generate one archive per seed, run the whole pipeline on it, and score it."""
     from chorus.pipeline import run
-    from chorus.synth import generate
+    from chorus.synth import make_world, write_archive
 
     root = work or Path(tempfile.mkdtemp(prefix="chorus-eval-"))
     results = {}
+    variant = "blind" if app_blind else "app"
     for seed in seeds:
-        data = root / f"seed-{seed}"
-        truth = generate(data, seed=seed, days=days, formats=formats)
-        settings = Settings.make(root / f"home-{seed}")
+        data = root / f"seed-{seed}-{variant}"
+        truth = write_archive(make_world(seed, days=days), data, seed, formats, app_blind=app_blind)
+        settings = Settings.make(root / f"home-{seed}-{variant}")
         run([data / "archive"], settings, progress=False)
         results[seed] = evaluate(settings.warehouse, truth)
     return results
 
 
+def by_kind(cases: list[CaseScore]) -> dict[str, list[CaseScore]]:
+    kinds: dict[str, list[CaseScore]] = defaultdict(list)
+    for case in cases:
+        kinds[case.kind].append(case)
+    return dict(sorted(kinds.items()))
+
+
 def main(seeds: list[int], days: int, formats: list[str] | None) -> int:
-    results = evaluate_seeds(seeds, days, formats)
-    for seed, evaluation in results.items():
-        print(f"seed {seed}: {json.dumps(evaluation.summary(), ensure_ascii=False)}")
-        kinds: dict[str, list[CampaignScore]] = {}
-        for c in evaluation.campaigns:
-            kinds.setdefault(c.kind, []).append(c)
-        for kind, cases in sorted(kinds.items()):
-            shares = ", ".join(f"{c.flagged_share:.0%}{'' if c.party_right else ' (party!)'}" for c in cases)
-            print(f"  {kind:<10} {shares}")
-    worst = {
-        "campaign_recall": min(e.campaign_recall for e in results.values()),
-        "party_accuracy": min(e.party_accuracy for e in results.values()),
-        "tweet_f1": min(e.f1 for e in results.values()),
-        "lookalike_flagged": max(max(e.lookalikes.values(), default=0) for e in results.values()),
-    }
-    print("worst over seeds:", json.dumps({k: round(v, 4) for k, v in worst.items()}))
+    """Print every seed's figures per variant, the per-kind detail, and the worst over seeds."""
+    worst: dict[str, dict[str, float]] = {}
+    for variant, blind in VARIANTS.items():
+        results = evaluate_seeds(seeds, days, formats, app_blind=blind)
+        for seed, evaluation in results.items():
+            print(f"[{variant}] seed {seed}: {json.dumps(evaluation.summary(), ensure_ascii=False)}")
+            for kind, cases in by_kind(evaluation.campaigns).items():
+                found = sum(c.found for c in cases)
+                print(
+                    f"  {kind:<16} found {found}/{len(cases)}, lowest score {min(c.score for c in cases):.3f}"
+                )
+            for kind, cases in by_kind(evaluation.lookalikes).items():
+                flagged, highest = max(c.flagged_share for c in cases), max(c.score for c in cases)
+                print(f"  {kind:<16} look-alike: flagged {flagged:.0%}, highest score {highest:.3f}")
+        worst[variant] = {
+            "campaign_recall": min(e.campaign_recall for e in results.values()),
+            "party_accuracy": min(e.party_accuracy for e in results.values()),
+            "tweet_f1": min(e.f1 for e in results.values()),
+            "lookalike_flagged": max(max(e.lookalikes_flagged.values(), default=0) for e in results.values()),
+            "margin": min(e.margin for e in results.values()),
+        }
+    for variant, figures in worst.items():
+        print(f"worst over seeds [{variant}]:", json.dumps({k: round(v, 4) for k, v in figures.items()}))
     return 0

@@ -14,6 +14,7 @@ from chorus.build import build, generate_docs
 from chorus.config import Settings
 from chorus.errors import ValidationFailed
 from chorus.ingest import IngestSummary, ingest
+from chorus.lock import home_lock
 from chorus.publish import publish
 from chorus.report import report
 from chorus.validate import ValidationReport, remember_good, validate
@@ -34,7 +35,10 @@ class RunSummary:
 
 
 def build_and_publish(
-    settings: Settings, extra_vars: dict[str, object] | None = None, full_refresh: bool = False
+    settings: Settings,
+    extra_vars: dict[str, object] | None = None,
+    full_refresh: bool = False,
+    accept_shrink: bool = False,
 ) -> ValidationReport:
     """Build a candidate, gate it with the GX suites, and publish it only if they all pass.
 
@@ -42,12 +46,12 @@ def build_and_publish(
     while dbt builds in its own process, and the dbt docs page is generated from the build state
     while the gate validates the candidate.
     """
-    with ThreadPoolExecutor(1) as background:
+    with home_lock(settings.home, settings.lock_timeout), ThreadPoolExecutor(1) as background:
         gx_loaded = background.submit(importlib.import_module, "great_expectations")
         candidate = build(settings, extra_vars, full_refresh=full_refresh, docs=False)
         gx_loaded.result()
         docs = background.submit(generate_docs, settings, extra_vars)
-        validation = validate(settings, candidate)
+        validation = validate(settings, candidate, accept_shrink=accept_shrink)
         docs.result()
     if not validation.success:
         lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
@@ -59,10 +63,12 @@ def build_and_publish(
     return validation
 
 
-def run(paths: list[Path], settings: Settings, progress: bool = True) -> RunSummary:
+def run(
+    paths: list[Path], settings: Settings, progress: bool = True, accept_shrink: bool = False
+) -> RunSummary:
     """Ingest `paths`, rebuild, validate, publish and render every week's report."""
     summary = RunSummary(ingest=ingest(paths, settings, progress=progress))
-    summary.validation = build_and_publish(settings)
+    summary.validation = build_and_publish(settings, accept_shrink=accept_shrink)
     summary.warehouse = settings.warehouse
     summary.reports = report(settings)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:

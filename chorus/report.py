@@ -35,10 +35,15 @@ class Week:
 
     @classmethod
     def parse(cls, label: str) -> Week:
+        """`2011-W41`; a week its year does not have (`2011-W53`) or beyond the calendar is an error."""
         try:
-            return cls(datetime.strptime(label + "-1", "%G-W%V-%u").date())
-        except ValueError as exc:
+            week = cls(datetime.strptime(label + "-1", "%G-W%V-%u").date())
+            week.end  # noqa: B018 - the week after must exist too (not past year 9999)
+        except (ValueError, OverflowError) as exc:
             raise ChorusError(f"--week {label!r}: expected YYYY-Www, e.g. 2011-W41") from exc
+        if week.label != label.strip():
+            raise ChorusError(f"--week {label!r}: that year has no such week ({week.label} follows)")
+        return week
 
     @property
     def label(self) -> str:
@@ -289,8 +294,10 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
     return out
 
 
-def render_index(settings: Settings, env: Environment) -> Path:
-    weeks = sorted((p.stem for p in settings.reports.glob("*-W*.html")), reverse=True)
+def render_index(settings: Settings, env: Environment, weeks_with_data: list[Week]) -> Path:
+    """The index of the weeks the warehouse holds (a page left from an older warehouse is not linked)."""
+    on_disk = {p.stem for p in settings.reports.glob("*-W*.html")}
+    weeks = sorted((w.label for w in weeks_with_data if w.label in on_disk), reverse=True)
     out = settings.reports / "index.html"
     write_atomic_text(out, env.get_template("index.html.j2").render(weeks=weeks))
     return out
@@ -303,7 +310,11 @@ def report(settings: Settings, week: str | None = None) -> list[Path]:
     env = environment()
     settings.reports.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        weeks = [Week.parse(week)] if week else weeks_in_warehouse(con)
+        available = weeks_in_warehouse(con)
+        weeks = [Week.parse(week)] if week else available
+        missing = [w.label for w in weeks if w not in available]
+        if missing:
+            raise ChorusError(f"--week {missing[0]}: the warehouse holds no tweet of that week")
         pages = [render_week(con, w, settings, env) for w in weeks]
-    render_index(settings, env)
+    render_index(settings, env, available)
     return pages

@@ -34,6 +34,11 @@ URL = re.compile(r"^(?P<protocol>[a-z][a-z0-9+.-]*)://(?P<rest>.+)$")
 PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "abfs": "adlfs", "az": "adlfs"}
 
 
+def escape_glob(path: str) -> str:
+    """A path with `[`, `*` and `?` made literal for DuckDB's (and fsspec's) glob."""
+    return "".join(f"[{c}]" if c in "[*?" else c for c in path)
+
+
 @dataclass(frozen=True)
 class Lake:
     """The lake's root: an absolute local path, or a URL such as `s3://bucket/prefix`."""
@@ -110,7 +115,7 @@ class Lake:
 
     def _key(self, *parts: str) -> str:
         """A location under the root without its scheme, as fsspec methods take it."""
-        return self.url(*parts).split("://", 1)[1]
+        return self.url(*parts).split("://", 1)[1].rstrip("/")
 
     def exists(self, *parts: str) -> bool:
         if self.is_local:
@@ -119,12 +124,12 @@ class Lake:
             return bool(self.filesystem().exists(self._key(*parts)))
 
     def has_files(self, folder: str, suffix: str = ".parquet") -> bool:
-        """Whether a folder of the lake holds at least one file ending in `suffix`."""
+        """Whether a folder of the lake holds at least one file ending in `suffix` (`folder` may
+        end in a `*` part: `tweets/*` looks one level down)."""
         if self.is_local:
-            where = self.path / folder
-            return where.is_dir() and any(where.glob(f"*{suffix}"))
+            return any(self.path.glob(f"{folder}/*{suffix}"))
         with self.reporting("read", self.url(folder)):
-            return bool(self.filesystem().glob(self._key(folder, f"*{suffix}")))
+            return bool(self.filesystem().glob(escape_glob(self._key()) + f"/{folder}/*{suffix}"))
 
     def write_parquet(self, table: pa.Table, *parts: str) -> None:
         """Write a Parquet file so that no reader sees it partial (see the module docstring)."""
@@ -132,13 +137,38 @@ class Lake:
 
         if self.is_local:
             path = self.path.joinpath(*parts)
-            path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(path.name + ".tmp")
-            pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(table, tmp, compression="zstd")
+                os.replace(tmp, path)
+            except OSError as exc:  # a read-only or full disk, a home that is a file
+                raise ChorusError(f"{path.parent}: cannot write to the lake ({exc.strerror or exc})") from exc
             return
         with self.reporting("write to", self.url(*parts)):
             pq.write_table(table, self._key(*parts), compression="zstd", filesystem=self.filesystem())
+
+    def read_parquet(self, *parts: str) -> pa.Table:
+        import pyarrow.parquet as pq
+
+        if self.is_local:
+            return pq.read_table(self.path.joinpath(*parts))
+        with self.reporting("read", self.url(*parts)):
+            return pq.read_table(self._key(*parts), filesystem=self.filesystem())
+
+    def remove(self, *parts: str) -> None:
+        """Delete one file of the lake (absent already is fine)."""
+        if self.is_local:
+            self.path.joinpath(*parts).unlink(missing_ok=True)
+            return
+        with self.reporting("delete from", self.url(*parts)):
+            if self.filesystem().exists(self._key(*parts)):
+                self.filesystem().rm(self._key(*parts))
+
+    def glob(self, *parts: str) -> str:
+        """A DuckDB file pattern under the root: the root's own glob characters are escaped
+        (`h[1]` must never match `h1`), only `parts` are read as a pattern."""
+        return "/".join([escape_glob(self.root), *parts])
 
     def duckdb_filesystems(self) -> list[dict[str, Any]]:
         """fsspec filesystems for DuckDB to register (dbt-duckdb's `filesystems`): none when local.

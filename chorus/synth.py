@@ -242,6 +242,7 @@ class Account:
     followers: int
     client: tuple[str, str]
     party: str | None = None
+    following: int = 100
 
 
 @dataclass
@@ -470,6 +471,11 @@ def campaign_app(world: World, party: str | None, rng: random.Random) -> tuple[s
     return rng.choice(GENERIC_APPS)
 
 
+def some(rng: random.Random, population: list[Account], k: int) -> list[Account]:
+    """k accounts drawn without replacement (all of them, in a world smaller than k)."""
+    return rng.sample(population, min(k, len(population)))
+
+
 def pick_accounts(world: World, party: str | None, n: int, rng: random.Random) -> list[Account]:
     """Supporters of a party (real accounts that also tweet organically)."""
     pool = [a for a in world.accounts if a.party == party] if party else world.accounts
@@ -687,7 +693,7 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
     phrase = rng.choice(COMMON_PHRASES)
     tweets = [
         world.add(world.random_time(), a, phrase, manual_client(a, rng))
-        for a in rng.sample(world.accounts, rng.randint(40, 150))
+        for a in some(rng, world.accounts, rng.randint(40, 150))
     ]
     record(world, "common_phrase", None, tweets, "manual", automated=False)
     # a headline shared through share buttons over hours
@@ -696,7 +702,7 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
     start = world.at(rng.randrange(world.days), rng.uniform(7, 12))
     outlet = domain.split(".")[0]
     tweets = []
-    for a in rng.sample(world.accounts, rng.randint(30, 150)):
+    for a in some(rng, world.accounts, rng.randint(30, 150)):
         roll = rng.random()
         # share buttons mostly; some people type it, some community managers schedule it
         button = (
@@ -720,7 +726,7 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
     line = rng.choice(PUNCHLINES)
     start = world.at(rng.randrange(world.days), rng.uniform(20.5, 22.5))
     tweets = []
-    for a in rng.sample(world.accounts, rng.randint(40, 200)):
+    for a in some(rng, world.accounts, rng.randint(40, 200)):
         text = line
         roll = rng.random()
         if roll < 0.3:
@@ -749,7 +755,7 @@ def gen_lookalikes(world: World, rng: random.Random) -> None:
         world.retweet(
             start + timedelta(minutes=5 + rng.expovariate(1 / 150)), a, original, manual_client(a, rng)
         )
-        for a in rng.sample(world.accounts, rng.randint(50, 250))
+        for a in some(rng, world.accounts, rng.randint(50, 250))
     ]
     record(world, "rt_cascade", None, tweets, "manual", automated=False)
     # one enthusiast repeating the same call to vote by hand, at irregular times over a day
@@ -803,7 +809,7 @@ def user_json(a: Account) -> dict[str, object]:
         "screen_name": a.screen_name,
         "created_at": a.created_at.strftime(V1_TIME),
         "followers_count": a.followers,
-        "friends_count": 100,
+        "friends_count": a.following,
         "statuses_count": 1000,
         "lang": "fr",
         "verified": False,
@@ -844,7 +850,7 @@ def status_json(t: Tweet, streaming: bool) -> dict[str, object]:
         "created_at": t.created_at.strftime(V1_TIME),
         "id": t.id,
         "id_str": str(t.id),
-        "source": f'<a href="{t.source[1]}" rel="nofollow">{t.source[0]}</a>',
+        "source": f'<a href="{t.source[1]}" rel="nofollow">{t.source[0]}</a>' if t.source[0] else "",
         "user": user_json(t.account),
         "lang": "fr",
         "retweet_count": 0,
@@ -886,12 +892,16 @@ def make_world(
     rng = world.rng
     names = list(world.parties)
     gen_organic(world, rng, organic_per_day * days)
-    n_campaigns = max(7, round(campaigns_per_week * days / 7))
-    kinds = ["burst", "pool", "template", "drip", "rt_storm", "small", "spam"]
+    from chorus.synth_covert import COVERT_KINDS, gen_covert_lookalikes
+
+    kinds = ["burst", "pool", "template", "drip", "rt_storm", "small", "spam", *COVERT_KINDS]
+    n_campaigns = max(len(kinds), round(campaigns_per_week * days / 7))
     for i in range(n_campaigns):
-        kind = kinds[i] if i < len(kinds) else rng.choice(kinds)
+        kind = kinds[i] if i < len(kinds) else rng.choice(kinds[:7])
         party = names[i % len(names)]
-        if kind == "burst":
+        if kind in COVERT_KINDS:
+            COVERT_KINDS[kind](world, party, rng)
+        elif kind == "burst":
             gen_burst(world, party, rng)
         elif kind == "small":
             gen_burst(world, party, rng, small=True)
@@ -907,6 +917,7 @@ def make_world(
             gen_spam(world, rng)
     for _ in range(max(1, days // 7)):
         gen_lookalikes(world, rng)
+    gen_covert_lookalikes(world, rng)
     return world
 
 
@@ -958,7 +969,11 @@ def v2_user(a: Account) -> dict[str, object]:
         "username": a.screen_name,
         "name": a.name,
         "created_at": a.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        "public_metrics": {"followers_count": a.followers, "following_count": 100, "tweet_count": 1000},
+        "public_metrics": {
+            "followers_count": a.followers,
+            "following_count": a.following,
+            "tweet_count": 1000,
+        },
     }
 
 
@@ -1106,7 +1121,7 @@ def write_io_csv(tweets: list[Tweet]) -> bytes:
                 "",
                 "",
                 t.account.followers,
-                100,
+                t.account.following,
                 t.account.created_at.strftime("%Y-%m-%d"),
                 "fr",
                 "fr",
@@ -1176,8 +1191,17 @@ def pack(path: Path, data: bytes, how: str) -> None:
         path.write_bytes(data)
 
 
-def write_archive(world: World, out: Path, seed: int, formats: list[str] | None = None) -> dict[str, object]:
-    """Serialise the world's tweets day by day, each day in one of `formats` (default v1.1)."""
+def write_archive(
+    world: World, out: Path, seed: int, formats: list[str] | None = None, app_blind: bool = False
+) -> dict[str, object]:
+    """Serialise the world's tweets day by day, each day in one of `formats` (default v1.1).
+
+    `app_blind` leaves the posting app out of every format, as in archives collected after the
+    API withdrew it or in research copies of Information Operations releases.
+    """
+    if app_blind:
+        for tweet in world.tweets:
+            tweet.source = ("", "")
     rng = random.Random(seed + 1)
     archive = out / "archive"
     archive.mkdir(parents=True, exist_ok=True)
@@ -1209,6 +1233,7 @@ def write_archive(world: World, out: Path, seed: int, formats: list[str] | None 
         "start": world.start.date().isoformat(),
         "days": world.days,
         "formats": chosen,
+        "app_blind": app_blind,
         "tweets": len(world.tweets),
         "campaigns": world.truth_campaigns,
         "lookalikes": world.truth_lookalikes,

@@ -1,15 +1,22 @@
-"""Validate stage: Great Expectations suites over a warehouse decide whether it may be published.
+"""Validate stage: the publication gate over a candidate warehouse.
 
-The GX file context lives in `expectations/gx/` (suites, validation definitions and checkpoints
-as JSON in git); results and Data Docs go under `<home>/gx/` via `$CHORUS_GX_HOME`. GX has no
-DuckDB datasource, so each suite validates a DuckDB query result as a pandas dataframe.
+dbt's tests check the models' logic while they build (keys, relationships, ranges, the
+cross-table consistency tests in `transforms/tests/`); this gate checks the finished candidate as
+a whole, as it is about to be published: run-time bounds (no tweet in the future), the contract's
+columns present, the parties known, nothing broken between build and publish, and no collapse
+against the last good run. Every check is an aggregate computed in DuckDB (one row per suite), so
+the gate reads no table whole, and Great Expectations validates those numbers and writes Data Docs
+that hold numbers only: no tweet text, name or path ever reaches its pages.
+
+The GX file context lives in `expectations/gx/` (suites, validation definitions and checkpoints as
+JSON in git, generated from `SUITES` by `expectations/define_suites.py`); results and Data Docs go
+under `<home>/gx/`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,55 +29,165 @@ from chorus.config import GX_DIR, Settings
 
 log = logging.getLogger(__name__)
 EARLIEST = datetime(2006, 3, 21)
+PUBLISHED_SCHEMAS = ("staging", "marts", "audit")
 
-# One query per suite. Value checks read only the columns they need (row-level, so failures come
-# with a sample of offending values); the schema suite reads the catalogue.
-QUERIES: dict[str, str] = {
-    "schema": """
-        select table_schema || '.' || table_name || '.' || column_name as qualified_column,
-               case when table_schema || '.' || table_name || '.' || column_name in (
-                        'staging.stg_tweets.created_at', 'marts.campaigns.first_seen',
-                        'marts.campaigns.last_seen', 'marts.campaign_tweets.created_at')
-                    then data_type end as timestamp_type
-        from information_schema.columns
-        where table_schema in ('staging', 'marts', 'audit')""",
-    "stg_tweets": "select tweet_id, created_at, is_retweet from staging.stg_tweets",
-    "campaigns": """
-        select campaign_id, party, party_confidence, is_automated, amplification_score, n_tweets,
-               n_accounts, first_seen, last_seen, reasons
-        from marts.campaigns""",
-    "campaign_tweets": "select campaign_id, tweet_id from marts.campaign_tweets",
-    "party_weekly": "select *, coalesce(party, '') as party_key from marts.party_weekly",
-    "party_daily": "select *, coalesce(party, '') as party_key from marts.party_daily",
-    "lake_files": "select path, sha256, lines, tweets, rejects from audit.ingest_files",
-    "rejects": "select file, line_no, reason, raw from audit.rejects",
-    "consistency": """
-        select
-            (select count(*) from marts.campaign_tweets
-             anti join staging.stg_tweets using (tweet_id)) as members_missing_from_stg_tweets,
-            (select count(*) from marts.campaigns c
-             left join (select campaign_id, count(*) as n from marts.campaign_tweets group by 1) m
-                 using (campaign_id)
-             where c.n_tweets is distinct from m.n) as campaigns_with_miscounted_members,
-            (select count(*) from marts.campaign_tweets
-             anti join marts.campaigns using (campaign_id)) as members_without_campaign,
-            (select count(*) from (
-                select coalesce(party, '') as p, sum(n_automated_tweets) as n
-                from marts.party_weekly group by 1
-             ) w full outer join (
-                select coalesce(party, '') as p, sum(n_tweets) as n
-                from marts.campaigns where is_automated group by 1
-             ) c using (p)
-             where coalesce(w.n, 0) <> coalesce(c.n, 0)) as party_weekly_mismatches,
-            abs((select coalesce(sum(rejects), 0) from audit.ingest_files)
-                - (select count(*) from audit.rejects)) as rejects_not_in_file_counts
-    """,
+
+@dataclass(frozen=True)
+class Metric:
+    """One number a suite checks: a scalar SQL expression over the candidate and its bounds.
+
+    `low`/`high` are numbers, or the name of a run-time parameter (see `parameters`).
+    """
+
+    name: str
+    sql: str
+    low: float | str | None = None
+    high: float | str | None = None
+    says: str = ""
+
+
+def exactly_zero(name: str, sql: str, says: str) -> Metric:
+    return Metric(name, sql, 0, 0, says)
+
+
+SUITES: dict[str, list[Metric]] = {
+    "schema": [
+        exactly_zero(
+            "missing_contract_columns",
+            """(select count(*) from unnest($contract::varchar[]) as wanted(qualified)
+                where qualified not in (
+                    select table_schema || '.' || table_name || '.' || column_name
+                    from information_schema.columns))""",
+            "columns the dbt contract publishes are missing from the candidate",
+        ),
+    ],
+    "stg_tweets": [
+        Metric(
+            "rows",
+            "(select count(*) from staging.stg_tweets)",
+            "stg_tweets_min_rows",
+            None,
+            "fewer tweets than the last good run allows (see --accept-shrink)",
+        ),
+        exactly_zero(
+            "duplicate_ids",
+            "(select count(*) - count(distinct tweet_id) from staging.stg_tweets)",
+            "tweet ids appear twice",
+        ),
+        Metric(
+            "earliest_created_at",
+            "(select coalesce(min(created_at), $latest_time) from staging.stg_tweets)",
+            "earliest_time",
+            None,
+            "a tweet older than Twitter",
+        ),
+        Metric(
+            "latest_created_at",
+            "(select coalesce(max(created_at), $earliest_time) from staging.stg_tweets)",
+            None,
+            "latest_time",
+            "a tweet in the future",
+        ),
+    ],
+    "campaigns": [
+        Metric(
+            "rows",
+            "(select count(*) from marts.campaigns)",
+            "campaigns_min_rows",
+            None,
+            "fewer campaigns than the last good run allows",
+        ),
+        exactly_zero(
+            "amplification_score_out_of_range",
+            "(select count(*) from marts.campaigns where amplification_score is null "
+            "or amplification_score not between 0 and 1)",
+            "amplification_score outside [0, 1]",
+        ),
+        exactly_zero(
+            "party_confidence_out_of_range",
+            "(select count(*) from marts.campaigns where party_confidence not between 0 and 1)",
+            "party_confidence outside [0, 1]",
+        ),
+        exactly_zero(
+            "unknown_party",
+            "(select count(*) from marts.campaigns where party is not null "
+            "and party not in (select party from staging.stg_reference__parties))",
+            "a party that is not in the applied reference",
+        ),
+        exactly_zero(
+            "bad_sizes",
+            "(select count(*) from marts.campaigns where n_accounts < 1 or n_tweets < n_accounts "
+            "or last_seen < first_seen or is_automated is null or reasons is null)",
+            "a campaign without accounts, with more accounts than tweets, or unscored",
+        ),
+        Metric(
+            "latest_first_seen",
+            "(select coalesce(max(first_seen), $earliest_time) from marts.campaigns)",
+            None,
+            "latest_time",
+            "a campaign in the future",
+        ),
+    ],
+    "campaign_tweets": [
+        exactly_zero(
+            "duplicate_members",
+            "(select count(*) - count(distinct tweet_id) from marts.campaign_tweets)",
+            "a tweet in two campaigns, or twice in one",
+        ),
+        exactly_zero(
+            "members_missing_from_stg_tweets",
+            "(select count(*) from marts.campaign_tweets anti join staging.stg_tweets using (tweet_id))",
+            "members that are not tweets of the warehouse",
+        ),
+        exactly_zero(
+            "campaigns_with_miscounted_members",
+            """(select count(*) from marts.campaigns c
+                         left join (select campaign_id, count(*) as n from marts.campaign_tweets group by 1) m
+                             using (campaign_id)
+                         where c.n_tweets is distinct from m.n)""",
+            "n_tweets differs from the campaign's members",
+        ),
+    ],
+    "party_weekly": [
+        exactly_zero(
+            "mismatches_with_campaigns",
+            """(select count(*) from (
+                            select coalesce(party, '') as p, sum(n_automated_tweets) as n
+                            from marts.party_weekly group by 1
+                         ) w full outer join (
+                            select coalesce(party, '') as p, sum(n_tweets) as n
+                            from marts.campaigns where is_automated group by 1
+                         ) c using (p)
+                         where coalesce(w.n, 0) <> coalesce(c.n, 0))""",
+            "automated tweets per party differ from the campaigns'",
+        ),
+        exactly_zero(
+            "share_out_of_range",
+            "(select count(*) from marts.party_weekly where automated_share not between 0 and 1)",
+            "automated_share outside [0, 1]",
+        ),
+    ],
+    "audit": [
+        exactly_zero(
+            "rejects_not_in_file_counts",
+            "abs((select coalesce(sum(rejects), 0) from audit.ingest_files) "
+            "- (select count(*) from audit.rejects))",
+            "rejects differ from the files' counts",
+        ),
+        Metric(
+            "longest_raw_line",
+            "(select coalesce(max(length(raw)), 0) from audit.rejects)",
+            None,
+            4096,
+            "a raw rejected line longer than 4 KB",
+        ),
+    ],
 }
 
 
 @dataclass
 class Failure:
-    """One failed expectation, with a sample of what broke it."""
+    """One failed check, with the number observed."""
 
     table: str
     expectation: str
@@ -79,8 +196,8 @@ class Failure:
 
     def __str__(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
-        sample = f" (e.g. {', '.join(repr(v) for v in self.sample[:5])})" if self.sample else ""
-        return f"{where}: {self.expectation} failed{sample}"
+        sample = f" (observed {', '.join(repr(v) for v in self.sample[:5])})" if self.sample else ""
+        return f"{where}: {self.expectation}{sample}"
 
 
 @dataclass
@@ -93,6 +210,7 @@ class ValidationReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     data_docs: Path | None = None
     validated_at: str = ""
+    overrides: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -105,86 +223,132 @@ class ValidationReport:
             "row_counts": self.row_counts,
             "failures": [str(f) for f in self.failures],
             "validated_at": self.validated_at,
+            "overrides": self.overrides,
             "data_docs": str(self.data_docs) if self.data_docs else None,
         }
 
 
-def reference_parties(con: duckdb.DuckDBPyConnection) -> list[str | None]:
-    rows = con.sql("select distinct party from staging.stg_reference__parties").fetchall()
-    return [r[0] for r in rows] + [None]
+def suite_query(metrics: list[Metric]) -> str:
+    """One row: every metric of a suite as a column (SQL from `SUITES`, nothing from input)."""
+    return "select " + ",\n".join(f"{m.sql} as {m.name}" for m in metrics)
 
 
-def last_good_counts(settings: Settings) -> dict[str, int]:
+def last_good(settings: Settings) -> dict[str, Any]:
     path = settings.gx_home / "last_good.json"
-    return json.loads(path.read_text())["row_counts"] if path.exists() else {}
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
-def parameters(settings: Settings, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Run-time values the suites refer to as $PARAMETER."""
-    last = last_good_counts(settings)
+def contract_columns(settings: Settings) -> list[str]:
+    """`schema.table.column` of every column the published models document, from dbt's manifest
+    of the last build (the one place the column lists live)."""
+    manifest = settings.dbt_dir / "target" / "manifest.json"
+    if not manifest.exists():
+        return []
+    nodes = json.loads(manifest.read_text()).get("nodes", {}).values()
+    return sorted(
+        f"{node['schema']}.{node['alias']}.{column}"
+        for node in nodes
+        if node.get("resource_type") == "model" and node.get("schema") in PUBLISHED_SCHEMAS
+        for column in node.get("columns", {})
+    )
+
+
+def removed_since(settings: Settings, since: str) -> int:
+    """Tweets taken out of the lake with `chorus lake remove` (or repair) after `since`."""
+    if not settings.lake.has_files("_audit/removals"):
+        return 0
+    pattern = settings.lake.glob("_audit", "removals", "*.parquet")
+    with duckdb.connect() as con:
+        if not settings.lake.is_local:
+            con.register_filesystem(settings.lake.filesystem())
+        found = con.execute(
+            "select coalesce(sum(tweets), 0) from read_parquet(?) where removed_at > ?::timestamp",
+            [pattern, since or "1970-01-01"],
+        ).fetchone()
+    return int(found[0]) if found else 0
+
+
+def parameters(settings: Settings, con: duckdb.DuckDBPyConnection, accept_shrink: bool) -> dict[str, Any]:
+    """Run-time values the suites refer to as $PARAMETER.
+
+    Against the last good run, the tweets may shrink by what was deliberately taken away (tweets
+    named by delete notices since, inputs removed from the lake since) and 10% more; campaigns by
+    half. `accept_shrink` lifts both bounds for one run (logged, and recorded in the results).
+    """
+    good = last_good(settings)
+    counts = good.get("row_counts", {})
+    deleted = deleted_tweets(con)
+    explained = max(0, deleted - int(good.get("deleted_tweets", deleted))) + removed_since(
+        settings, str(good.get("validated_at", ""))[:19]
+    )
+    expected_tweets = max(0, int(counts.get("stg_tweets", 0)) - explained)
+    shrink = expected_tweets / max(1, int(counts.get("stg_tweets", 0))) if counts else 1.0
     return {
         "earliest_time": EARLIEST,
         "latest_time": datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1),
-        "parties": reference_parties(con),
-        # Deletions may shrink the tweets a little; a collapse means a broken build.
-        "stg_tweets_min_rows": max(1, int(last.get("stg_tweets", 0) * 0.9)),
-        "campaigns_min_rows": int(last.get("campaigns", 0) * 0.5),
+        "stg_tweets_min_rows": 0 if accept_shrink else int(expected_tweets * 0.9),
+        "campaigns_min_rows": 0 if accept_shrink else int(int(counts.get("campaigns", 0)) * 0.5 * shrink),
+        "contract": contract_columns(settings),
+        "deleted_tweets": deleted,
     }
 
 
-def _failures(table: str, result: Any) -> list[Failure]:
-    out = []
-    for item in result.results:
-        if item.success:
-            continue
-        config = item.expectation_config
-        kwargs = dict(config.kwargs)
-        sample = list((item.result or {}).get("partial_unexpected_list") or [])
-        if not sample and "observed_value" in (item.result or {}):
-            sample = [item.result["observed_value"]]
-        out.append(
-            Failure(
-                table,
-                config.type,
-                kwargs.get("column")
-                or (",".join(kwargs["column_list"]) if "column_list" in kwargs else None),
-                sample,
-            )
-        )
-    return out
+def deleted_tweets(con: duckdb.DuckDBPyConnection) -> int:
+    """Tweets the published warehouse leaves out because a delete notice names them."""
+    try:
+        found = con.execute(
+            "select count(distinct tweet_id) from audit.stream_notices where kind = 'delete'"
+        ).fetchone()
+    except duckdb.Error:
+        return 0
+    return int(found[0]) if found else 0
 
 
 def gx_context(settings: Settings) -> Any:
-    os.environ["CHORUS_GX_HOME"] = str(settings.gx_home)
+    """The GX file context of `expectations/gx/`; its config reads `${CHORUS_GX_HOME}`, given as
+    GX's runtime environment (results and Data Docs under the home; the process environment is
+    left alone)."""
     settings.gx_home.mkdir(parents=True, exist_ok=True)
     import great_expectations as gx
 
-    return gx.get_context(mode="file", project_root_dir=str(GX_DIR))
+    return gx.get_context(
+        mode="file",
+        project_root_dir=str(GX_DIR),
+        runtime_environment={"CHORUS_GX_HOME": str(settings.gx_home)},
+    )
 
 
-def validate(settings: Settings, database: Path | None = None) -> ValidationReport:
+def validate(
+    settings: Settings, database: Path | None = None, accept_shrink: bool = False
+) -> ValidationReport:
     """Run every suite over `database` (default: the published warehouse)."""
     database = database or settings.warehouse
     report = ValidationReport(database=database, validated_at=datetime.now(UTC).isoformat(timespec="seconds"))
-    context = gx_context(settings)
     frames: dict[str, Any] = {}
     with duckdb.connect(str(database), read_only=True) as con:
-        params = parameters(settings, con)
-        for name, query in QUERIES.items():
+        params = parameters(settings, con, accept_shrink)
+        for name, metrics in SUITES.items():
             try:
-                frames[name] = con.sql(query).df()
-            except duckdb.Error as exc:  # a table or column the suite needs is missing
+                frames[name] = con.execute(suite_query(metrics), sql_parameters(metrics, params)).df()
+            except duckdb.Error as exc:  # a table or column the suite reads is missing
                 report.suites[name] = False
-                report.failures.append(Failure(name, f"reading the table ({exc})".split("\n")[0], None))
+                report.failures.append(Failure(name, f"cannot be read ({str(exc).splitlines()[0]})", None))
+    if accept_shrink:
+        report.overrides.append("--accept-shrink: the row-count bounds against the last good run were lifted")
+        log.warning("gate: %s", report.overrides[-1])
+    report.row_counts = {
+        name: int(frame["rows"].iloc[0]) for name, frame in frames.items() if "rows" in frame.columns
+    }
+    report.row_counts["deleted_tweets"] = params["deleted_tweets"]
+    context = gx_context(settings)
     for name, frame in frames.items():
-        report.row_counts[name] = len(frame)
         checkpoint = context.checkpoints.get(f"gate_{name}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=params)
         for run_result in result.run_results.values():
             report.suites[name] = bool(run_result.success)
-            report.failures.extend(_failures(name, run_result))
+            report.failures.extend(failures_of(name, run_result))
     context.build_data_docs()
     index = settings.gx_home / "data_docs" / "index.html"
     report.data_docs = index if index.exists() else None
@@ -192,6 +356,26 @@ def validate(settings: Settings, database: Path | None = None) -> ValidationRepo
     return report
 
 
+def sql_parameters(metrics: list[Metric], params: dict[str, Any]) -> dict[str, Any]:
+    """The named parameters a suite's SQL uses (`$latest_time`, `$contract`)."""
+    sql = " ".join(m.sql for m in metrics)
+    return {name: value for name, value in params.items() if f"${name}" in sql}
+
+
+def failures_of(suite: str, result: Any) -> list[Failure]:
+    """Each failed expectation as a Failure: the metric, what failing it means, the number seen."""
+    says = {m.name: m.says for m in SUITES[suite]}
+    out = []
+    for item in result.results:
+        if item.success:
+            continue
+        column = item.expectation_config.kwargs.get("column")
+        observed = (item.result or {}).get("partial_unexpected_list") or []
+        out.append(Failure(suite, says.get(column, item.expectation_config.type), column, list(observed)))
+    return out
+
+
 def remember_good(settings: Settings, report: ValidationReport) -> None:
     """After a publication, keep its row counts as the baseline for the next gate."""
-    (settings.gx_home / "last_good.json").write_text(json.dumps(report.to_json(), indent=1))
+    good = report.to_json() | {"deleted_tweets": report.row_counts.get("deleted_tweets", 0)}
+    (settings.gx_home / "last_good.json").write_text(json.dumps(good, indent=1))

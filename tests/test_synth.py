@@ -41,13 +41,52 @@ def test_truth_names_tweets_that_are_in_the_archive(sample) -> None:
         assert set(group["tweet_ids"]) <= ids, group["id"]
     kinds = {c["kind"] for c in truth["campaigns"]}
     assert {"burst", "pool", "template", "drip", "rt_storm", "small", "spam"} <= kinds
+    assert {"sockpuppet", "headline_botnet", "rt_group", "link_blast", "reply_spam"} <= kinds
     assert {c["kind"] for c in truth["lookalikes"]} == {
         "common_phrase",
         "headline_share",
         "punchline",
         "rt_cascade",
         "human_repeat",
+        "goal",
+        "breaking_web",
+        "leader_rt",
+        "midnight",
     }
+
+
+def test_app_blind_archives_name_no_app_in_any_format(tmp_path) -> None:
+    import bz2
+    import gzip
+    import io
+    import zipfile
+
+    from chorus.synth import FORMATS, make_world, write_archive
+
+    def content(archive) -> bytes:
+        data = archive.read_bytes()
+        if archive.suffix == ".gz":
+            return gzip.decompress(data)
+        if archive.suffix == ".bz2":
+            return bz2.decompress(data)
+        if archive.suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return b"".join(zf.read(name) for name in zf.namelist())
+        return data
+
+    for kind in FORMATS:
+        world = make_world(seed=5, days=1, accounts=80, organic_per_day=40, campaigns_per_week=7)
+        write_archive(world, tmp_path / kind, seed=5, formats=[kind], app_blind=True)
+        data = b"".join(content(a) for a in (tmp_path / kind / "archive").iterdir())
+        assert data
+        for app in (
+            "Twitter for iPhone",
+            "Twitter for Android",
+            "Twitter Web Client",
+            "TweetDeck",
+            "RoundTeam",
+        ):
+            assert app.encode() not in data, (kind, app)
 
 
 def test_v1_lines_look_like_twitter(sample) -> None:

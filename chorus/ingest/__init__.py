@@ -8,6 +8,8 @@ import io
 import logging
 import multiprocessing
 import os
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,16 +20,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+import ijson
 import orjson
 import pyarrow as pa
 from tqdm import tqdm
 
 from chorus.config import Settings
-from chorus.errors import InputError
+from chorus.errors import ChorusError, InputError
+from chorus.ingest.documents import document_items
 from chorus.ingest.formats import (
+    MAX_RAW,
     Item,
-    json_object_items,
+    NotATweet,
     jsonl_items,
+    raw_json,
     read_lines,
     reject,
 )
@@ -40,11 +46,25 @@ from chorus.ingest.lake import (
     write_audit_table,
 )
 from chorus.ingest.personal import personal_items
-from chorus.ingest.sources import Unit, input_files, units_of
+from chorus.ingest.sources import Candidate, Unit, input_files, units_of
 from chorus.ingest.tables import csv_items, looks_like_csv_header
+from chorus.ingest.typed import typed_notice, typed_tweet
 
 log = logging.getLogger(__name__)
 PEEK = 64 * 1024
+# What reading a hostile or broken input can raise: corrupt or truncated compression (OSError,
+# EOFError, zlib.error), a bad zip member (BadZipFile: bad CRC, understated size), an encrypted or
+# unsupported member (RuntimeError, NotImplementedError), undecodable bytes (ValueError).
+UNREADABLE = (
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    zipfile.BadZipFile,
+    RuntimeError,
+    NotImplementedError,
+    ijson.JSONError,
+)
 
 
 @dataclass
@@ -57,6 +77,8 @@ class FileResult:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: bool = False
     size: int = 0
+    note: str = ""
+    parts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,39 +112,59 @@ def plausible(record: dict[str, object], latest: datetime) -> bool:
 
 
 def sniff(head: bytes) -> str:
-    """Recognise the container format from the first bytes of a (decompressed) stream."""
+    """Recognise the container format from the first bytes of a (decompressed) stream.
+
+    JSON lines are recognised by any of the first lines parsing on its own, so a file whose first
+    line was cut, or is `null` or `[]`, is still read line by line; a JSON document that spans
+    lines (an array, a pretty-printed object) is streamed element by element.
+    """
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(TWEETS_JS):
         return "personal-archive-js"
-    if text.startswith((b"window.YTD", b"Grailbird")):
+    if text.startswith((b"window.YTD", b"window.__THAR", b"Grailbird")):
         return "personal-archive-other"
-    if text.startswith(b"["):
-        return "json-array"
-    if text.startswith(b"{"):
-        return "jsonl"
     first_line = text.split(b"\n", 1)[0]
-    if looks_like_csv_header(first_line) or b"," in first_line:
+    if looks_like_csv_header(first_line):
+        return "csv"
+    if text[:1] in (b"{", b"[") and not any_line_parses(text) and spans_lines(text):
+        return "json-array" if text.startswith(b"[") else "json-document"
+    if any_line_parses(text):
+        return "jsonl"
+    if b"," in first_line:
         return "csv"
     return "unknown"
+
+
+def spans_lines(text: bytes) -> bool:
+    """Whether the head looks like one JSON value written across lines (pretty-printed: its first
+    line is a lone `{` or `[`), or one value longer than the head; else it is read line by line."""
+    first, newline, _ = text.partition(b"\n")
+    return not newline or first.strip() in (b"{", b"[")
+
+
+def any_line_parses(text: bytes, lines: int = 5) -> bool:
+    """Whether one of the first complete, non-blank lines is a JSON object or array on its own."""
+    complete = text.split(b"\n")[:-1] if b"\n" in text else []
+    for line in [ln for ln in complete if ln.strip()][:lines]:
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(value, dict | list):
+            return True
+    return False
 
 
 def items_of(stream: BinaryIO, container: str, owner: dict[str, object] | None = None) -> Iterator[Item]:
     """The items of one stream, by container format."""
     if container == "personal-archive-js":
-        yield from personal_items(stream.read(), owner)
+        yield from personal_items(stream, owner)
         return
     if container == "csv":
         yield from csv_items(stream)
         return
-    if container == "json-array":
-        raw = stream.read()
-        try:
-            values = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            yield reject(1, f"invalid JSON array: {exc}", raw[:4096])
-            return
-        for index, value in enumerate(values if isinstance(values, list) else [values], start=1):
-            yield from json_object_items(value, index, orjson.dumps(value))
+    if container in ("json-array", "json-document"):
+        yield from document_items(stream, "array" if container == "json-array" else "values")
         return
     lines = read_lines(stream)
     if container == "unknown":
@@ -154,79 +196,117 @@ def gc_paused() -> Iterator[None]:
 def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     """Ingest one input into the lake; returns its counts (or `skipped` if seen before)."""
     if unit.skip or unit.refusal:
-        kind = "skipped" if unit.skip else "refused"
-        sha = f"{kind}-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
+        return record_refusal(unit, settings)
+    try:
+        sha = unit.sha256()
         if is_ingested(settings.lake, sha):
-            return FileResult(unit.name, sha, kind, skipped=True)
-    if unit.skip:
-        result = FileResult(unit.name, sha, "skipped")
-        write_audit(settings, result, [], [])
-        return result
-    if unit.refusal:
-        result = FileResult(unit.name, sha, "refused", Counter(rejects=1))
-        write_audit(
-            settings,
-            result,
-            [{"path": unit.name, "file_sha256": sha, "line_no": 0, "reason": unit.refusal, "raw": ""}],
-            [],
-        )
-        log.warning("%s: %s", unit.name, unit.refusal)
-        return result
-    sha = unit.sha256()
-    if is_ingested(settings.lake, sha):
-        return FileResult(unit.name, sha, "", skipped=True)
-    with unit.open() as stream:
-        head = stream.peek(PEEK)[:PEEK] if hasattr(stream, "peek") else b""
-        container = sniff(head)
+            return FileResult(unit.name, sha, "", skipped=True)
+        with unit.open() as stream:
+            head = stream.peek(PEEK)[:PEEK] if hasattr(stream, "peek") else b""
+    except UNREADABLE as exc:  # a corrupt or truncated compressed file, an unreadable zip member
+        return record_refusal(replace(unit, refusal=f"unreadable: {describe(exc)}"), settings)
+    container = sniff(head)
     if container == "personal-archive-other":
-        return ingest_unit(replace(unit, skip="not a tweets file of a personal archive"), settings, progress)
+        return record_refusal(replace(unit, skip="not a tweets file of a personal archive"), settings)
     return load(unit, sha, container, settings, progress)
 
 
+def describe(exc: BaseException) -> str:
+    """An exception as one short line."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def record_refusal(unit: Unit, settings: Settings) -> FileResult:
+    """An input read no further (refused as unsafe or unreadable, or skipped as not tweets),
+    recorded once with its reason; offered again, it is skipped."""
+    kind = "skipped" if unit.skip else "refused"
+    sha = f"{kind}-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32]
+    if is_ingested(settings.lake, sha):
+        return FileResult(unit.name, sha, kind, skipped=True)
+    if unit.skip:
+        result = FileResult(unit.name, sha, "skipped", note=unit.skip)
+        write_audit(settings, result, [], [])
+        return result
+    result = FileResult(unit.name, sha, "refused", Counter(rejects=1), note=unit.refusal or "")
+    row = {"path": unit.name, "file_sha256": sha, "line_no": 0, "reason": unit.refusal, "raw": ""}
+    write_audit(settings, result, [row], [])
+    log.warning("%s: %s", unit.name, unit.refusal)
+    return result
+
+
 def load(unit: Unit, sha: str, container: str, settings: Settings, progress: bool) -> FileResult:
-    """Read every line of one input: tweets to the lake, notices and rejects to its audit files."""
+    """Read every line of one input: tweets to the lake, notices and rejects to its audit files.
+
+    Each record is typed against the lake schema first (`typed.py`): a record that is not a
+    tweet after all is a reject naming its line, never a crash. A stream that breaks (corrupt
+    compression, a bad zip member) keeps everything read before the break.
+    """
     result = FileResult(unit.name, sha, container, size=unit.size)
     writer = TweetWriter(settings.lake, sha)
     rejects: list[dict[str, object]] = []
     notices: list[dict[str, object]] = []
+    skips: Counter[str] = Counter()
     last_line = 0
     formats_seen: Counter[str] = Counter()
     latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
 
     def reject_line(line: int, reason: str, raw: str) -> None:
-        rejects.append({"path": unit.name, "file_sha256": sha, "line_no": line, "reason": reason, "raw": raw})
+        rejects.append(
+            {
+                "path": unit.name,
+                "file_sha256": sha,
+                "line_no": line,
+                "reason": reason[:500],
+                "raw": raw[:MAX_RAW],
+            }
+        )
 
     with gc_paused():  # flushed inside: a collection over the buffered rows costs as much
         try:
             with progress_stream(unit, progress) as stream:
                 for item in items_of(stream, container, unit.owner):
                     last_line = max(last_line, item.line)
-                    record = item.record
-                    if item.kind == "tweet" and record is not None:
+                    if item.kind == "tweet" and item.record is not None:
+                        try:
+                            record = typed_tweet(item.record)
+                        except NotATweet as exc:
+                            reject_line(item.line, str(exc), raw_json(item.record).decode("utf-8", "replace"))
+                            continue
                         if not plausible(record, latest):
                             when = record["created_at"]
                             reason = f"created_at {when} outside {EARLIEST.date()}..today"
-                            reject_line(item.line, reason, str(record.get("tweet_id")))
+                            reject_line(item.line, reason, str(record["tweet_id"]))
                             continue
-                        record.setdefault("source_format", container)
-                        formats_seen[record["source_format"]] += 1
+                        formats_seen[record["source_format"] or container] += 1
+                        record["source_format"] = record["source_format"] or container
                         record["file_sha256"] = sha
                         record["line_no"] = item.line
                         writer.add(record)
                         result.counts["tweet"] += 1
-                    elif item.kind == "notice" and record is not None:
-                        notices.append({"file_sha256": sha, "line_no": item.line, **record})
+                    elif item.kind == "notice" and item.record is not None:
+                        notices.append(
+                            {"file_sha256": sha, "line_no": item.line, **typed_notice(item.record)}
+                        )
                         result.counts["notice"] += 1
                     elif item.kind == "reject":
                         reject_line(item.line, item.reason or "", item.raw or "")
+                    elif item.kind == "skip":
+                        skips[item.reason or ""] += 1
+                        result.counts["skip"] += 1
                     else:
                         result.counts[item.kind] += 1
-        except (OSError, EOFError, ValueError) as exc:  # corrupt compression, zip bomb, bad bytes
-            reject_line(last_line + 1, f"unreadable from here on: {exc}", "")
-            log.warning("%s:%d: %s", unit.name, last_line + 1, exc)
+        except UNREADABLE as exc:  # corrupt compression, zip bomb, bad CRC, bad bytes
+            reject_line(last_line + 1, f"unreadable from here on: {describe(exc)}", "")
+            log.warning("%s:%d: %s", unit.name, last_line + 1, describe(exc))
         writer.flush()
+    result.parts = writer.written
     if formats_seen:
         result.format = formats_seen.most_common(1)[0][0]
+    if skips:
+        result.note = "; ".join(f"{n} line(s): {reason}" for reason, n in skips.most_common(3))
+        if not formats_seen:
+            result.format = "not tweets"
     result.counts["lines"] = last_line
     result.counts["rejects"] = len(rejects)
     write_audit(settings, result, rejects, notices)
@@ -287,24 +367,39 @@ def write_audit(
         "tweets": result.counts["tweet"],
         "notices": result.counts["notice"],
         "rejects": result.counts["rejects"],
+        "skipped": result.counts["skip"],
+        "note": result.note or None,
+        "parts": result.parts,
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     write_audit_table(lake, "files", sha, pa.Table.from_pylist([row], schema=FILE_SCHEMA))
 
 
-def ingest_file(path: Path, settings: Settings, progress: bool) -> list[FileResult]:
-    """Ingest one file (every member, for a zip)."""
-    return [ingest_unit(unit, settings, progress) for unit in units_of(path)]
+def ingest_file(candidate: Candidate, settings: Settings, progress: bool) -> list[FileResult]:
+    """Ingest one file (every member, for a zip). No input stops the run: should reading one fail
+    in a way the readers did not foresee, it is recorded as refused with the error, logged with
+    its traceback, and the next input is read."""
+    results = []
+    for unit in units_of(candidate):
+        try:
+            results.append(ingest_unit(unit, settings, progress))
+        except ChorusError:
+            raise  # the lake itself cannot be written: no input can be ingested
+        except (Exception, MemoryError) as exc:  # noqa: BLE001 - see the docstring
+            log.exception("%s: unexpected error while reading", unit.name)
+            refusal = f"unreadable: unexpected {describe(exc)}"
+            results.append(record_refusal(replace(unit, refusal=refusal, skip=None), settings))
+    return results
 
 
 def ingest_in_parallel(
-    files: list[Path], settings: Settings, progress: bool, workers: int
+    files: list[Candidate], settings: Settings, progress: bool, workers: int
 ) -> list[list[FileResult]] | None:
     """Ingest files in worker processes; None if the pool cannot run here (the caller then
     goes on in this process: a file a worker finished is skipped by its hash)."""
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            jobs = [pool.submit(ingest_file, path, settings, False) for path in files]
+            jobs = [pool.submit(ingest_file, candidate, settings, False) for candidate in files]
             bar = tqdm(total=len(jobs), unit="file", desc="ingest", disable=None if progress else True)
             for job in as_completed(jobs):
                 job.result()
@@ -324,8 +419,10 @@ def ingest(
     Files are ingested in parallel (one process per core, at most `workers`); each writes its
     own Parquet parts, so the result does not depend on the order they finish in.
     """
+    if settings.home.exists() and not settings.home.is_dir():
+        raise ChorusError(f"{settings.home}: the data home is a file, not a folder")
     try:
-        files = input_files(paths)
+        files = input_files(paths, exclude=settings.outputs)
     except FileNotFoundError as exc:
         raise InputError(str(exc).split(":")[0], "no such file or directory") from exc
     workers = min(workers or os.cpu_count() or 1, len(files)) or 1
@@ -333,7 +430,7 @@ def ingest(
     if workers > 1:
         per_file = ingest_in_parallel(files, settings, progress, workers)
     if per_file is None:
-        per_file = [ingest_file(path, settings, progress) for path in files]
+        per_file = [ingest_file(candidate, settings, progress) for candidate in files]
     summary = IngestSummary()
     seen: set[str] = set()
     for result in (r for results in per_file for r in results):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,9 +24,8 @@ MONTHS = {
     )
 }
 NOTICE_KEYS = ("delete", "limit", "scrub_geo", "status_withheld", "user_withheld", "disconnect", "warning")
-ANCHOR = re.compile(r"""<a\s[^>]*?href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.S | re.I)
 MAX_RAW = 4096
-MAX_LINE = 64 * 1024 * 1024
+MAX_LINE = 16 * 1024 * 1024
 
 
 class Oversized(bytes):
@@ -54,7 +54,7 @@ class Item:
     """What one input line (or array element) turned out to be."""
 
     line: int
-    kind: str  # "tweet" | "notice" | "reject" | "blank"
+    kind: str  # "tweet" | "notice" | "reject" | "blank" | "skip" (recognised, not a tweet)
     record: dict[str, Any] | None = None
     reason: str | None = None
     raw: str | None = None
@@ -64,6 +64,15 @@ class NotATweet(ValueError):
     """The object parsed but is not a tweet of any known format."""
 
 
+def raw_json(value: Any) -> bytes:
+    """A parsed value written back as JSON for a reject's raw line (any value: numbers beyond 64
+    bits, decimals), cut to MAX_RAW."""
+    try:
+        return orjson.dumps(value, default=str)[:MAX_RAW]
+    except TypeError:
+        return json.dumps(value, default=str)[:MAX_RAW].encode()
+
+
 def reject(line: int, reason: str, raw: bytes | str) -> Item:
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     return Item(line, "reject", reason=reason, raw=text[:MAX_RAW])
@@ -71,73 +80,144 @@ def reject(line: int, reason: str, raw: bytes | str) -> Item:
 
 @functools.lru_cache(maxsize=1 << 16)
 def parse_v1_time(value: str) -> datetime:
-    """`Wed Oct 12 21:03:15 +0000 2011` (v1.1) as a naive UTC datetime, fast."""
+    """`Wed Oct 12 21:03:15 +0000 2011` (v1.1) as a naive UTC datetime, fast; other forms through
+    `parse_time`."""
     parts = value.split()
-    if len(parts) != 6 or parts[4] != "+0000":
-        return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y").replace(tzinfo=None)
+    if len(parts) != 6 or parts[4] != "+0000" or parts[1] not in MONTHS:
+        return parse_time(value)
     hh, mm, ss = parts[3].split(":")
     return datetime(int(parts[5]), MONTHS[parts[1]], int(parts[2]), int(hh), int(mm), int(ss))
 
 
-def parse_iso_time(value: str) -> datetime:
-    """`2021-05-18T19:24:56.000Z` (v2) as a naive UTC datetime."""
-    stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+V1_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+def parse_time(value: object) -> datetime:
+    """Any time the formats write, as a naive UTC datetime: v1.1 (`Wed Oct 12 21:03:15 +0200 2011`,
+    converted to UTC), ISO-8601 (`2011-10-12T21:03:15.000Z`), Grailbird (`2011-10-12 21:03:15
+    +0000`), or epoch seconds or milliseconds. Raises ValueError for anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"not a time: {str(value)[:40]!r}")
+    if isinstance(value, int | float):
+        return epoch_time(value)
+    text = value.strip()[:64]
+    if text.isdigit():
+        return epoch_time(int(text))
+    for fmt in V1_FORMATS:
+        try:
+            return as_utc(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return parse_iso_time(text)
+
+
+def epoch_time(value: float) -> datetime:
+    """Epoch seconds (or milliseconds, when too large to be seconds) as a naive UTC datetime."""
+    seconds = value / 1000 if abs(value) >= 1e11 else value
+    try:
+        return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"epoch time out of range: {value}") from exc
+
+
+def as_utc(stamp: datetime) -> datetime:
+    """A naive datetime in UTC (an aware one is converted first)."""
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(UTC).replace(tzinfo=None)
     return stamp
 
 
+def parse_iso_time(value: str) -> datetime:
+    """`2021-05-18T19:24:56.000Z` (v2) as a naive UTC datetime."""
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: {str(value)[:40]!r}")
+    return as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+
+
+MAX_SOURCE = 2048
+
+
 @functools.lru_cache(maxsize=1 << 12)
 def app_name(source: str | None) -> tuple[str | None, str | None]:
-    """The posting app's name and URL from v1.1's HTML anchor (or a plain v2 name)."""
-    if not source:
+    """The posting app's name and URL from v1.1's HTML anchor (or a plain v2 name).
+
+    Read by position, not by a backtracking pattern, so a hostile value costs linear time.
+    """
+    if not source or not isinstance(source, str):
         return None, None
-    match = ANCHOR.search(source)
-    if match:
-        return html.unescape(match.group(2)).strip(), match.group(1)
-    return html.unescape(source).strip(), None
+    source = source[:MAX_SOURCE]
+    start = source.find("<a")
+    close = source.find(">", start) if start >= 0 else -1
+    end = source.find("</a>", close) if close >= 0 else -1
+    if end < 0:
+        return html.unescape(source).strip() or None, None
+    href = HREF.search(source, start, close)
+    url = html.unescape(href.group(2)) if href else None
+    return html.unescape(source[close + 1 : end]).strip() or None, url
 
 
-def _v1_text(obj: dict[str, Any]) -> str:
-    ext = obj.get("extended_tweet")
-    if isinstance(ext, dict) and ext.get("full_text"):
+HREF = re.compile(r"""href=(["'])([^"'<>]*)\1""", re.I)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """The value if it is a JSON object, else an empty one (a wrongly typed field reads as absent)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _v1_text(obj: dict[str, Any]) -> Any:
+    ext = _dict(obj.get("extended_tweet"))
+    if ext.get("full_text"):
         return ext["full_text"]
     return obj.get("full_text") or obj.get("text") or ""
 
 
 def _v1_entities(obj: dict[str, Any]) -> dict[str, Any]:
-    ext = obj.get("extended_tweet")
-    if isinstance(ext, dict) and ext.get("entities"):
+    ext = _dict(obj.get("extended_tweet"))
+    if isinstance(ext.get("entities"), dict) and ext["entities"]:
         return ext["entities"]
-    return obj.get("entities") or {}
+    return _dict(obj.get("entities"))
 
 
-def _id_of(obj: dict[str, Any], key: str = "id") -> str | None:
-    """`<key>_str`, else `<key>` as a string (v1.1 gives both; some tools keep only one)."""
+def _id_of(obj: dict[str, Any], key: str = "id") -> Any:
+    """`<key>_str`, else `<key>` (v1.1 gives both; some tools keep only one). Typed later."""
     value = obj.get(key + "_str")
-    if value:
-        return str(value)
-    value = obj.get(key)
-    return None if value is None else str(value)
+    return value if value not in (None, "") else obj.get(key)
 
 
-def _values(items: Any, *keys: str) -> list[str]:
+def _values(items: Any, *keys: str) -> list[Any]:
     """The first present key of each entity dict (`[{"text": "x"}]` -> `["x"]`)."""
-    if not items:
-        return []
     out = []
-    for item in items:
+    for item in _list(items):
         for key in keys:
-            value = item.get(key)
+            value = _dict(item).get(key)
             if value:
                 out.append(value)
                 break
     return out
 
 
+def _text(value: Any) -> Any:
+    """HTML entities unescaped in a string; any other value is left for the typing step to judge."""
+    return html.unescape(value) if isinstance(value, str) else value
+
+
+def _time_or_none(value: Any) -> datetime | None:
+    """An account's creation time, or None: a bad one costs the field, not the tweet."""
+    if not value:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
+
+
 def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
     """A v1.1 status as a lake record; raises NotATweet if it lacks what a tweet needs."""
-    user = obj.get("user") or {}
+    user = obj.get("user")
     tweet_id = _id_of(obj)
     created_at = obj.get("created_at")
     if not tweet_id or not created_at or not isinstance(user, dict):
@@ -146,34 +226,35 @@ def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(rt, dict):
         rt = None
     text = _v1_text(obj)
-    mentions: list[str] = []
+    mentions: list[Any] = []
     rt_screen = rt_id = None
     if rt is not None:
-        rt_screen = (rt.get("user") or {}).get("screen_name")
+        rt_screen = _dict(rt.get("user")).get("screen_name")
         rt_id = _id_of(rt)
-        text = f"RT @{rt_screen}: {_v1_text(rt)}"
+        rt_text = _v1_text(rt)
+        text = f"RT @{rt_screen}: {rt_text}" if isinstance(rt_text, str) else rt_text
         if rt_screen:
             mentions.append(rt_screen)
     entities = _v1_entities(rt if rt is not None else obj)
     mentions.extend(_values(entities.get("user_mentions"), "screen_name"))
-    source, source_url = app_name(obj.get("source"))
-    user_created = user.get("created_at")
-    quoted = obj.get("quoted_status_id_str") or (obj.get("quoted_status") or {}).get("id_str")
+    source, source_url = app_name(obj.get("source") if isinstance(obj.get("source"), str) else None)
     return {
         "tweet_id": tweet_id,
         "user_id": _id_of(user),
         "screen_name": user.get("screen_name"),
-        "user_created_at": parse_v1_time(user_created) if user_created else None,
+        "user_created_at": _time_or_none(user.get("created_at")),
         "user_followers": user.get("followers_count"),
-        "created_at": parse_v1_time(created_at),
-        "text": html.unescape(text),
+        "user_following": user.get("friends_count"),
+        "user_tweets": user.get("statuses_count"),
+        "created_at": parse_v1_time(created_at) if isinstance(created_at, str) else parse_time(created_at),
+        "text": _text(text),
         "source": source,
         "source_url": source_url,
         "lang": obj.get("lang"),
         "is_retweet": rt is not None,
         "retweeted_tweet_id": rt_id,
         "retweeted_screen_name": rt_screen,
-        "quoted_tweet_id": quoted,
+        "quoted_tweet_id": obj.get("quoted_status_id_str") or _dict(obj.get("quoted_status")).get("id_str"),
         "in_reply_to_tweet_id": obj.get("in_reply_to_status_id_str"),
         "hashtags": _values(entities.get("hashtags"), "text"),
         "mentions": mentions,
@@ -186,37 +267,33 @@ def from_v2(
     tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """A v2 tweet (page `data[]` item or flattened line) as a lake record."""
-    if not tweet.get("id") or not tweet.get("created_at"):
+    if not isinstance(tweet, dict) or not tweet.get("id") or not tweet.get("created_at"):
         raise NotATweet("v2 object without id/created_at")
-    author = tweet.get("author") if isinstance(tweet.get("author"), dict) else None
-    author = author or users.get(str(tweet.get("author_id")), {})
-    refs = {
-        r.get("type"): str(r.get("id")) for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)
-    }
-    note = tweet.get("note_tweet") or {}
+    author = _dict(tweet.get("author")) or _dict(users.get(str(tweet.get("author_id"))))
+    refs = {r.get("type"): r.get("id") for r in _list(tweet.get("referenced_tweets")) if isinstance(r, dict)}
+    note = _dict(tweet.get("note_tweet"))
     text = note.get("text") or tweet.get("text") or ""
-    entities = note.get("entities") or tweet.get("entities") or {}
+    entities = _dict(note.get("entities")) or _dict(tweet.get("entities"))
     rt_id = refs.get("retweeted")
     rt_screen = None
     if rt_id:
-        original = tweets.get(rt_id) or {}
-        rt_author = users.get(str(original.get("author_id")), {})
-        rt_screen = rt_author.get("username")
-        if original.get("text"):
-            orig_text = (original.get("note_tweet") or {}).get("text") or original["text"]
+        original = _dict(tweets.get(str(rt_id)))
+        rt_screen = _dict(users.get(str(original.get("author_id")))).get("username")
+        orig_text = _dict(original.get("note_tweet")).get("text") or original.get("text")
+        if isinstance(orig_text, str) and orig_text:
             text = f"RT @{rt_screen or ''}: {orig_text}"
-    user_created = author.get("created_at")
-    metrics = author.get("public_metrics") or {}
-    source = tweet.get("source")
+    metrics = _dict(author.get("public_metrics"))
     return {
-        "tweet_id": str(tweet["id"]),
-        "user_id": str(tweet.get("author_id") or author.get("id") or "") or None,
+        "tweet_id": tweet["id"],
+        "user_id": tweet.get("author_id") or author.get("id"),
         "screen_name": author.get("username"),
-        "user_created_at": parse_iso_time(user_created) if user_created else None,
+        "user_created_at": _time_or_none(author.get("created_at")),
         "user_followers": metrics.get("followers_count"),
-        "created_at": parse_iso_time(tweet["created_at"]),
-        "text": html.unescape(text),
-        "source": html.unescape(source) if source else None,
+        "user_following": metrics.get("following_count"),
+        "user_tweets": metrics.get("tweet_count"),
+        "created_at": parse_time(tweet["created_at"]),
+        "text": _text(text),
+        "source": _text(tweet.get("source")),
         "source_url": None,
         "lang": tweet.get("lang"),
         "is_retweet": rt_id is not None,
@@ -224,38 +301,80 @@ def from_v2(
         "retweeted_screen_name": rt_screen,
         "quoted_tweet_id": refs.get("quoted"),
         "in_reply_to_tweet_id": refs.get("replied_to"),
-        "hashtags": [h.get("tag") for h in entities.get("hashtags") or [] if h.get("tag")],
-        "mentions": [m.get("username") for m in entities.get("mentions") or [] if m.get("username")],
-        "urls": [
-            u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-            for u in entities.get("urls") or []
-            if u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-        ],
+        "hashtags": _values(entities.get("hashtags"), "tag"),
+        "mentions": _values(entities.get("mentions"), "username"),
+        "urls": _values(entities.get("urls"), "unwound_url", "expanded_url", "url"),
         "time_precision": "second",
     }
 
 
 def notice(obj: dict[str, Any]) -> dict[str, Any] | None:
-    """A stream notice (`delete`, `limit`, ...) as {kind, tweet_id, user_id}, else None."""
+    """A stream notice (`delete`, `limit`, ...) or a v2 compliance event as {kind, tweet_id,
+    user_id}, else None. Ids are typed later (`typed_notice`)."""
     if len(obj) > 3 or "id_str" in obj or "data" in obj:
-        return None
+        return compliance_event(obj)
     for key in NOTICE_KEYS:
         if key in obj:
-            body = obj[key] if isinstance(obj[key], dict) else {}
-            status = body.get("status") if isinstance(body.get("status"), dict) else body
-            tweet_id = status.get("id_str") or (str(status["id"]) if status.get("id") else None)
-            user_id = status.get("user_id_str") or (str(status["user_id"]) if status.get("user_id") else None)
+            body = _dict(obj[key])
+            status = _dict(body.get("status")) or body
+            tweet_id = _id_of(status)
             return {
                 "kind": key,
                 "tweet_id": tweet_id if key in ("delete", "status_withheld") else None,
-                "user_id": user_id,
+                "user_id": _id_of(status, "user_id"),
             }
+    return compliance_event(obj)
+
+
+COMPLIANCE_ACTIONS = ("delete", "protect", "unprotect", "suspend", "unsuspend", "scrub_geo", "deactivate")
+
+
+def compliance_event(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """A v2 compliance job's line (`{"id", "action", "created_at", "reason"}`): counted as a
+    notice of kind `compliance`, not applied (a tweets job and a users job look the same)."""
+    if "action" in obj and "id" in obj and "text" not in obj and obj.get("action") in COMPLIANCE_ACTIONS:
+        return {"kind": "compliance", "tweet_id": obj.get("id"), "user_id": None}
     return None
 
 
 def with_format(record: dict[str, Any], name: str) -> dict[str, Any]:
     record["source_format"] = name
     return record
+
+
+READ_ERRORS = (NotATweet, KeyError, ValueError, TypeError, AttributeError, OverflowError)
+
+
+def page_kind(data: list[Any]) -> str | None:
+    """What a v2 page holds when it is not tweets: users, lists or tweet counts (else None)."""
+    first = next((d for d in data if isinstance(d, dict)), None)
+    if first is None or "text" in first:
+        return None
+    if "tweet_count" in first and "start" in first:
+        return "a page of tweet counts"
+    if "username" in first:
+        return "a page of users"
+    if "member_count" in first or "owner_id" in first:
+        return "a page of lists"
+    return None
+
+
+def v2_page_items(obj: dict[str, Any], line: int, raw: bytes) -> Iterator[Item]:
+    """The tweets of a v2 response page, each one on its own: a bad tweet is a reject and the
+    page's other tweets are kept."""
+    data = obj["data"] if isinstance(obj["data"], list) else [obj["data"]]
+    skip = page_kind(data)
+    if skip is not None:
+        yield Item(line, "skip", reason=f"{skip}, not tweets")
+        return
+    includes = _dict(obj.get("includes"))
+    users = {str(u.get("id")): u for u in _list(includes.get("users")) if isinstance(u, dict)}
+    refs = {str(t.get("id")): t for t in _list(includes.get("tweets")) if isinstance(t, dict)}
+    for index, tweet in enumerate(data):
+        try:
+            yield Item(line, "tweet", record=with_format(from_v2(tweet, users, refs), "twitter-v2-page"))
+        except READ_ERRORS as exc:
+            yield reject(line, f"data[{index}]: {type(exc).__name__}: {exc}", raw)
 
 
 def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
@@ -267,37 +386,57 @@ def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
     if found is not None:
         yield Item(line, "notice", record=found)
         return
+    if "data" in obj and isinstance(obj["data"], list | dict):
+        yield from v2_page_items(obj, line, raw)
+        return
     try:
-        if "data" in obj and isinstance(obj["data"], list | dict):
-            includes = obj.get("includes") or {}
-            users = {str(u.get("id")): u for u in includes.get("users") or []}
-            refs = {str(t.get("id")): t for t in includes.get("tweets") or []}
-            data = obj["data"] if isinstance(obj["data"], list) else [obj["data"]]
-            for tweet in data:
-                yield Item(line, "tweet", record=with_format(from_v2(tweet, users, refs), "twitter-v2-page"))
-        elif "id_str" in obj or "user" in obj:
+        if "id_str" in obj or "user" in obj:
             yield Item(line, "tweet", record=with_format(from_v1(obj), "twitter-v1.1"))
         elif "author_id" in obj or "author" in obj:
             yield Item(line, "tweet", record=with_format(from_v2(obj, {}, {}), "twitter-v2-flat"))
+        elif "username" in obj and "text" not in obj:
+            yield Item(line, "skip", reason="a user, not a tweet")
         else:
             raise NotATweet("JSON object of no known tweet format")
-    except (NotATweet, KeyError, ValueError, TypeError, AttributeError) as exc:
+    except READ_ERRORS as exc:
         yield reject(line, f"{type(exc).__name__}: {exc}", raw)
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def split_bare_cr(raw: bytes) -> list[bytes]:
+    """Lines ended by a lone CR (old Mac files) as separate lines; others as they are."""
+    if b"\r" not in raw or raw.count(b"\r") == raw.count(b"\r\n"):
+        return [raw]
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").splitlines()
+
+
 def jsonl_items(lines: Iterator[bytes]) -> Iterator[Item]:
-    """One JSON value per line."""
-    for number, raw in enumerate(lines, start=1):
-        if isinstance(raw, Oversized):
-            yield reject(number, f"line longer than {MAX_LINE} bytes", raw)
-            continue
-        stripped = raw.strip()
-        if not stripped:
-            yield Item(number, "blank")
-            continue
-        try:
-            obj = orjson.loads(stripped)
-        except orjson.JSONDecodeError as exc:
-            yield reject(number, f"invalid JSON: {exc}", stripped)
-            continue
-        yield from json_object_items(obj, number, stripped)
+    """One JSON value per line (a UTF-8 byte-order mark before the first one is dropped)."""
+    number = 0
+    for physical in lines:
+        pieces = [physical] if isinstance(physical, Oversized) else split_bare_cr(physical)
+        for raw in pieces or [b""]:
+            number += 1
+            if isinstance(raw, Oversized):
+                yield reject(number, f"line longer than {MAX_LINE} bytes", raw)
+                continue
+            stripped = raw.strip()
+            if number == 1:
+                stripped = stripped.removeprefix(BOM).strip()
+            if not stripped:
+                yield Item(number, "blank")
+                continue
+            try:
+                obj = orjson.loads(stripped)
+            except orjson.JSONDecodeError as exc:
+                yield reject(number, f"invalid JSON: {exc}", stripped)
+                continue
+            if isinstance(obj, list):  # a one-line array of tweets
+                for value in obj:
+                    yield from json_object_items(value, number, raw_json(value))
+                if not obj:
+                    yield reject(number, "an empty JSON array, not a tweet", stripped)
+            else:
+                yield from json_object_items(obj, number, stripped)

@@ -28,6 +28,8 @@ TWEET_SCHEMA = pa.schema(
         ("screen_name", pa.string()),
         ("user_created_at", pa.timestamp("us")),
         ("user_followers", pa.int64()),
+        ("user_following", pa.int64()),
+        ("user_tweets", pa.int64()),
         ("created_at", pa.timestamp("us")),
         ("text", pa.string()),
         ("source", pa.string()),
@@ -61,6 +63,9 @@ FILE_SCHEMA = pa.schema(
         ("tweets", pa.int64()),
         ("notices", pa.int64()),
         ("rejects", pa.int64()),
+        ("skipped", pa.int64()),
+        ("note", pa.string()),
+        ("parts", pa.list_(pa.string())),
         ("ingested_at", pa.timestamp("us")),
     ]
 )
@@ -96,6 +101,7 @@ class TweetWriter:
         self.buffer: dict[date, list[tuple[Any, ...]]] = {}
         self.buffered = 0
         self.parts = 0
+        self.written: list[str] = []
 
     def add(self, record: dict[str, Any]) -> None:
         """Buffer one lake record (columns it lacks are null)."""
@@ -117,7 +123,9 @@ class TweetWriter:
                 pa.array(column, type=field.type) for column, field in zip(columns, TWEET_SCHEMA, strict=True)
             ]
             table = pa.Table.from_arrays(arrays, schema=TWEET_SCHEMA)
-            self.lake.write_parquet(table, "tweets", f"day={day.isoformat()}", name)
+            folder = f"day={day.isoformat()}"
+            self.lake.write_parquet(table, "tweets", folder, name)
+            self.written.append(f"tweets/{folder}/{name}")
             self.parts += 1
         self.buffer.clear()
         self.buffered = 0
@@ -129,5 +137,17 @@ def write_audit_table(lake: Lake, table: str, sha256: str, rows: pa.Table) -> No
 
 
 def is_ingested(lake: Lake, sha256: str) -> bool:
-    """Whether the input's audit row, written last, is in the lake."""
-    return lake.exists("_audit", "files", f"{sha256}.parquet")
+    """Whether the input is whole in the lake: its audit row, written last, is there, and so is
+    every Parquet part it lists (a part deleted since makes the input count as not ingested, so
+    offering the file again repairs the lake)."""
+    if not lake.exists("_audit", "files", f"{sha256}.parquet"):
+        return False
+    return all(lake.exists(*part.split("/")) for part in recorded_parts(lake, sha256))
+
+
+def recorded_parts(lake: Lake, sha256: str) -> list[str]:
+    """The tweet parts an input's audit row lists (none for lakes written before parts were listed)."""
+    table = lake.read_parquet("_audit", "files", f"{sha256}.parquet")
+    if "parts" not in table.column_names:
+        return []
+    return [part for parts in table.column("parts").to_pylist() for part in parts or []]

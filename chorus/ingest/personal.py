@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
+import ijson
 import orjson
 
-from chorus.ingest.formats import Item, NotATweet, from_v1, parse_iso_time, reject
+from chorus.ingest.documents import after_assignment, elements
+from chorus.ingest.formats import READ_ERRORS, Item, NotATweet, from_v1, parse_time, raw_json, reject
 
 TWEET_MEMBER = re.compile(r"(^|/)data/(tweets(-part\d+)?\.js|js/tweets/\d{4}_\d{2}\.js)$")
 ACCOUNT_MEMBERS = ("data/account.js", "data/js/user_details.js")
@@ -28,11 +30,12 @@ def account_from_js(raw: bytes) -> dict[str, Any]:
     payload = js_payload(raw)
     item = payload[0] if isinstance(payload, list) and payload else payload
     account = item.get("account", item) if isinstance(item, dict) else {}
+    account = account if isinstance(account, dict) else {}
     created = account.get("createdAt") or account.get("created_at")
     return {
         "id_str": str(account.get("accountId") or account.get("id") or "") or None,
         "screen_name": account.get("username") or account.get("screen_name"),
-        "created_at": parse_iso_time(created) if created and "T" in str(created) else None,
+        "created_at": parse_time(created) if created else None,
     }
 
 
@@ -40,29 +43,31 @@ def is_tweet_member(name: str) -> bool:
     return bool(TWEET_MEMBER.search(name.replace("\\", "/")))
 
 
-def personal_items(raw: bytes, owner: dict[str, Any] | None) -> Iterator[Item]:
-    """One item per element of the tweets array; the owner fills in the author."""
+def personal_items(stream: BinaryIO, owner: dict[str, Any] | None) -> Iterator[Item]:
+    """One item per element of the tweets array (read streaming); the owner fills in the author."""
+    index = 0
     try:
-        payload = js_payload(raw)
-    except (ValueError, orjson.JSONDecodeError) as exc:
-        yield reject(1, f"invalid tweets.js: {exc}", raw[:4096])
-        return
-    for index, element in enumerate(payload if isinstance(payload, list) else [payload], start=1):
-        body = element.get("tweet", element) if isinstance(element, dict) else element
-        try:
-            if not isinstance(body, dict):
-                raise NotATweet("array element is not an object")
-            record = from_v1({**body, "user": body.get("user") or {}})
-        except (NotATweet, KeyError, ValueError, TypeError) as exc:
-            yield reject(index, f"{type(exc).__name__}: {exc}", orjson.dumps(element))
-            continue
-        text = record["text"]
-        if not record["is_retweet"] and text.startswith("RT @"):
-            record["is_retweet"] = True
-            record["retweeted_screen_name"] = text[4:].split(":", 1)[0].strip() or None
-        if owner:
-            record["user_id"] = record["user_id"] or owner.get("id_str")
-            record["screen_name"] = record["screen_name"] or owner.get("screen_name")
-            record["user_created_at"] = record["user_created_at"] or owner.get("created_at")
-        record["source_format"] = "personal-archive"
-        yield Item(index, "tweet", record=record)
+        for index, element in elements(after_assignment(stream), "array"):
+            yield personal_item(index, element, owner)
+    except (ijson.JSONError, ValueError) as exc:
+        yield reject(index + 1, f"invalid tweets.js from here on: {exc}", "")
+
+
+def personal_item(index: int, element: Any, owner: dict[str, Any] | None) -> Item:
+    body = element.get("tweet", element) if isinstance(element, dict) else element
+    try:
+        if not isinstance(body, dict):
+            raise NotATweet("array element is not an object")
+        record = from_v1({**body, "user": body.get("user") if isinstance(body.get("user"), dict) else {}})
+    except READ_ERRORS as exc:
+        return reject(index, f"{type(exc).__name__}: {exc}", raw_json(element))
+    text = record["text"]
+    if not record["is_retweet"] and isinstance(text, str) and text.startswith("RT @"):
+        record["is_retweet"] = True
+        record["retweeted_screen_name"] = text[4:].split(":", 1)[0].strip() or None
+    if owner:
+        record["user_id"] = record["user_id"] or owner.get("id_str")
+        record["screen_name"] = record["screen_name"] or owner.get("screen_name")
+        record["user_created_at"] = record["user_created_at"] or owner.get("created_at")
+    record["source_format"] = "personal-archive"
+    return Item(index, "tweet", record=record)

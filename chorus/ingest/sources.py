@@ -11,7 +11,10 @@ import bz2
 import gzip
 import hashlib
 import io
+import os
+import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -48,17 +51,21 @@ class Unit:
 class LimitedReader(io.RawIOBase):
     """A stream that stops with an error once more than `limit` bytes come out of it."""
 
-    def __init__(self, inner: BinaryIO, limit: int, name: str) -> None:
+    def __init__(self, inner: BinaryIO, limit: int, name: str, underlying: BinaryIO | None = None) -> None:
         self.inner = inner
         self.limit = limit
         self.name = name
         self.count = 0
+        self.underlying = underlying  # closed with this reader (a decompressor does not close its source)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self.inner.read(len(buffer))
+        # read1: what the decompressor has, without insisting on a full buffer, so a truncated
+        # input gives up its readable part before the error
+        reader = getattr(self.inner, "read1", self.inner.read)
+        data = reader(len(buffer))
         self.count += len(data)
         if self.count > self.limit:
             raise OSError(f"refused: decompresses beyond {self.limit} bytes (zip bomb?)")
@@ -67,6 +74,8 @@ class LimitedReader(io.RawIOBase):
 
     def close(self) -> None:
         self.inner.close()
+        if self.underlying is not None:
+            self.underlying.close()
         super().close()
 
 
@@ -74,17 +83,42 @@ def _buffered(raw: io.RawIOBase) -> BinaryIO:
     return io.BufferedReader(raw, CHUNK)  # type: ignore[return-value]
 
 
+def expansion_limit(compressed: int) -> int:
+    """The most a compressed input may decompress to: MAX_RATIO times its size (at least 10 MB),
+    at most MAX_MEMBER_BYTES. Tweet JSON compresses 5-30x; a bomb compresses 1000x and more."""
+    return min(MAX_MEMBER_BYTES, max(10 * CHUNK, compressed * MAX_RATIO))
+
+
+def magic_of(stream: BinaryIO) -> str:
+    """`gz`, `bz2`, `zip` or `` from the first bytes of a stream (which must support peek)."""
+    head = stream.peek(4)[:4]  # type: ignore[attr-defined]
+    if head[:2] == b"\x1f\x8b":
+        return "gz"
+    if head[:3] == b"BZh":
+        return "bz2"
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    return ""
+
+
+def decompressed(stream: BinaryIO, compressed: int, name: str) -> BinaryIO:
+    """The stream itself, or its gzip/bz2 content (sniffed from magic bytes, not the name),
+    bounded in size and ratio so that a small bomb cannot fill memory or disk."""
+    kind = magic_of(stream)
+    if kind == "gz":
+        inner: BinaryIO = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+    elif kind == "bz2":
+        inner = bz2.BZ2File(stream, "rb")  # type: ignore[assignment]
+    else:
+        return stream
+    return _buffered(LimitedReader(inner, expansion_limit(compressed), name, underlying=stream))
+
+
 def decompressing(path: Path) -> Callable[[], BinaryIO]:
-    """An opener that sniffs gzip/bz2 magic bytes, not the file name."""
+    """An opener of a file's content, decompressed when it is gzip or bz2."""
 
     def opener() -> BinaryIO:
-        with path.open("rb") as probe:
-            magic = probe.read(3)
-        if magic[:2] == b"\x1f\x8b":
-            return gzip.open(path, "rb")  # type: ignore[return-value]
-        if magic == b"BZh":
-            return bz2.open(path, "rb")  # type: ignore[return-value]
-        return path.open("rb")
+        return decompressed(_buffered(io.FileIO(path, "r")), path.stat().st_size, str(path))
 
     return opener
 
@@ -100,8 +134,29 @@ def archive_owner(archive: zipfile.ZipFile) -> dict[str, Any] | None:
         if info.filename.replace("\\", "/").endswith(ACCOUNT_MEMBERS) and info.file_size < 10 * CHUNK:
             try:
                 return account_from_js(archive.read(info))
-            except (ValueError, KeyError, IndexError, AttributeError):
+            except (ValueError, KeyError, IndexError, AttributeError, RuntimeError, zipfile.BadZipFile):
                 return {}
+    return None
+
+
+def member_refusal(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """Why a zip member must not be read, or None: a path escaping the archive (zip slip), a
+    declared size or ratio of a bomb, encryption, or an archive nested inside."""
+    member = PurePosixPath(info.filename.replace("\\", "/"))
+    if member.is_absolute() or ".." in member.parts:
+        return "refused: member path escapes the archive (zip slip)"
+    ratio = info.file_size / max(1, info.compress_size)
+    if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 10 * CHUNK and ratio > MAX_RATIO):
+        return f"refused: declares {info.file_size} bytes, ratio {ratio:.0f}:1 (zip bomb?)"
+    if info.flag_bits & 0x1:
+        return "refused: encrypted member (no password is ever tried)"
+    try:
+        with archive.open(info) as member_stream:
+            head = member_stream.read(4)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
+        return f"unreadable member: {type(exc).__name__}: {str(exc)[:200]}"
+    if head == b"PK\x03\x04":
+        return "refused: a zip inside a zip (unzip the outer archive and ingest its folder)"
     return None
 
 
@@ -109,56 +164,122 @@ def zip_units(path: Path) -> Iterator[Unit]:
     """One unit per file member of a zip, refusing unsafe members.
 
     In a personal archive (a zip with data/account.js) only the tweet files are read; the
-    other members (likes, messages, media, ...) are recorded as skipped.
+    other members (likes, messages, media, ...) are recorded as skipped. A gzip or bz2 member
+    is decompressed (bounded like any other); a zip inside the zip is refused.
     """
-    archive = zipfile.ZipFile(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        yield Unit(str(path), _empty, 0, refusal=f"unreadable zip archive: {type(exc).__name__}: {exc}")
+        return
     owner = archive_owner(archive)
     for info in archive.infolist():
         if info.is_dir():
             continue
         name = f"{path}!{info.filename}"
         if owner is not None and not is_tweet_member(info.filename):
-            yield Unit(name, _empty, info.compress_size, skip="not a tweets file of a personal archive")
+            yield Unit(name, _empty, info.compress_size, skip=personal_side_file(info.filename))
             continue
-        member = PurePosixPath(info.filename.replace("\\", "/"))
-        if member.is_absolute() or ".." in member.parts:
-            yield Unit(name, _empty, 0, refusal="refused: member path escapes the archive (zip slip)")
+        refusal = member_refusal(archive, info)
+        if refusal is not None:
+            yield Unit(name, _empty, 0, refusal=refusal)
             continue
-        ratio = info.file_size / max(1, info.compress_size)
-        if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 10 * CHUNK and ratio > MAX_RATIO):
-            yield Unit(
-                name,
-                _empty,
-                0,
-                refusal=f"refused: declares {info.file_size} bytes, ratio {ratio:.0f}:1 (zip bomb?)",
-            )
-            continue
-        limit = min(MAX_MEMBER_BYTES, max(10 * CHUNK, info.compress_size * MAX_RATIO))
+        limit = expansion_limit(info.compress_size)
 
         def opener(info: zipfile.ZipInfo = info, limit: int = limit, name: str = name) -> BinaryIO:
-            return _buffered(LimitedReader(archive.open(info), limit, name))
+            member = _buffered(LimitedReader(archive.open(info), limit, name))
+            return decompressed(member, info.compress_size, name)
 
         yield Unit(name, opener, info.compress_size, owner=owner)
+
+
+def personal_side_file(name: str) -> str:
+    """Why a personal archive's member is skipped: which side file it is."""
+    stem = PurePosixPath(name.replace("\\", "/")).name
+    known = {
+        "manifest.js": "the archive's manifest",
+        "account.js": "the owner's account (read for the author)",
+        "deleted-tweets.js": "deleted tweets (not part of the public record)",
+        "like.js": "likes",
+        "follower.js": "followers",
+        "following.js": "accounts followed",
+        "direct-messages.js": "direct messages",
+    }
+    return f"not a tweets file of a personal archive: {known.get(stem, stem)}"
 
 
 def _empty() -> BinaryIO:
     return io.BytesIO(b"")
 
 
-def input_files(paths: list[Path]) -> list[Path]:
-    """Every file under the given files and folders, in a stable (sorted) order."""
-    found: list[Path] = []
+@dataclass(frozen=True)
+class Candidate:
+    """A file found under the given paths, or the reason it will not be read."""
+
+    path: Path
+    refusal: str | None = None
+
+
+def input_files(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[Candidate]:
+    """Every file under the given files and folders, in a stable (sorted) order.
+
+    Hidden files and folders are left out, and so is anything under `exclude` (the data home and
+    the lake: a run over `.` must not ingest its own output). A symlink found in a folder that
+    points outside it, and anything that is not a regular file (a FIFO, a device), is refused
+    rather than read: one must never hang the run or pull in files the user did not give.
+    """
+    found: list[Candidate] = []
+    excluded = [p.resolve() for p in exclude]
     for root in paths:
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             raise FileNotFoundError(f"{root}: no such file or directory")
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        found.extend(p for p in files if not p.name.startswith("."))
+        if root.is_dir():
+            found.extend(folder_files(root, excluded))
+        elif not stat.S_ISREG(root.stat().st_mode):
+            found.append(Candidate(root, "refused: not a regular file (a FIFO, device or socket)"))
+        elif not is_under(root.resolve(), excluded):
+            found.append(Candidate(root))
     return found
 
 
-def units_of(path: Path) -> Iterator[Unit]:
+def folder_files(root: Path, excluded: list[Path]) -> Iterator[Candidate]:
+    inside = root.resolve()
+    for folder, dirs, files in sorted_walk(root):
+        dirs[:] = [
+            d for d in dirs if not d.startswith(".") and not is_under((folder / d).resolve(), excluded)
+        ]
+        for name in files:
+            path = folder / name
+            if name.startswith("."):
+                continue
+            target = path.resolve()
+            if is_under(target, excluded):
+                continue
+            if path.is_symlink() and not is_under(target, [inside]):
+                yield Candidate(path, "refused: a symlink to a file outside the input folder")
+            elif not path.exists() or not stat.S_ISREG(path.stat().st_mode):
+                yield Candidate(path, "refused: not a regular file (a FIFO, device, socket or broken link)")
+            else:
+                yield Candidate(path)
+
+
+def sorted_walk(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """os.walk in sorted order, not following symlinked folders."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        yield Path(folder), dirs, sorted(files)
+
+
+def is_under(path: Path, roots: list[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def units_of(candidate: Candidate) -> Iterator[Unit]:
     """The inputs one file holds: itself, or each member of a zip."""
-    if is_zip(path):
+    path = candidate.path
+    if candidate.refusal is not None:
+        yield Unit(str(path), _empty, 0, refusal=candidate.refusal)
+    elif is_zip(path):
         yield from zip_units(path)
     else:
         yield Unit(
@@ -170,12 +291,6 @@ def units_of(path: Path) -> Iterator[Unit]:
         )
 
 
-def discover(paths: list[Path]) -> Iterator[Unit]:
-    """Every input under the given files and folders."""
-    for path in input_files(paths):
-        yield from units_of(path)
-
-
 def sibling_owner(path: Path) -> dict[str, Any] | None:
     """For an unzipped personal archive's tweets.js, the owner from account.js beside it."""
     if not is_tweet_member(path.as_posix()):
@@ -183,7 +298,7 @@ def sibling_owner(path: Path) -> dict[str, Any] | None:
     for candidate in (path.parent / "account.js", path.parent.parent / "account.js"):
         if candidate.is_file():
             try:
-                return account_from_js(candidate.read_bytes())
+                return account_from_js(candidate.read_bytes()[: 10 * CHUNK])
             except (ValueError, KeyError, IndexError, AttributeError):
                 return None
     return None

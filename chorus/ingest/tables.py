@@ -6,41 +6,55 @@ The flavour is recognised from the header. Each data row becomes a tweet or a re
 
 from __future__ import annotations
 
-import ast
 import csv
 import functools
 import html
-import io
 import itertools
-import sys
+import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, BinaryIO
 
 import orjson
 
-from chorus.ingest.formats import Item, NotATweet, app_name, parse_iso_time, reject
+from chorus.ingest.formats import (
+    MAX_LINE,
+    Item,
+    NotATweet,
+    Oversized,
+    app_name,
+    epoch_time,
+    parse_time,
+    read_lines,
+    reject,
+)
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# A tweet's longest field is its text (25,000 characters for long posts); a larger field is a
+# broken or hostile file, refused as the row's reject instead of being held in memory.
+MAX_FIELD = 1024 * 1024
+csv.field_size_limit(MAX_FIELD)
+MAX_LIST = 64 * 1024
 Row = dict[str, str]
+# One item of a Python-repr list: a quoted string (either quote) or a bare token.
+LIST_ITEM = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([^,'"\[\]\s][^,\[\]]*)""")
 
 
 def parse_list(value: str | None) -> list[Any]:
     """A list column as archives write it: JSON (`["a"]`), Python repr (`['a', 'b']`, `[a, b]`)
-    or space separated."""
+    or space separated. Read by a flat pattern, never evaluated: nesting and length are bounded."""
     if value is None:
         return []
-    text = value.strip()
+    text = value.strip()[:MAX_LIST]
     if not text or text in ("[]", "None", "nan"):
         return []
     if text.startswith("["):
         try:
             parsed = orjson.loads(text)
         except orjson.JSONDecodeError:
-            try:
-                parsed = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
-                parsed = [part.strip(" '\"") for part in text[1:-1].split(",")]
+            parsed = [
+                (single or double or bare).strip()
+                for single, double, bare in LIST_ITEM.findall(text[1:-1] if text.endswith("]") else text[1:])
+            ]
         return [p for p in (parsed if isinstance(parsed, list) else [parsed]) if p not in (None, "")]
     return text.split()
 
@@ -84,13 +98,22 @@ def truthy(value: str | None) -> bool:
 
 def parse_io_time(value: str) -> tuple[datetime, str]:
     """IO `tweet_time` (`2011-10-12 21:03`, minute resolution) or a full timestamp."""
-    text = value.strip()
-    for fmt, precision in (("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d %H:%M:%S", "second")):
-        try:
-            return datetime.strptime(text, fmt), precision
-        except ValueError:
-            continue
-    return parse_iso_time(text), "second"
+    text = value.strip()[:64]
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M"), "minute"
+    except ValueError:
+        return parse_time(text), "second"
+
+
+def optional_time(value: str | None) -> datetime | None:
+    """An account's creation date or time; None when absent or unreadable (the tweet stands)."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()[:64]
+    try:
+        return datetime.strptime(text, "%Y-%m-%d") if len(text) == 10 else parse_time(text)
+    except ValueError:
+        return None
 
 
 def first_ref(row: Row, kind: str) -> str | None:
@@ -110,16 +133,16 @@ def from_twarc_csv(row: Row, encoded_text: bool = False) -> dict[str, Any]:
         raise NotATweet("twarc-csv row without id/created_at")
     retweeted = first_ref(row, "retweeted")
     raw_text = row.get("text") or ""
-    user_created = row.get("author.created_at")
-    followers = row.get("author.public_metrics.followers_count")
     source, _ = app_name(row.get("source"))
     return {
         "tweet_id": tweet_id,
         "user_id": row.get("author_id") or row.get("author.id") or None,
         "screen_name": row.get("author.username") or None,
-        "user_created_at": parse_iso_time(user_created) if user_created else None,
-        "user_followers": int(float(followers)) if followers else None,
-        "created_at": parse_iso_time(created),
+        "user_created_at": optional_time(row.get("author.created_at")),
+        "user_followers": row.get("author.public_metrics.followers_count"),
+        "user_following": row.get("author.public_metrics.following_count"),
+        "user_tweets": row.get("author.public_metrics.tweet_count"),
+        "created_at": parse_time(created),
         "text": html.unescape((json_string(raw_text) if encoded_text else None) or raw_text),
         "source": source,
         "source_url": None,
@@ -143,8 +166,6 @@ def from_io_csv(row: Row) -> dict[str, Any]:
     if not tweet_id or not created:
         raise NotATweet("Information Operations row without tweetid/tweet_time")
     created_at, precision = parse_io_time(created)
-    account_created = row.get("account_creation_date")
-    followers = row.get("follower_count")
     is_retweet = truthy(row.get("is_retweet"))
     text = html.unescape(row.get("tweet_text") or "")
     rt_screen = None
@@ -154,8 +175,10 @@ def from_io_csv(row: Row) -> dict[str, Any]:
         "tweet_id": tweet_id,
         "user_id": row.get("userid") or None,
         "screen_name": row.get("user_screen_name") or None,
-        "user_created_at": parse_io_time(account_created)[0] if account_created else None,
-        "user_followers": int(float(followers)) if followers else None,
+        "user_created_at": optional_time(row.get("account_creation_date")),
+        "user_followers": row.get("follower_count"),
+        "user_following": row.get("following_count"),
+        "user_tweets": None,
         "created_at": created_at,
         "text": text,
         "source": row.get("tweet_client_name") or None,
@@ -190,7 +213,7 @@ def from_toolkit_csv(row: Row) -> dict[str, Any]:
         "screen_name": row.get("username") or None,
         "user_created_at": None,
         "user_followers": None,
-        "created_at": datetime.fromtimestamp(float(stamp), UTC).replace(tzinfo=None),
+        "created_at": epoch_time(float(stamp or "")),
         "text": row.get("message") or "",
         "source": None,
         "source_url": None,
@@ -244,21 +267,46 @@ def _rows_with_lines(reader: Any, previous_end: int) -> Iterator[tuple[int, list
         yield start, row, ""
 
 
+def decoded_lines(stream: BinaryIO) -> Iterator[str]:
+    """The stream's lines as text for the CSV reader, each bounded in length (an over-long line
+    reaches the reader cut, where it fails as that row's reject instead of filling memory)."""
+    for number, raw in enumerate(read_lines(stream), start=1):
+        line = raw.decode("utf-8", "replace")
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if isinstance(raw, Oversized):
+            line += f"\x00 (line cut at {MAX_LINE} bytes)\n"
+        yield line
+
+
+def duplicated(header: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({h for h in header if h in seen or seen.add(h)})  # type: ignore[func-returns-value]
+
+
 def csv_items(stream: BinaryIO) -> Iterator[Item]:
     """Rows of a CSV archive, each a tweet or a reject with the line it starts on."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")  # type: ignore
-    reader = csv.reader(text)
+    reader = csv.reader(decoded_lines(stream))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         return
+    except csv.Error as exc:
+        yield reject(1, f"malformed CSV header: {exc}", "")
+        header = []
     found = csv_flavour(header)
     yield Item(1, "blank")  # the header line: accounted for (with blanks), not a tweet
     previous_end = reader.line_num
     rows = _rows_with_lines(reader, previous_end)
-    if found is None:
+    twice = duplicated(header)
+    if found is None or twice:
+        reason = (
+            f"the header names {', '.join(twice)} twice: which one holds the value is ambiguous"
+            if twice
+            else "unrecognised CSV header (not twarc-csv, IO or toolkit)"
+        )
         for start, row, _ in rows:
-            yield reject(start, "unrecognised CSV header (not twarc-csv, IO or toolkit)", ",".join(row or []))
+            yield reject(start, reason, ",".join(row or []))
         return
     flavour, convert = found
     head = list(itertools.islice(rows, 50))

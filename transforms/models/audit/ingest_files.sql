@@ -13,6 +13,8 @@ final as (
         tweets,
         notices,
         rejects,
+        skipped,
+        note,
         ingested_at
     from files
 )

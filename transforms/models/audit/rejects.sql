@@ -8,7 +8,7 @@ final as (
         file_sha256,
         line_no,
         reason,
-        raw
+        left(raw, 4096) as raw
     from rejects
 )
 

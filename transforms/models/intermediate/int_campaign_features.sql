@@ -1,7 +1,21 @@
--- What each campaign looks like: size, speed, regularity, posting apps. These feed the score.
+-- What each campaign looks like, from the archive itself: size, speed (at the archive's own time
+-- precision), regularity, posting apps, and the accounts behind it. These feed the score.
 
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+precision as (
+    -- seconds one timestamp stands for: 60 in Information Operations archives (minutes), else 1
+    select
+        campaign_id,
+        case when avg((time_precision = 'minute')::int) >= 0.5 then 60 else 1 end as precision_seconds
+    from members
+    group by campaign_id
 ),
 
 gaps as (
@@ -14,13 +28,38 @@ gaps as (
 ),
 
 cadence as (
+    -- the gaps' spread, less what rounding times to the archive's precision adds (a drip every
+    -- 3 minutes looks irregular in minute data only by that much)
+    select
+        gaps.campaign_id,
+        avg(gap_seconds) as mean_gap_seconds,
+        sqrt(greatest(0, var_pop(gap_seconds) - any_value(precision.precision_seconds) ^ 2 / 6))
+            / nullif(avg(gap_seconds), 0) as cadence_cv
+    from gaps
+    inner join precision using (campaign_id)
+    where gap_seconds is not null
+    group by gaps.campaign_id
+),
+
+ranked as (
     select
         campaign_id,
-        avg(gap_seconds) as mean_gap_seconds,
-        stddev_pop(gap_seconds) / nullif(avg(gap_seconds), 0) as cadence_cv
-    from gaps
-    where gap_seconds is not null
-    group by campaign_id
+        epoch(created_at) as posted,
+        row_number() over (partition by campaign_id order by created_at, tweet_id) as position,
+        count(*) over (partition by campaign_id) as n_posts
+    from members
+),
+
+core_span as (
+    -- the shortest time holding 80% of the posts: how tightly the campaign happened
+    select
+        ranked.campaign_id,
+        min(later.posted - ranked.posted) as span80_seconds
+    from ranked
+    inner join ranked as later
+        on later.campaign_id = ranked.campaign_id
+        and later.position = ranked.position + greatest(1, ceil(0.8 * ranked.n_posts)::bigint) - 1
+    group by ranked.campaign_id
 ),
 
 windowed as (
@@ -67,6 +106,58 @@ text_counts as (
     group by campaign_id, text
 ),
 
+campaign_accounts as (
+    -- each account once per campaign, with what the archive says of it at its first post there
+    select
+        members.campaign_id,
+        members.user_id,
+        min(members.created_at) as first_post_at,
+        any_value(accounts.account_created_at) as account_created_at,
+        any_value(accounts.followers) as followers,
+        any_value(accounts.following) as following
+    from members
+    left join accounts using (user_id)
+    group by members.campaign_id, members.user_id
+),
+
+creation_windows as (
+    -- for each account, how many of the campaign's accounts were created within the next
+    -- creation_cluster_days (accounts made together, by one hand)
+    select
+        campaign_id,
+        count(*) over (
+            partition by campaign_id
+            order by epoch(account_created_at)
+            range between current row and {{ var('creation_cluster_days') * 86400 }} following
+        ) as created_together
+    from campaign_accounts
+    where account_created_at is not null
+),
+
+account_signals as (
+    select
+        campaign_accounts.campaign_id,
+        count(account_created_at) as n_accounts_dated,
+        avg(
+            (epoch(first_post_at) - epoch(account_created_at) < {{ var('young_account_days') * 86400 }})::int
+        ) as young_share,
+        count(followers) as n_accounts_with_followers,
+        avg((followers < {{ var('few_followers') }})::int) as few_followers_share,
+        avg(
+            (following >= 100 and following >= {{ var('follow_spam_ratio') }} * (followers + 1))::int
+        ) filter (where following is not null and followers is not null) as follow_spam_share
+    from campaign_accounts
+    group by campaign_accounts.campaign_id
+),
+
+creation_clusters as (
+    select
+        campaign_id,
+        max(created_together) as largest_creation_cluster
+    from creation_windows
+    group by campaign_id
+),
+
 base as (
     select
         campaign_id,
@@ -89,16 +180,26 @@ final as (
     select
         base.*,
         epoch(base.last_seen) - epoch(base.first_seen) as duration_seconds,
+        precision.precision_seconds,
         top_app.source as top_source,
         top_app.app_kind as top_source_kind,
         top_app.n_tweets / base.n_tweets as top_source_share,
         coalesce(top_unknown.n_tweets / base.n_tweets, 0) as top_unknown_app_share,
         top_unknown.source as top_unknown_app,
         burst.burst_tweets / base.n_tweets as burst_share,
+        core_span.span80_seconds,
         cadence.mean_gap_seconds,
         cadence.cadence_cv,
-        top_text.text as canonical_text
+        top_text.text as canonical_text,
+        account_signals.n_accounts_dated,
+        account_signals.young_share,
+        account_signals.n_accounts_with_followers,
+        account_signals.few_followers_share,
+        account_signals.follow_spam_share,
+        (creation_clusters.largest_creation_cluster - 1)
+            / nullif(account_signals.n_accounts_dated - 1, 0) as creation_cluster_share
     from base
+    left join precision on base.campaign_id = precision.campaign_id
     left join app_counts as top_app
         on base.campaign_id = top_app.campaign_id and top_app.app_rank = 1
     left join app_counts as top_unknown
@@ -106,9 +207,12 @@ final as (
         and top_unknown.app_kind = 'unknown'
         and top_unknown.unknown_rank = 1
     left join burst on base.campaign_id = burst.campaign_id
+    left join core_span on base.campaign_id = core_span.campaign_id
     left join cadence on base.campaign_id = cadence.campaign_id
     left join text_counts as top_text
         on base.campaign_id = top_text.campaign_id and top_text.text_rank = 1
+    left join account_signals on base.campaign_id = account_signals.campaign_id
+    left join creation_clusters on base.campaign_id = creation_clusters.campaign_id
 )
 
 select * from final

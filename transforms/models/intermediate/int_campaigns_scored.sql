@@ -1,49 +1,99 @@
 -- The amplification score of each campaign, in [0, 1], and the reasons for it in words.
 --
---   app_evidence  = share of tweets posted through the campaign's main unknown (non-manual,
---                   non-share-button) app, + a partial weight for cross-posters and for tweets
---                   whose app is missing from the archive (unknown_app_signal)
---   burst         = share of tweets inside the densest burst_window_minutes, scaled by how many
---                   accounts took part (full from accounts_for_full_burst)
---   drip          = 1 - coefficient of variation of the gaps between posts (a scheduler's
---                   regular cadence), for campaigns of at least min_drip_tweets posts
---   score         = sqrt(app_evidence) * (0.4 + 0.6 * max(burst, drip))
+-- Two questions, each answered from every kind of evidence the archive carries:
+--   coordination: did the accounts act together?  the strongest of
+--       one app     half the app evidence, scaled by the number of accounts: one automation app
+--                    posting a message for many accounts is what coordinated them;
+--       synchrony    how tightly the posts came (the shortest span holding 80% of them, at the
+--                    archive's own time precision; half at burst_window_minutes), scaled by how
+--                    many accounts took part (full from accounts_for_full_burst);
+--       drip         1 - coefficient of variation of the gaps (a clock), for min_drip_tweets posts
+--                    whose gaps the archive's precision resolves (a tick apart on average);
+--       coactivity   the same accounts pushing other messages together (int_campaign_coactivity).
+--   inauthenticity: is something other than people typing behind it?  any of
+--       app          share posted through an automation app (unknown to the catalogue), among the
+--                    posts whose app the archive names; missing when most posts lack it;
+--       accounts     accounts created together or recently, with few followers, or following
+--                    far more than follow them; missing when the archive says nothing of them;
+--       coactivity   (again: a group that keeps acting together is organised);
+--       clock        a drip too regular for a hand.
+--   Evidence the archive lacks counts as missing, not as 0: pieces combine as independent
+--   chances (1 - product of 1 - each), so no single missing field caps the verdict.
 --
--- Many people typing the same line from their phones scores near 0 (no app evidence); an app
--- pushing the same line through many accounts at once, or on a clock, scores near 1. The square
--- root keeps campaigns where some supporters post by hand (a third, say) clearly automated.
+--   score = sqrt(inauthenticity) * (0.4 + 0.6 * coordination)
+--
+-- A synchronous crowd of established accounts typing on their phones scores 0 however fast it
+-- is (no inauthenticity); an app, a farm of new accounts or a recurring group pushing a line at
+-- once, or on a clock, scores near 1.
+
+{% set floor = var('account_evidence_floor') %}
+{% set span = var('account_evidence_span') %}
 
 with features as (
     select * from {{ ref('int_campaign_features') }}
 ),
 
+coactivity as (
+    select * from {{ ref('int_campaign_coactivity') }}
+),
+
 components as (
     select
-        *,
-        least(
-            1.0,
-            top_unknown_app_share
-            + 0.25 * crossposter_share
-            + {{ var('unknown_app_signal') }} * missing_app_share
-        ) as app_evidence,
-        burst_share * least(
-            1.0, ln(n_accounts) / ln({{ var('accounts_for_full_burst') }})
-        ) as burst_coordination,
+        features.*,
+        coalesce(coactivity.co_messages, 0) as co_messages,
+        coalesce(coactivity.n_co_messages, 0) as n_co_messages,
+        coalesce(coactivity.coactivity, 0) as coactivity,
         case
+            when missing_app_share < 0.5 then least(
+                1.0, (top_unknown_app_share + 0.25 * crossposter_share) / (1 - missing_app_share)
+            )
+        end as app_evidence,
+        case when n_accounts >= {{ var('min_accounts') }} then greatest(
+            {{ ramp('young_share', floor, span) }},
+            {{ ramp('creation_cluster_share', floor, span) }},
+            {{ ramp('few_followers_share', floor, span) }},
+            {{ ramp('follow_spam_share', floor, span) }}
+        ) end as account_evidence,
+        case when span80_seconds is not null then round({{ accounts_factor('n_accounts') }}
+            / (1 + greatest(0, span80_seconds - precision_seconds / 2) / ({{ var('burst_window_minutes') }} * 60)), 6)
+        else 0 end as synchrony,
+        case
+            -- a cadence needs gaps the archive can resolve: in minute data, posts a few seconds
+            -- apart all fall in one minute and say nothing of a clock
             when n_tweets >= {{ var('min_drip_tweets') }} and cadence_cv is not null
-                then greatest(0.0, 1.0 - cadence_cv)
+                and mean_gap_seconds >= precision_seconds
+                then round(greatest(0.0, 1.0 - cadence_cv), 6)
             else 0.0
-        end as drip_regularity
+        end as drip_regularity,
+        {{ accounts_factor('n_accounts') }} as accounts_factor
     from features
+    left join coactivity using (campaign_id)
+),
+
+combined as (
+    select
+        *,
+        {{ ramp('drip_regularity', var('clock_floor'), var('clock_span')) }} as clock_evidence,
+        0.5 * coalesce(app_evidence, 0) * accounts_factor as shared_app,
+        greatest(synchrony, drip_regularity, coactivity, shared_app) as coordination
+    from components
 ),
 
 scored as (
     select
         *,
-        round(
-            sqrt(app_evidence) * (0.4 + 0.6 * greatest(burst_coordination, drip_regularity)), 4
-        ) as amplification_score
-    from components
+        round(1 - (1 - coalesce(app_evidence, 0))
+            * (1 - coalesce(account_evidence, 0))
+            * (1 - coactivity)
+            * (1 - clock_evidence), 6) as inauthenticity
+    from combined
+),
+
+rounded as (
+    select
+        *,
+        round(sqrt(inauthenticity) * (0.4 + 0.6 * coordination), 4) as amplification_score
+    from scored
 ),
 
 final as (
@@ -72,25 +122,44 @@ final as (
             end,
             case
                 when is_retweet_campaign then 'retweets of one post'
+                when message_key like 'url:%' then format('{} comments on one link', n_texts)
                 when n_texts = 1 then 'identical text'
                 else format('{} variants of one text', n_texts)
             end,
+            case when coactivity >= 0.25 then format(
+                'the same accounts pushed {} other message(s) together within {} days',
+                n_co_messages, {{ var('coactivity_window_days') }}
+            ) end,
+            case when n_accounts_dated >= {{ var('min_accounts') }} and creation_cluster_share >= {{ floor }} then format(
+                '{}% of accounts created within {} days of each other',
+                round(100 * creation_cluster_share)::int, {{ var('creation_cluster_days') }}
+            ) end,
+            case when n_accounts_dated >= {{ var('min_accounts') }} and young_share >= {{ floor }} then format(
+                '{}% of accounts younger than {} days', round(100 * young_share)::int, {{ var('young_account_days') }}
+            ) end,
+            case when n_accounts_with_followers >= {{ var('min_accounts') }} and few_followers_share >= {{ floor }} then format(
+                '{}% with fewer than {} followers', round(100 * few_followers_share)::int, {{ var('few_followers') }}
+            ) end,
+            case when follow_spam_share >= {{ floor }} then format(
+                '{}% following {}x more accounts than follow them',
+                round(100 * follow_spam_share)::int, {{ var('follow_spam_ratio') }}
+            ) end,
             case
-                when drip_regularity >= 0.5 and drip_regularity > burst_coordination
+                when drip_regularity >= 0.5 and drip_regularity >= synchrony
                     then format(
                         'drip: a post every {} min (cadence CV {})',
                         round(mean_gap_seconds / 60, 1),
                         round(cadence_cv, 2)
                     )
-                when burst_coordination >= 0.5
+                when synchrony >= 0.3
                     then format(
-                        '{}% within {} min',
-                        round(100 * burst_share)::int,
-                        {{ var('burst_window_minutes') }}
+                        '80% of posts within {}',
+                        case when span80_seconds < 120 then format('{} s', span80_seconds::int)
+                        else format('{} min', ceil(span80_seconds / 60)::int) end
                     )
             end
         ) as reasons
-    from scored
+    from rounded
 )
 
 select * from final

@@ -8,7 +8,7 @@
 with current_messages as (
     select distinct message_key
     from {{ ref('int_tweets_normalised') }}
-    where not is_retweet
+    where message_key like 'tx:%'
 ),
 
 signatures as materialized (

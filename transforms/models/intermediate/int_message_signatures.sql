@@ -9,7 +9,7 @@
 with tweets as (
     select message_key, text_norm
     from {{ ref('int_tweets_normalised') }}
-    where not is_retweet and {{ 'true' if var('near_duplicates') else 'false' }}
+    where message_key like 'tx:%' and {{ 'true' if var('near_duplicates') else 'false' }}
 ),
 
 new_messages as (

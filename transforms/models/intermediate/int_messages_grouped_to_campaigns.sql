@@ -1,11 +1,13 @@
--- Campaign membership: tweets carrying the same message (identical once normalised, a
--- near-duplicate of it, or a retweet of the same post), split where the message goes silent
--- for longer than max_gap_minutes. A group is a campaign when enough distinct accounts post it
--- (min_accounts) or when it is posted often enough to be a drip (min_drip_tweets).
+-- Campaign membership: tweets carrying the same message (see int_tweets_normalised: identical
+-- once normalised, a near-duplicate of it, retweets of one post, or short comments on one link),
+-- split where the message goes silent for longer than max_gap_minutes, and again every
+-- max_campaign_days (a message pushed for weeks is several campaigns, never one). A group is a
+-- campaign when enough distinct accounts post it (min_accounts) or when it is posted often
+-- enough to be a drip (min_drip_tweets).
 
 with normalised as (
     select * from {{ ref('int_tweets_normalised') }}
-    where is_retweet or length(text_norm) >= 3
+    where message_key is not null
 ),
 
 near_duplicates as (
@@ -28,7 +30,7 @@ ordered as (
     from tweets
 ),
 
-episodes as (
+silences as (
     select
         *,
         sum(
@@ -40,8 +42,18 @@ episodes as (
             end
         ) over (
             partition by message_key order by created_at, tweet_id rows unbounded preceding
-        ) as episode
+        ) as silence_episode
     from ordered
+),
+
+episodes as (
+    select
+        *,
+        silence_episode * 100000 + floor(
+            (epoch(created_at) - epoch(min(created_at) over (partition by message_key, silence_episode)))
+            / ({{ var('max_campaign_days') }} * 86400)
+        )::bigint as episode
+    from silences
 ),
 
 groups as (
@@ -70,6 +82,7 @@ final as (
         episodes.tweet_id,
         episodes.user_id,
         episodes.created_at,
+        episodes.time_precision,
         episodes.message_key,
         episodes.text,
         episodes.source,

@@ -1,5 +1,15 @@
--- Each tweet with its normalised text, the message it carries (a retweet carries the tweet it
--- retweets) and the kind of app that posted it (manual client, share button, unknown, missing).
+-- Each tweet with its normalised text, the message it carries and the kind of app that posted it.
+--
+-- The message key decides what a campaign groups:
+--   a retweet carries the post it retweets ('rt:' + its id; without the id, 'rx:' + its full
+--   text, link included, which every retweet of one post shares);
+--   a text of at least near_dup_min_words words carries itself ('tx:' + md5 of the normalised
+--   text; near-duplicates are merged later);
+--   a shorter text with a link carries the link ('url:' + md5 of the normalised link), so a link
+--   blast with a dozen short comments is one message;
+--   a shorter text without a link carries itself if it has min_message_words words;
+--   anything else (an emoji, a bare link's leftovers, one word) carries no message, and neither
+--   does a tweet without an author: they never join a campaign.
 -- The normalised text comes from the per-text cache int_text_normalised.
 
 with tweets as (
@@ -16,27 +26,32 @@ texts as (
 
 normalised as (
     select
-        tweet_id,
-        user_id,
-        screen_name,
-        created_at,
-        source,
-        text,
-        is_retweet,
-        retweeted_tweet_id,
-        user_created_at,
-        user_followers,
-        texts.text_norm
+        tweets.tweet_id,
+        tweets.user_id,
+        tweets.screen_name,
+        tweets.created_at,
+        tweets.time_precision,
+        tweets.source,
+        tweets.text,
+        tweets.is_retweet,
+        tweets.retweeted_tweet_id,
+        coalesce(tweets.urls[1], regexp_extract(tweets.text, 'https?://[^ ]+')) as first_url,
+        texts.text_norm,
+        {{ word_count('texts.text_norm') }} as n_words
     from tweets
     left join texts on md5(tweets.text) = texts.text_md5
 ),
 
 final as (
     select
-        normalised.*,
+        normalised.* exclude (first_url, n_words),
         case
+            when user_id is null then null
             when is_retweet and retweeted_tweet_id is not null then 'rt:' || retweeted_tweet_id
-            else 'tx:' || md5(text_norm)
+            when is_retweet then 'rx:' || md5(lower(trim(text)))
+            when n_words >= {{ var('near_dup_min_words') }} then 'tx:' || md5(text_norm)
+            when nullif(first_url, '') is not null then 'url:' || md5({{ normalise_url('first_url') }})
+            when n_words >= {{ var('min_message_words') }} then 'tx:' || md5(text_norm)
         end as message_key,
         case
             when normalised.source is null then 'missing'

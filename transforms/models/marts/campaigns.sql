@@ -26,9 +26,21 @@ final as (
         scored.duration_seconds,
         scored.burst_share,
         scored.cadence_cv,
-        scored.app_evidence,
-        scored.burst_coordination,
+        scored.precision_seconds,
+        scored.span80_seconds,
+        scored.coordination,
+        scored.synchrony,
         scored.drip_regularity,
+        scored.coactivity,
+        scored.n_co_messages,
+        scored.inauthenticity,
+        scored.app_evidence,
+        scored.account_evidence,
+        scored.clock_evidence,
+        scored.young_share,
+        scored.creation_cluster_share,
+        scored.few_followers_share,
+        scored.follow_spam_share,
         attributed.party_signals
     from scored
     left join attributed using (campaign_id)

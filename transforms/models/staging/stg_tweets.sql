@@ -57,6 +57,8 @@ final as (
         coalesce(urls, []) as urls,
         user_created_at,
         user_followers,
+        user_following,
+        user_tweets,
         time_precision,
         source_format,
         file_sha256

@@ -1,0 +1,121 @@
+"""Keeping the lake whole: take an input out of it (`chorus lake remove`), and find the inputs
+whose tweet parts went missing (`chorus lake repair`), so that offering them again restores them.
+
+Every removal is audited: a row in `_audit/removals/` names the input, its tweets and when it
+went, and the quality gate reads it to accept the smaller warehouse that follows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from chorus.config import Settings
+from chorus.errors import ChorusError
+from chorus.ingest.lake import is_ingested, recorded_parts
+from chorus.ingest.sources import Candidate, units_of
+from chorus.storage import Lake
+
+log = logging.getLogger(__name__)
+SHA = re.compile(r"(?:[0-9a-f]{64}|(?:refused|skipped)-[0-9a-f]{32})")
+REMOVAL_SCHEMA = pa.schema(
+    [
+        ("sha256", pa.string()),
+        ("path", pa.string()),
+        ("tweets", pa.int64()),
+        ("removed_at", pa.timestamp("us")),
+    ]
+)
+
+
+@dataclass
+class Removed:
+    """One input taken out of the lake."""
+
+    sha256: str
+    path: str
+    tweets: int
+
+
+def targets(settings: Settings, target: str) -> list[str]:
+    """The input hashes a `lake remove` argument names: a hash, or a file (each zip member)."""
+    if SHA.fullmatch(target):
+        return [target]
+    path = Path(target)
+    if not path.is_file():
+        raise ChorusError(f"{target}: neither an input's sha256 nor a file")
+    hashes = []
+    for unit in units_of(Candidate(path)):
+        if unit.refusal or unit.skip:
+            kind = "skipped" if unit.skip else "refused"
+            hashes.append(f"{kind}-" + hashlib.sha256(unit.name.encode()).hexdigest()[:32])
+        else:
+            hashes.append(unit.sha256())
+    return hashes
+
+
+def remove(settings: Settings, target: str) -> list[Removed]:
+    """Take the inputs `target` names out of the lake: the audit row that marks an input complete
+    goes first (from then on no build reads its parts), then its parts, rejects and notices."""
+    lake = settings.lake
+    removed = []
+    for sha in targets(settings, target):
+        if not lake.exists("_audit", "files", f"{sha}.parquet"):
+            continue
+        row = lake.read_parquet("_audit", "files", f"{sha}.parquet").to_pylist()[0]
+        parts = recorded_parts(lake, sha) or legacy_parts(lake, sha)
+        lake.remove("_audit", "files", f"{sha}.parquet")
+        for part in parts:
+            lake.remove(*part.split("/"))
+        for table in ("rejects", "notices"):
+            lake.remove("_audit", table, f"{sha}.parquet")
+        removed.append(Removed(sha, str(row.get("path")), int(row.get("tweets") or 0)))
+    if not removed:
+        raise ChorusError(f"{target}: no such input in the lake {lake}")
+    stamp = datetime.now(UTC).replace(tzinfo=None)
+    rows = [{"sha256": r.sha256, "path": r.path, "tweets": r.tweets, "removed_at": stamp} for r in removed]
+    name = f"{stamp:%Y%m%dT%H%M%S%f}-{removed[0].sha256[:16]}.parquet"
+    lake.write_parquet(pa.Table.from_pylist(rows, schema=REMOVAL_SCHEMA), "_audit", "removals", name)
+    for r in removed:
+        log.warning("removed %s (%s, %d tweets) from the lake", r.sha256, r.path, r.tweets)
+    return removed
+
+
+def legacy_parts(lake: Lake, sha: str) -> list[str]:
+    """Parts of an input ingested before audit rows listed them (named after its hash)."""
+    if not lake.is_local:
+        return []
+    root = lake.path
+    return [p.relative_to(root).as_posix() for p in root.glob(f"tweets/*/{sha[:16]}-*.parquet")]
+
+
+def damaged(settings: Settings) -> list[tuple[str, str]]:
+    """(sha256, path) of every input whose audit row lists a tweet part that is gone."""
+    lake = settings.lake
+    if not lake.is_local:
+        found = lake.filesystem().glob(lake.url("_audit", "files", "*.parquet").split("://", 1)[1])
+        names = [f.rsplit("/", 1)[-1] for f in found]
+    else:
+        names = sorted(p.name for p in (lake.path / "_audit" / "files").glob("*.parquet"))
+    out = []
+    for name in names:
+        sha = name.removesuffix(".parquet")
+        if not is_ingested(lake, sha):
+            row = lake.read_parquet("_audit", "files", name).to_pylist()[0]
+            out.append((sha, str(row.get("path"))))
+    return out
+
+
+def repair(settings: Settings) -> list[tuple[str, str]]:
+    """Mark every damaged input as not ingested (its audit row, rejects and notices go, and what is
+    left of its parts), so that ingesting its file again restores it; returns (sha256, path)."""
+    broken = damaged(settings)
+    for sha, _ in broken:
+        remove(settings, sha)
+    return broken

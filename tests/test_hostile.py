@@ -1,0 +1,443 @@
+"""Hostile and broken inputs: each one is read as far as it can be, the rest of the run goes on,
+and nothing crashes, escapes or blocks a later publication (issue 14's cases, one test each)."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import json
+import os
+import shutil
+import signal
+import struct
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from chorus.config import Settings
+from chorus.ingest import ingest
+from chorus.ingest.formats import app_name
+from chorus.ingest.tables import parse_list
+from tests.conftest import chorus_cli, v1_status, write_jsonl
+
+
+def lake_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query over the lake: `tweets`, `rejects`, `notices` and `files` are its tables."""
+    lake = settings.lake.path
+    with duckdb.connect() as con:
+        for table, pattern in (
+            ("tweets", "tweets/*/*.parquet"),
+            ("rejects", "_audit/rejects/*.parquet"),
+            ("notices", "_audit/notices/*.parquet"),
+            ("files", "_audit/files/*.parquet"),
+        ):
+            if any(lake.glob(pattern)):
+                relation = con.read_parquet(str(lake / pattern), union_by_name=True)
+                relation.create_view(table)
+        return con.execute(sql).fetchall()
+
+
+def ingest_bytes(tmp_path: Path, name: str, data: bytes) -> Settings:
+    path = tmp_path / "in" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    settings = Settings.make(tmp_path / "home")
+    ingest([path], settings, progress=False, workers=1)
+    return settings
+
+
+def jsonl(*objects: dict[str, Any]) -> bytes:
+    return "".join(json.dumps(o) + "\n" for o in objects).encode()
+
+
+def gz(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
+        out.write(data)
+    return buffer.getvalue()
+
+
+GOOD = [v1_status(i, f"user{i}", f"a perfectly ordinary tweet number {i}") for i in range(1, 6)]
+
+
+# --- High 1: wrongly typed fields are coerced, nulled, or rejected; never a crash ---------------
+
+TYPED_V1 = {
+    "followers as text": ({"user": {"followers_count": "12"}}, "user_followers", 12),
+    "followers beyond 64 bits": ({"user": {"followers_count": 1e30}}, "user_followers", None),
+    "lang as a number": ({"lang": 5}, "lang", "5"),
+    "screen_name as a number": ({"user": {"screen_name": 5}}, "screen_name", "5"),
+    "reply id as a number": ({"in_reply_to_status_id_str": 5}, "in_reply_to_tweet_id", "5"),
+    "hashtag text as a number": (
+        {"entities": {"hashtags": [{"text": 5}], "user_mentions": "oops", "urls": [7, None]}},
+        "hashtags",
+        ["5"],
+    ),
+    "user created_at garbage": ({"user": {"created_at": ["x"]}}, "user_created_at", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TYPED_V1))
+def test_wrongly_typed_v1_fields_are_coerced_or_left_null(tmp_path: Path, case: str) -> None:
+    change, column, expected = TYPED_V1[case]
+    status = v1_status(99, "someone", "typed badly")
+    for key, value in change.items():
+        status[key] = {**status[key], **value} if isinstance(status.get(key), dict) else value
+    settings = ingest_bytes(tmp_path, "typed.jsonl", jsonl(GOOD[0], status, GOOD[1]))
+    rows = dict(lake_rows(settings, f"select tweet_id, {column} from tweets"))
+    assert set(rows) == {"1", "2", "99"}
+    assert rows["99"] == expected
+
+
+@pytest.mark.parametrize(
+    ("tweet_id", "reason"),
+    [("True", "not a tweet id"), (1.5e300, "not a tweet id"), ("9" * 5000, "not a tweet id"), (True, "")],
+)
+def test_junk_ids_are_rejects_with_their_raw_line_cut(tmp_path: Path, tweet_id: Any, reason: str) -> None:
+    status = v1_status(1, "x", "junk id")
+    status["id_str"] = tweet_id
+    status["id"] = tweet_id
+    settings = ingest_bytes(tmp_path, "junk.jsonl", jsonl(GOOD[1], status))
+    assert lake_rows(settings, "select tweet_id from tweets") == [("2",)]
+    ((line, why, raw),) = lake_rows(settings, "select line_no, reason, raw from rejects")
+    assert line == 2 and reason in why and len(raw) <= 4096
+
+
+def test_notice_with_numeric_ids_is_counted_and_applied(tmp_path: Path) -> None:
+    delete = {"delete": {"status": {"id": 1, "id_str": 1, "user_id": 7, "user_id_str": 7}}}
+    settings = ingest_bytes(tmp_path, "notices.jsonl", jsonl(GOOD[0], delete))
+    assert lake_rows(settings, "select kind, tweet_id, user_id from notices") == [("delete", "1", "7")]
+
+
+def test_v2_page_with_wrongly_typed_fields_keeps_every_good_tweet(tmp_path: Path) -> None:
+    def tweet(i: int, **extra: Any) -> dict[str, Any]:
+        return {
+            "id": str(i),
+            "text": f"tweet {i}",
+            "created_at": "2021-05-01T09:27:19.000Z",
+            "author_id": "5",
+        }
+
+    bad_time = {**tweet(2), "created_at": {"nested": True}}
+    odd = {**tweet(3), "author_id": 5, "lang": 7, "entities": {"hashtags": [{"tag": 5}], "mentions": "x"}}
+    page = {
+        "data": [tweet(1), bad_time, odd, "not an object", tweet(4)],
+        "includes": {"users": [{"id": "5", "username": 5, "public_metrics": {"followers_count": "12"}}, 3]},
+    }
+    settings = ingest_bytes(tmp_path, "page.jsonl", jsonl(page))
+    rows = lake_rows(settings, "select tweet_id, user_id, screen_name, user_followers from tweets order by 1")
+    assert rows == [("1", "5", "5", 12), ("3", "5", "5", 12), ("4", "5", "5", 12)]
+    reasons = [r[0] for r in lake_rows(settings, "select reason from rejects order by reason")]
+    assert len(reasons) == 2 and reasons[0].startswith("data[1]") and reasons[1].startswith("data[3]")
+
+
+IO_HEADER = (
+    "tweetid,userid,user_screen_name,follower_count,account_creation_date,tweet_text,tweet_time,hashtags\n"
+)
+
+
+def test_io_csv_with_huge_counts_and_hostile_list_cells(tmp_path: Path) -> None:
+    rows = [
+        '1,u1,alice,100000000000000000000,2011-01-01,"hello there",2011-10-12 21:03,"[1+1+1]"',
+        f'2,u2,bob,12,2011-01-01,"hello again",2011-10-12 21:04,"[{"+1" * 50_000}]"',
+        f'3,u3,carol,7,2011-01-01,"and again",2011-10-12 21:05,"[{"-" * 200_000}1]"',
+        '4,u4,dave,"12",not-a-date,"fourth",2011-10-12 21:06,"[\'a\', \'b\']"',
+    ]
+    settings = ingest_bytes(tmp_path, "io.csv", (IO_HEADER + "\n".join(rows) + "\n").encode())
+    found = lake_rows(
+        settings, "select tweet_id, user_followers, user_created_at, hashtags from tweets order by 1"
+    )
+    assert [r[0] for r in found] == ["1", "2", "3", "4"]
+    assert found[0][1] is None and found[1][1] == 12
+    assert found[3][2] is None and found[3][3] == ["a", "b"]
+    assert all(len(tag) <= 2048 for r in found for tag in r[3])
+
+
+def test_python_list_cells_are_read_without_evaluation() -> None:
+    assert parse_list("['a', \"b'c\", d]") == ["a", "b'c", "d"]
+    assert parse_list("[__import__('os').system('echo pwned')]") != []  # read as text, never run
+    assert len(parse_list("[" + "[" * 100_000 + "]")) <= 1
+
+
+# --- High 2: corrupt compressed inputs are rejects, never crashes --------------------------------
+
+
+def zip_with(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def corrupt_crc(data: bytes) -> bytes:
+    """A zip whose only member's CRC (local header and central directory) is wrong."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        at = out.find(signature)
+        out[at + offset : at + offset + 4] = struct.pack("<I", 0xDEADBEEF)
+    return bytes(out)
+
+
+def understated(data: bytes) -> bytes:
+    """A zip whose member says it decompresses to 10 bytes."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = out.find(signature)
+        out[at + offset : at + offset + 4] = struct.pack("<I", 10)
+    return bytes(out)
+
+
+def encrypted(data: bytes) -> bytes:
+    """A zip whose member is flagged as encrypted."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = out.find(signature)
+        out[at + offset] |= 0x1
+    return bytes(out)
+
+
+TWEETS = jsonl(*GOOD)
+CORRUPT = {
+    "gzip cut to 15 bytes": ("a.jsonl.gz", gz(TWEETS)[:15]),
+    "bad gzip header": ("b.jsonl.gz", b"\x1f\x8b\x08\xff" + os.urandom(200)),
+    "garbage bz2": ("c.jsonl.bz2", b"BZh9" + os.urandom(300)),
+    "small cut bz2": ("d.jsonl.bz2", bz2.compress(TWEETS)[:40]),
+    "truncated zip": ("e.zip", zip_with({"t.jsonl": TWEETS})[:60]),
+    "bad crc member": ("f.zip", corrupt_crc(zip_with({"t.jsonl": TWEETS}))),
+    "understated size": ("g.zip", understated(zip_with({"t.jsonl": TWEETS}))),
+    "encrypted member": ("h.zip", encrypted(zip_with({"t.jsonl": TWEETS}))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_corrupt_compressed_input_is_a_reject_and_the_run_goes_on(tmp_path: Path, case: str) -> None:
+    name, data = CORRUPT[case]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    (folder / "z-good.jsonl").write_bytes(jsonl(v1_status(77, "fine", "still read")))
+    settings = Settings.make(tmp_path / "home")
+    summary = ingest([folder], settings, progress=False, workers=1)
+    assert ("77",) in lake_rows(settings, "select tweet_id from tweets")
+    broken = [f for f in summary.files if name in f.path]
+    assert broken and all(f.counts["rejects"] >= 1 for f in broken), case
+    reasons = " ".join(r[0] for r in lake_rows(settings, "select reason from rejects"))
+    assert any(word in reasons for word in ("unreadable", "encrypted", "invalid")), reasons
+
+
+def test_gzip_and_bz2_inside_a_zip_are_read_and_a_nested_zip_is_refused(tmp_path: Path) -> None:
+    data = zip_with(
+        {
+            "a.jsonl.gz": gz(jsonl(GOOD[0])),
+            "b.jsonl.bz2": bz2.compress(jsonl(GOOD[1])),
+            "inner.zip": zip_with({"c.jsonl": jsonl(GOOD[2])}),
+        }
+    )
+    settings = ingest_bytes(tmp_path, "outer.zip", data)
+    assert sorted(lake_rows(settings, "select tweet_id from tweets")) == [("1",), ("2",)]
+    (reason,) = lake_rows(settings, "select reason from rejects")
+    assert "zip inside a zip" in reason[0]
+
+
+# --- High 3: a path is never read as a pattern ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_home_with_glob_characters_publishes_only_its_own_lake(tmp_path: Path) -> None:
+    sibling, bracketed = tmp_path / "h1", tmp_path / "h[1]"
+    for home, screen in ((sibling, "other"), (bracketed, "mine")):
+        archive = tmp_path / f"{screen}.jsonl"
+        write_jsonl(
+            archive,
+            [v1_status(i + (100 if screen == "mine" else 0), screen, f"{screen} {i}") for i in range(3)],
+        )
+        done = chorus_cli("run", "-q", "--home", str(home), str(archive))
+        assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(bracketed / "chorus.duckdb"), read_only=True) as con:
+        names = con.execute("select distinct screen_name from staging.stg_tweets").fetchall()
+    assert names == [("mine",)]
+
+
+# --- High 7: memory stays bounded for bombs and giant fields -------------------------------------
+
+
+def peak_rss_mib(*args: str) -> tuple[int, float]:
+    """Run the CLI under a fresh parent and return (exit code, the largest RSS in MiB of any
+    process of the run: the CLI and the workers it starts)."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "chorus"
+    probe = (
+        "import resource, subprocess, sys; "
+        "code = subprocess.run(sys.argv[1:], capture_output=True).returncode; "
+        "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(exe), *args], capture_output=True, text=True, check=True
+    )
+    code, kib = done.stdout.split()
+    return int(code), int(kib) / 1024
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    ["bomb.json.gz", "field.csv.gz", "array.json", "tweets.js"],
+)
+def test_hostile_file_costs_under_a_gib_and_is_refused_or_read(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "in" / name
+    path.parent.mkdir()
+    if name == "bomb.json.gz":
+        with gzip.open(path, "wb", compresslevel=9) as out:
+            out.write(b"[" + b" " * (600 * 1024 * 1024))
+    elif name == "field.csv.gz":
+        with gzip.open(path, "wb", compresslevel=9) as out:
+            out.write(
+                IO_HEADER.encode()
+                + b'1,u,a,1,2011-01-01,"'
+                + b"x" * (300 * 1024 * 1024)
+                + b'",2011-10-12 21:03,\n'
+            )
+    else:
+        prefix = b"window.YTD.tweets.part0 = " if name == "tweets.js" else b""
+        element = json.dumps(
+            {"tweet": v1_status(1, "a", "x" * 200)} if prefix else v1_status(1, "a", "x" * 200)
+        )
+        with path.open("wb") as out:
+            out.write(prefix + b"[")
+            for i in range(200_000):
+                out.write((element.replace('"1"', f'"{i + 1}"', 1) + ",").encode())
+            out.write(element.encode() + b"]")
+    code, peak = peak_rss_mib("ingest", "-q", "--home", str(tmp_path / "home"), str(path.parent))
+    assert code == 0
+    assert peak < 1024, f"{name}: peak {peak:.0f} MiB"
+
+
+# --- Medium ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", [b'"text": "cut off mid-way"}', b"null", b"42", b"[]"])
+def test_first_line_does_not_decide_the_whole_file(tmp_path: Path, first: bytes) -> None:
+    settings = ingest_bytes(tmp_path, "lines.jsonl", first + b"\n" + jsonl(*GOOD))
+    assert len(lake_rows(settings, "select * from tweets")) == len(GOOD)
+    assert lake_rows(settings, "select line_no from rejects") == [(1,)]
+
+
+def test_byte_order_marks_are_stripped(tmp_path: Path) -> None:
+    lines = ingest_bytes(tmp_path / "a", "bom.jsonl", b"\xef\xbb\xbf" + jsonl(*GOOD))
+    array = ingest_bytes(tmp_path / "b", "bom.json", b"\xef\xbb\xbf" + json.dumps(GOOD).encode())
+    for settings in (lines, array):
+        assert len(lake_rows(settings, "select * from tweets")) == len(GOOD)
+        assert lake_rows(settings, "select * from rejects") == []
+
+
+def test_truncated_array_and_cr_line_ends_keep_every_complete_tweet(tmp_path: Path) -> None:
+    text = json.dumps(GOOD)
+    cut = ingest_bytes(tmp_path / "a", "cut.json", text[: len(text) - 40].encode())
+    assert len(lake_rows(cut, "select * from tweets")) == len(GOOD) - 1
+    assert "from here on" in lake_rows(cut, "select reason from rejects")[0][0]
+    mac = ingest_bytes(tmp_path / "b", "mac.jsonl", jsonl(*GOOD).replace(b"\n", b"\r"))
+    assert len(lake_rows(mac, "select * from tweets")) == len(GOOD)
+
+
+def test_pretty_printed_documents_are_streamed(tmp_path: Path) -> None:
+    page = {"data": [{"id": "5", "text": "hi", "created_at": "2021-05-01T09:27:19.000Z", "author_id": "1"}]}
+    settings = ingest_bytes(tmp_path, "page.json", json.dumps(page, indent=2).encode())
+    assert lake_rows(settings, "select tweet_id from tweets") == [("5",)]
+
+
+def test_anchor_parsing_is_linear() -> None:
+    def too_slow(*_: Any) -> None:
+        raise TimeoutError("app_name took more than 5 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(5)
+    try:
+        name, _ = app_name('<a href="x"' + "<a " * 60_000 + ">")
+        assert name is not None and len(name) <= 2048
+        assert app_name('<a href="http://a.example/x" rel="nofollow">Twitpop &amp; co</a>') == (
+            "Twitpop & co",
+            "http://a.example/x",
+        )
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_time_offsets_are_converted_to_utc_and_grailbird_times_read(tmp_path: Path) -> None:
+    plus_two = v1_status(1, "a", "two hours ahead", created_at="Wed Oct 12 23:03:15 +0200 2011")
+    grailbird = v1_status(2, "b", "grailbird", created_at="2011-10-12 21:03:15 +0000")
+    settings = ingest_bytes(tmp_path, "times.jsonl", jsonl(plus_two, grailbird))
+    times = {r[0]: r[1].isoformat() for r in lake_rows(settings, "select tweet_id, created_at from tweets")}
+    assert times == {"1": "2011-10-12T21:03:15", "2": "2011-10-12T21:03:15"}
+
+
+def test_grailbird_archive_yields_its_tweets(tmp_path: Path) -> None:
+    tweets = [{k: v for k, v in s.items() if k != "full_text"} | {"text": s["full_text"]} for s in GOOD[:3]]
+    for t in tweets:
+        t["created_at"] = "2011-10-12 21:03:15 +0000"
+    body = b"Grailbird.data.tweets_2011_10 = \n" + json.dumps(tweets, indent=1).encode()
+    data = zip_with(
+        {
+            "data/js/tweets/2011_10.js": body,
+            "data/js/user_details.js": b'var user_details = {"id": "9", "screen_name": "me"}',
+        }
+    )
+    settings = ingest_bytes(tmp_path, "grailbird.zip", data)
+    assert len(lake_rows(settings, "select * from tweets")) == 3
+
+
+def test_run_over_a_folder_holding_its_own_home_never_ingests_it(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "a.jsonl", GOOD)
+    for _ in range(2):
+        done = chorus_cli("ingest", "-q", str(tmp_path), env={"CHORUS_HOME": str(tmp_path / "warehouse")})
+        assert done.returncode == 0, done.stderr
+    settings = Settings.make(tmp_path / "warehouse")
+    assert lake_rows(settings, "select count(*) from files") == [(1,)]
+
+
+def test_fifo_device_and_outside_symlink_are_refused_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(folder / "good.jsonl", GOOD[:1])
+    os.mkfifo(folder / "pipe.jsonl")
+    secret = tmp_path / "secret.jsonl"
+    write_jsonl(secret, GOOD[1:2])
+    (folder / "link.jsonl").symlink_to(secret)
+    settings = Settings.make(tmp_path / "home")
+    ingest([folder, Path("/dev/zero")], settings, progress=False, workers=1)
+    assert lake_rows(settings, "select tweet_id from tweets") == [("1",)]
+    reasons = sorted(r[0] for r in lake_rows(settings, "select reason from rejects"))
+    assert len(reasons) == 3
+    assert sum("not a regular file" in r for r in reasons) == 2 and any(
+        "outside the input" in r for r in reasons
+    )
+
+
+def test_duplicated_csv_column_is_refused_not_guessed(tmp_path: Path) -> None:
+    header = "tweetid,userid,tweet_text,tweet_time,tweet_text\n"
+    settings = ingest_bytes(tmp_path, "dup.csv", (header + '1,u,"a","2011-10-12 21:03","b"\n').encode())
+    assert not list(settings.lake.path.glob("tweets/*/*.parquet"))
+    (reason,) = lake_rows(settings, "select reason from rejects")
+    assert "tweet_text twice" in reason[0]
+
+
+def test_recognised_non_tweet_pages_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    from tests.conftest import REAL_FIXTURES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("users", "lists", "counts", "tweets_compliance"):
+        shutil.copy(REAL_FIXTURES / f"twarc-csv__{name}.jsonl", folder)
+    settings = Settings.make(tmp_path / "home")
+    summary = ingest([folder], settings, progress=False, workers=1)
+    assert summary.total("tweet") == 0 and summary.total("rejects") == 0
+    notes = dict(lake_rows(settings, "select regexp_extract(path, '__(.*)\\.jsonl', 1), note from files"))
+    assert "users" in notes["users"] and "lists" in notes["lists"] and "counts" in notes["counts"]
+    assert lake_rows(settings, "select distinct kind from notices") == [("compliance",)]

@@ -1,0 +1,96 @@
+-- Repeated co-activity (Keller et al. 2020, Pacheco et al. 2021): do a campaign's accounts push
+-- other, distinct messages together? Computed from the account-campaign incidence: for every
+-- pair of campaigns within coactivity_window_days that share at least coactivity_min_shared
+-- accounts, the share of this campaign's accounts that also pushed the other one.
+--
+-- Big crowds share accounts with everything by chance (a goal shouted by a fifth of the active
+-- accounts holds a fifth of any other campaign's accounts), so what counts is the share beyond
+-- that chance (the other campaign's accounts over all accounts active in campaigns), from a floor
+-- to full at floor + coactivity_span.
+-- The floor is lower for copy-pasted text (people rarely post the same words as the same group
+-- again and again) than for retweets (fans of one leader do retweet together, each with their
+-- own habit). Each other message counts once (its best-overlapping campaign); the evidence
+-- saturates with the weighted count: 1 - exp(-count / coactivity_scale).
+
+with members as (
+    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+),
+
+campaigns as (
+    select
+        campaign_id,
+        any_value(message_key) as message_key,
+        bool_or(is_retweet) as is_retweet_campaign,
+        count(distinct user_id) as n_accounts,
+        min(created_at) as first_seen
+    from members
+    group by campaign_id
+    having count(distinct user_id) >= {{ var('min_accounts') }}
+),
+
+incidence as materialized (
+    select distinct members.campaign_id, members.user_id
+    from members
+    semi join campaigns using (campaign_id)
+),
+
+active as (
+    select count(distinct user_id) as n_active_accounts from incidence
+),
+
+shared as (
+    select
+        own.campaign_id,
+        other.campaign_id as other_campaign_id,
+        count(*) as n_shared
+    from incidence as own
+    inner join incidence as other
+        on own.user_id = other.user_id
+        and own.campaign_id <> other.campaign_id
+    group by own.campaign_id, other.campaign_id
+    having count(*) >= {{ var('coactivity_min_shared') }}
+),
+
+weighted as (
+    select
+        shared.campaign_id,
+        other.message_key as other_message_key,
+        max(shared.n_shared / own.n_accounts) as shared_share,
+        max(least(1.0, greatest(0.0,
+            (shared.n_shared / own.n_accounts
+                - other.n_accounts / active.n_active_accounts
+                - case when own.is_retweet_campaign
+                    then {{ var('coactivity_floor_retweet') }}
+                    else {{ var('coactivity_floor_text') }} end)
+            / {{ var('coactivity_span') }}
+        ))) as weight
+    from shared
+    inner join campaigns as own on shared.campaign_id = own.campaign_id
+    inner join campaigns as other on shared.other_campaign_id = other.campaign_id
+    cross join active
+    where other.message_key <> own.message_key
+        and abs(epoch(other.first_seen) - epoch(own.first_seen))
+            <= {{ var('coactivity_window_days') * 86400 }}
+    group by shared.campaign_id, other.message_key
+),
+
+summed as (
+    -- rounded: a parallel sum adds in any order, and the last bits must not change a verdict
+    select
+        campaigns.campaign_id,
+        round(coalesce(sum(weighted.weight), 0), 6) as co_messages,
+        count(weighted.other_message_key) filter (where weighted.weight > 0) as n_co_messages,
+        coalesce(max(weighted.shared_share), 0) as max_shared_share
+    from campaigns
+    left join weighted using (campaign_id)
+    group by campaigns.campaign_id
+),
+
+final as (
+    select
+        *,
+        round(1 - exp(-co_messages / {{ var('coactivity_scale') }}), 6) as coactivity
+    from summed
+)
+
+select * from final
