@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOME_DIR ?= warehouse
 SAMPLE := $(HOME_DIR)/sample
 
-.PHONY: run test install lint bench eval airflow clean
+.PHONY: run test check install lint bench eval airflow clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: $(STAMP)
 	$(BIN)/ruff check chorus dags tests expectations
 	$(BIN)/ruff format --check chorus dags tests expectations
 	$(BIN)/pytest
+
+## check: the fast tier for the inner loop: lint, unit and ingest tests, dbt unit tests (no full build)
+check: $(STAMP)
+	$(BIN)/ruff check chorus dags tests expectations
+	$(BIN)/ruff format --check chorus dags tests expectations
+	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check chorus dags tests expectations

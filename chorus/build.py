@@ -153,7 +153,7 @@ def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict
     """Vars for dbt: `$CHORUS_DBT_VARS` (JSON, e.g. '{"min_accounts": 10}'), then `extra`, and the
     applied party reference (checked and rewritten by `write_party_reference`)."""
     try:
-        values = json.loads(os.environ.get("CHORUS_DBT_VARS") or "{}")
+        values = json.loads(settings.dbt_vars_json)
     except json.JSONDecodeError as exc:
         raise ChorusError(f"CHORUS_DBT_VARS: not JSON ({exc})") from exc
     if not isinstance(values, dict):
@@ -313,6 +313,21 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     (settings.state_dir / "fingerprint").unlink(missing_ok=True)  # written back once complete
     write_party_reference(settings)
     run_dbt(["build"], settings, settings.state, extra_vars)
+
+
+def unit_tests(settings: Settings) -> None:
+    """dbt's unit tests alone, over every model built empty (`--empty`) in a scratch database:
+    the detection logic checked in seconds (the fast test tier runs this on a tiny lake)."""
+    scratch = settings.state_dir / "unit"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    write_party_reference(settings)
+    run_dbt(
+        ["build", "--empty", "--exclude", "resource_type:test"],
+        settings,
+        scratch / "unit.duckdb",
+        target="unit",
+    )
 
 
 def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = None) -> None:

@@ -28,6 +28,8 @@ class Settings:
     parties: Path = DEFAULT_PARTIES
     lake_root: Lake | None = None
     lock_timeout: float = 3600.0  # seconds a build waits for another build of the same home
+    landing_dir: Path | None = None  # where the ingest DAG picks files up (default <home>/landing)
+    dbt_vars_json: str = "{}"  # dbt vars overriding the project's defaults, as JSON
 
     @classmethod
     def make(
@@ -36,9 +38,12 @@ class Settings:
         parties: str | Path | None = None,
         lake: str | Path | None = None,
         lake_options: str | None = None,
+        landing: str | Path | None = None,
     ) -> Settings:
         """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference and a lake
-        (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`)."""
+        (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`),
+        the landing folder (`$CHORUS_LANDING`), the lock timeout (`$CHORUS_LOCK_TIMEOUT`) and dbt
+        vars (`$CHORUS_DBT_VARS`). The environment is read here, once, and nowhere else."""
         home_path = Path(home) if home else default_home()
         parties_path = Path(parties) if parties else DEFAULT_PARTIES
         lake_location = lake or os.environ.get("CHORUS_LAKE")
@@ -48,11 +53,14 @@ class Settings:
             lock_timeout = float(timeout)
         except ValueError as exc:
             raise ChorusError(f"CHORUS_LOCK_TIMEOUT: not a number of seconds ({timeout!r})") from exc
+        landing = landing or os.environ.get("CHORUS_LANDING")
         return cls(
             home=home_path.resolve(),
             parties=parties_path.resolve(),
             lake_root=Lake.at(lake_location, options) if lake_location else None,
             lock_timeout=lock_timeout,
+            landing_dir=Path(landing).resolve() if landing else None,
+            dbt_vars_json=os.environ.get("CHORUS_DBT_VARS") or "{}",
         )
 
     @property
@@ -125,4 +133,5 @@ class Settings:
 
     @property
     def landing(self) -> Path:
-        return Path(os.environ.get("CHORUS_LANDING") or self.home / "landing")
+        """Where the ingest DAG picks files up: `$CHORUS_LANDING`, else `<home>/landing`."""
+        return self.landing_dir or self.home / "landing"

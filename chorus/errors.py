@@ -19,3 +19,9 @@ class InputError(ChorusError):
 
 class ValidationFailed(ChorusError):
     """A data-quality gate closed: nothing was published."""
+
+
+class TransientError(ChorusError):
+    """A failure that may pass on its own (storage or network unreachable, the home busy): a
+    scheduler retries it. Every other ChorusError is terminal: the same input gives the same
+    answer, so retrying only repeats the work."""

@@ -18,6 +18,9 @@ from chorus.config import Settings
 
 FOUND_SHARE = 0.9
 VARIANTS = {"with app": False, "app-blind": True}
+# Kinds run by a group of accounts of their own (an operation's team, a farm): for these, how many
+# of the accounts that take part in campaigns end up in automated ones.
+TEAM_KINDS = ("sockpuppet", "headline_botnet", "rt_group", "link_blast", "reply_spam")
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Evaluation:
     lookalikes: list[CaseScore] = field(default_factory=list)
     precision: float = 0.0
     recall: float = 0.0
+    team_accounts: dict[str, float] = field(default_factory=dict)
 
     @property
     def f1(self) -> float:
@@ -95,6 +99,7 @@ class Evaluation:
             "tweet_f1": round(self.f1, 4),
             "lookalikes_flagged": {k: round(v, 4) for k, v in self.lookalikes_flagged.items()},
             "margin": round(self.margin, 4),
+            "team_accounts_automated": {k: round(v, 4) for k, v in self.team_accounts.items()},
             "lowest_true": f"{low.id} {low.score:.3f}" if low else None,
             "highest_lookalike": f"{high.id} {high.score:.3f}" if high else None,
             "missed": [f"{c.id} ({c.flagged_share:.0%})" for c in self.campaigns if not c.found],
@@ -129,6 +134,13 @@ def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
             """select ct.tweet_id, c.campaign_id, c.amplification_score, c.is_automated, c.party
                from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)"""
         ).fetchall()
+        authors = dict(con.execute("select tweet_id, user_id from staging.stg_tweets").fetchall())
+        in_campaigns = dict(
+            con.execute(
+                """select ct.user_id, bool_or(c.is_automated) from marts.campaign_tweets ct
+                   join marts.campaigns c using (campaign_id) group by 1"""
+            ).fetchall()
+        )
     flagged = {tweet: party for tweet, _, _, automated, party in rows if automated}
     member_of = {tweet: (campaign, float(score)) for tweet, campaign, score, _, _ in rows}
     deleted = set(truth["deleted"])
@@ -139,6 +151,11 @@ def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
         result.campaigns.append(case_score(case, deleted, flagged, member_of))
     for case in truth["lookalikes"]:
         result.lookalikes.append(case_score(case, deleted, flagged, member_of))
+    for kind in TEAM_KINDS:
+        accounts = {authors.get(i) for c in truth["campaigns"] if c["kind"] == kind for i in c["tweet_ids"]}
+        taking_part = [a for a in accounts if a in in_campaigns]
+        if taking_part:
+            result.team_accounts[kind] = sum(in_campaigns[a] for a in taking_part) / len(taking_part)
     true_positive = len(positives & flagged.keys())
     result.precision = true_positive / max(1, len(flagged))
     result.recall = true_positive / max(1, len(positives))

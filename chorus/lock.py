@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from chorus.errors import ChorusError
+from chorus.errors import TransientError
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
@@ -35,7 +35,7 @@ def home_lock(home: Path, timeout: float) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise ChorusError(
+                    raise TransientError(
                         f"{home}: another chorus build holds this home ({holder(path)}); "
                         f"gave up after {timeout:.0f} s"
                     ) from None

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 from chorus.config import Settings
+from chorus.errors import ChorusError, TransientError
 
 log = logging.getLogger(__name__)
 LAKE_ASSET_NAME = "chorus_lake"
@@ -38,26 +41,40 @@ def settings_from_env() -> Settings:
     """Settings for a task: `CHORUS_HOME` (default ./warehouse), `CHORUS_PARTIES` (default seed),
     `CHORUS_LAKE` (default `$CHORUS_HOME/lake`; a folder or an object-storage URL) and
     `CHORUS_LAKE_OPTIONS` (fsspec storage options, JSON, nothing secret)."""
-    landing = setting("CHORUS_LANDING")
-    if landing:
-        os.environ["CHORUS_LANDING"] = landing
     return Settings.make(
         setting("CHORUS_HOME"),
         setting("CHORUS_PARTIES"),
         setting("CHORUS_LAKE"),
         setting("CHORUS_LAKE_OPTIONS"),
+        setting("CHORUS_LANDING"),
     )
+
+
+@contextmanager
+def terminal_failures() -> Iterator[None]:
+    """Bad input and a closed gate fail the task at once: retrying gives the same answer after
+    the same work. Transient errors (storage unreachable, the home busy) and anything unforeseen
+    propagate as they are, and Airflow retries them."""
+    try:
+        yield
+    except TransientError:
+        raise
+    except ChorusError as exc:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(str(exc)) from exc
 
 
 def ingest_landing() -> dict[str, Any]:
     """Ingest every file in the landing folder; files already in the lake are skipped by hash."""
     from chorus.ingest import ingest
 
-    settings = settings_from_env()
-    settings.landing.mkdir(parents=True, exist_ok=True)
-    # One process per task: Airflow scales across tasks and workers, not inside one.
-    workers = int(setting("CHORUS_INGEST_WORKERS") or 1)
-    summary = ingest([settings.landing], settings, progress=False, workers=workers)
+    with terminal_failures():
+        settings = settings_from_env()
+        settings.landing.mkdir(parents=True, exist_ok=True)
+        # One process per task: Airflow scales across tasks and workers, not inside one.
+        workers = int(setting("CHORUS_INGEST_WORKERS") or 1)
+        summary = ingest([settings.landing], settings, progress=False, workers=workers)
     return {
         "new_files": summary.new_files,
         "skipped_files": summary.skipped_files,
@@ -71,7 +88,8 @@ def build_validate_publish() -> dict[str, Any]:
     """dbt build into a candidate, GX gate, atomic publish (raises if the gate closes)."""
     from chorus.pipeline import build_and_publish
 
-    validation = build_and_publish(settings_from_env())
+    with terminal_failures():
+        validation = build_and_publish(settings_from_env())
     return {"suites": validation.suites, "row_counts": validation.row_counts}
 
 
@@ -84,7 +102,8 @@ def weekly_report(data_interval_start: date) -> list[str]:
     """Render the report of the ISO week that contains the data interval's start."""
     from chorus.report import report
 
-    return [str(p) for p in report(settings_from_env(), iso_week_of(data_interval_start))]
+    with terminal_failures():
+        return [str(p) for p in report(settings_from_env(), iso_week_of(data_interval_start))]
 
 
 def task_defaults(retries: int, retry_minutes: int) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chorus.errors import ChorusError
+from chorus.errors import ChorusError, TransientError
 
 if TYPE_CHECKING:
     import fsspec
@@ -111,7 +111,7 @@ class Lake:
             raise
         except Exception as exc:  # each filesystem package has its own errors (botocore's are not OSError)
             reason = str(exc) or type(exc).__name__
-            raise ChorusError(f"{where}: cannot {what} the lake ({reason})") from exc
+            raise TransientError(f"{where}: cannot {what} the lake ({reason})") from exc
 
     def _key(self, *parts: str) -> str:
         """A location under the root without its scheme, as fsspec methods take it."""

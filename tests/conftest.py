@@ -24,6 +24,18 @@ REPO = Path(__file__).resolve().parent.parent
 REAL_FIXTURES = REPO / "tests" / "fixtures" / "real"
 
 
+# Fixtures that build a warehouse (or start a service): a test using one is in the slow tier.
+HEAVY_FIXTURES = {"built", "warehouse", "home_copy", "s3"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs a built warehouse or a service as slow: `make check` runs the
+    rest (`-m "not slow"`), `make test` runs everything."""
+    for item in items:
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """A generated archive (seed 11, ten days) and its ground truth."""

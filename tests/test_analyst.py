@@ -26,6 +26,7 @@ READER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_run_publishes_while_an_analyst_holds_the_file_and_they_keep_their_snapshot(tmp_path: Path) -> None:
     settings = Settings.make(tmp_path / "home")
     first = tmp_path / "first"

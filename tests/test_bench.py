@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from chorus import bench
+
+pytestmark = pytest.mark.slow  # every test here builds a warehouse
 
 
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ def test_every_command_has_help(command: str) -> None:
         assert "--home" in done.stdout
 
 
+@pytest.mark.slow
 def test_run_prints_a_summary(built, sample, tmp_path: Path) -> None:
     done = chorus_cli("run", "-q", "--home", str(tmp_path / "home"), str(sample[0]))
     assert done.returncode == 0, done.stderr
@@ -38,6 +39,7 @@ def test_home_defaults_to_chorus_home(tmp_path: Path, sample) -> None:
     assert (tmp_path / "h" / "lake" / "_audit" / "files").is_dir()
 
 
+@pytest.mark.slow
 def test_a_lake_shared_by_two_homes(tmp_path: Path, sample) -> None:
     """`CHORUS_LAKE` puts the lake outside the home: a host that ingests and another that builds
     (Airflow workers on a shared mount) see the same lake, each with its own warehouse."""

@@ -74,6 +74,7 @@ def test_weekly_timetable_interval_is_the_week_that_ended(dagbag) -> None:
     assert info.end == pendulum.datetime(2011, 10, 24, 6, tz="UTC")
 
 
+@pytest.mark.slow
 def test_ingest_transform_report_run_end_to_end_and_again(dagbag, sample, tmp_path: Path) -> None:
     import pendulum
 

@@ -16,6 +16,8 @@ from chorus.config import Settings
 from chorus.ingest import ingest
 from chorus.publish import publish_docs
 
+pytestmark = pytest.mark.slow  # every test here builds a warehouse
+
 CACHES = ("int_text_normalised", "int_message_signatures", "int_message_similarity")
 # Published tables compared row for row (sorted), and the column that orders them.
 COMPARED = {

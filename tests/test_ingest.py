@@ -147,6 +147,7 @@ def test_missing_path_is_one_clear_line(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_paths_with_quotes_spaces_and_accents_build_end_to_end(tmp_path: Path, sample) -> None:
     home = tmp_path / 'l\'entrepôt "x" été'
     inputs = tmp_path / "ar'chive é"
@@ -184,6 +185,7 @@ def test_toolkit_csv_fixture_loads_with_retweets_and_urls(tmp_path: Path) -> Non
     assert retweets > 0 and with_urls > 0
 
 
+@pytest.mark.slow
 def test_loading_in_two_steps_equals_loading_at_once(tmp_path: Path, sample) -> None:
     files = sorted(sample[0].iterdir())
     first_days = tmp_path / "days-1-4"

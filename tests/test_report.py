@@ -61,6 +61,7 @@ def test_report_for_one_week_and_a_bad_week_label(built) -> None:
         Week.parse("W41")
 
 
+@pytest.mark.slow
 def test_tweet_markup_is_shown_as_text_never_run(tmp_path: Path) -> None:
     hostile = "<script>alert('owned')</script><img src=x onerror=alert(1)> Votez & partagez"
     start = datetime(2011, 10, 12, 21, 0, 0)

@@ -1,6 +1,6 @@
 {#- 0 below `floor`, 1 from `floor + span`, linear between; NULL stays NULL (missing evidence). -#}
 {% macro ramp(column, floor, span) -%}
-least(1.0, greatest(0.0, ({{ column }} - {{ floor }}) / {{ span }}))
+case when {{ column }} is not null then least(1.0, greatest(0.0, ({{ column }} - {{ floor }}) / {{ span }})) end
 {%- endmacro %}
 
 {#- How far a crowd's size makes its coordination count: ln(accounts) / ln(accounts_for_full_burst),

@@ -1,0 +1,22 @@
+"""dbt unit tests of the models (normalisation, message keys, near-duplicates, features,
+co-activity, scoring, attribution), run alone over models built empty: the fast tier's check of
+the detection logic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from chorus.build import unit_tests
+from chorus.config import Settings
+from chorus.ingest import ingest
+from tests.conftest import REAL_FIXTURES
+
+
+def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
+    settings = Settings.make(tmp_path / "home")
+    ingest([REAL_FIXTURES / "tweepy__testgetretweets.jsonl"], settings, progress=False, workers=1)
+    unit_tests(settings)
+    results = json.loads((settings.dbt_dir / "unit" / "run_results.json").read_text())["results"]
+    ran = [r for r in results if r["unique_id"].startswith("unit_test.")]
+    assert len(ran) >= 10 and all(r["status"] == "pass" for r in ran)
