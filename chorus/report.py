@@ -163,7 +163,7 @@ def bar_timeline(daily: list[dict[str, Any]], week: Week, party: str | None) -> 
     bar = (width - pad) / 7
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 20}" role="img" '
-        f'aria-label="daily automated and organic volume, {escape(party or "no party")}">'
+        f'aria-label="daily automated and organic volume, {escape(party or "no party attributed")}">'
     ]
     for i, d in enumerate(days):
         v = values.get(d.isoformat(), {})
@@ -230,7 +230,7 @@ def scatter(campaigns: list[dict[str, Any]]) -> Markup:
     for c in sorted(campaigns, key=lambda c: c["is_automated"]):
         colour = AUTOMATED if c["is_automated"] else ORGANIC
         r = 3 + 2 * math.log10(1 + c["n_tweets"])
-        party = c["party"] or "no party"
+        party = c["party"] or "no party attributed"
         score = c["amplification_score"]
         title = escape(f"{party}: {c['n_accounts']} accounts, score {score:.2f} - {c['canonical_text'][:80]}")
         parts.append(
@@ -281,7 +281,7 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
         automated=AUTOMATED,
         organic=ORGANIC,
         top=[c for c in data["campaigns"] if c["is_automated"]][:20],
-        spam=[c for c in data["campaigns"] if c["is_automated"] and c["party"] is None][:10],
+        unattributed=[c for c in data["campaigns"] if c["is_automated"] and c["party"] is None][:10],
         flagged_organic=[c for c in data["campaigns"] if not c["is_automated"]][:10],
     )
     settings.reports.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,9 @@
 -- accounts, the share of this campaign's accounts that also pushed the other one.
 --
 -- Big crowds share accounts with everything by chance (a goal shouted by a fifth of the active
--- accounts holds a fifth of any other campaign's accounts), so what counts is the share beyond
--- that chance (the other campaign's accounts over all accounts active in campaigns), from a floor
--- to full at floor + coactivity_span.
+-- accounts holds a fifth of any other campaign's accounts), and a small campaign's share is noisy
+-- (3 of 6 accounts is 50%), so what counts is the share beyond chance and beyond coactivity_z
+-- standard deviations of it, from a floor to full at floor + coactivity_span.
 -- The floor is lower for copy-pasted text (people rarely post the same words as the same group
 -- again and again) than for retweets (fans of one leader do retweet together, each with their
 -- own habit). Each other message counts once (its best-overlapping campaign); the evidence
@@ -57,8 +57,7 @@ weighted as (
         other.message_key as other_message_key,
         max(shared.n_shared / own.n_accounts) as shared_share,
         max(least(1.0, greatest(0.0,
-            (shared.n_shared / own.n_accounts
-                - other.n_accounts / active.n_active_accounts
+            (beyond_chance.excess_share
                 - case when own.is_retweet_campaign
                     then {{ var('coactivity_floor_retweet') }}
                     else {{ var('coactivity_floor_text') }} end)
@@ -68,6 +67,19 @@ weighted as (
     inner join campaigns as own on shared.campaign_id = own.campaign_id
     inner join campaigns as other on shared.other_campaign_id = other.campaign_id
     cross join active
+    cross join lateral (
+        -- the accounts shared beyond what chance gives (a binomial draw of this campaign's
+        -- accounts at the other's share of all active accounts), and beyond coactivity_z of its
+        -- noise, as a share of this campaign's accounts: a small campaign needs a large overlap
+        select (
+            shared.n_shared
+            - own.n_accounts * (other.n_accounts / active.n_active_accounts)
+            - {{ var('coactivity_z') }} * sqrt(
+                own.n_accounts * (other.n_accounts / active.n_active_accounts)
+                * (1 - other.n_accounts / active.n_active_accounts)
+            )
+        ) / own.n_accounts as excess_share
+    ) as beyond_chance
     where other.message_key <> own.message_key
         and abs(epoch(other.first_seen) - epoch(own.first_seen))
             <= {{ var('coactivity_window_days') * 86400 }}
