@@ -109,6 +109,32 @@ else:
                 "union_by_name=true, ignore_errors=true, maximum_object_size=67108864)", [files])
 """
 
+# The yardstick of issue 16: a plain single-query DuckDB detector over the same files: read the
+# tweets, normalise their text, group identical texts from 3+ accounts within a day into
+# "campaigns"; no near-duplicates, scores, audit, gate or report.
+DETECTOR = r"""
+import sys, duckdb
+con = duckdb.connect()
+con.execute("set memory_limit = '4GB'")
+con.execute(
+    "create table campaigns as "
+    "with tweets as ("
+    "  select id_str, \"user\".id_str as user_id,"
+    "         strptime(created_at, '%a %b %d %H:%M:%S %z %Y') as created_at,"
+    "         coalesce(extended_tweet.full_text, full_text, text) as text"
+    "  from read_json(?, format='newline_delimited', ignore_errors=true, maximum_object_size=67108864,"
+    "       columns={id_str: 'varchar', \"user\": 'struct(id_str varchar)', created_at: 'varchar',"
+    "                text: 'varchar', full_text: 'varchar', extended_tweet: 'struct(full_text varchar)'})"
+    "  where id_str is not null)"
+    "select md5(trim(regexp_replace(regexp_replace(lower(text), 'https?://[^ ]+', '', 'g'),"
+    "                               '[^a-z0-9#@ ]+', '', 'g'))) as message,"
+    "       created_at::date as day, count(*) as n_tweets, count(distinct user_id) as n_accounts,"
+    "       min(created_at) as first_seen, max(created_at) as last_seen "
+    "from tweets group by all having count(distinct user_id) >= 3",
+    [sys.argv[1:]],
+)
+"""
+
 
 def generate_archive(size: Size, data: Path) -> int:
     """Generate (once) the archive of `size` under `data/archive`; return its number of tweets."""
@@ -153,6 +179,8 @@ def run_size(name: str, root: Path, chorus: str, peer: bool, s3: bool = False) -
     for mode in ("count", "materialise"):
         seconds, rss = measured([sys.executable, "-c", BASELINE, mode, *files])
         add(f"duckdb read_json ({mode})", seconds, rss, with_mb=True)
+    seconds, rss = measured([sys.executable, "-c", DETECTOR, *files])
+    add(BASELINE_DETECTOR, seconds, rss, with_mb=True)
     # `chorus run` = ingest + build (dbt, docs, GX gate, publish) + report. Validation is part of
     # build; it is also timed alone, and not counted twice in the total.
     stages = [
@@ -188,6 +216,7 @@ def run_size(name: str, root: Path, chorus: str, peer: bool, s3: bool = False) -
     return figures
 
 
+BASELINE_DETECTOR = "plain duckdb detector (one query)"
 S3_INGEST = "s3 lake: ingest"
 S3_BUILD = "s3 lake: build (dbt + docs + gate + publish)"
 
@@ -370,6 +399,10 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
         f"{size}: ingest / read_json materialise = {ingest / step['duckdb read_json (materialise)']:.2f}x;"
         f" / read_json count = {ingest / step['duckdb read_json (count)']:.2f}x",
     ]
+    lines.append(
+        f"{size}: chorus run / plain duckdb detector = "
+        f"{step['total as `chorus run`'] / step[BASELINE_DETECTOR]:.2f}x"
+    )
     added = step.get("incremental: build after one more day")
     if added is not None:
         full = step["build (dbt + docs + gate + publish)"]
