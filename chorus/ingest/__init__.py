@@ -38,6 +38,7 @@ from chorus.ingest.formats import (
     reject,
 )
 from chorus.ingest.lake import (
+    CREATED_AT,
     FILE_SCHEMA,
     NOTICE_SCHEMA,
     REJECT_SCHEMA,
@@ -103,12 +104,6 @@ TWEETS_JS = (b"window.YTD.tweets.", b"window.YTD.tweet.", b"Grailbird.data.tweet
 
 
 EARLIEST = datetime(2006, 3, 21)
-
-
-def plausible(record: dict[str, object], latest: datetime) -> bool:
-    """A tweet time between Twitter's first day and `latest` (tomorrow, when ingesting)."""
-    when = record["created_at"]
-    return isinstance(when, datetime) and EARLIEST <= when <= latest
 
 
 def sniff(head: bytes) -> str:
@@ -248,7 +243,6 @@ def load(unit: Unit, sha: str, container: str, settings: Settings, progress: boo
     notices: list[dict[str, object]] = []
     skips: Counter[str] = Counter()
     last_line = 0
-    formats_seen: Counter[str] = Counter()
     latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
 
     def reject_line(line: int, reason: str, raw: str) -> None:
@@ -267,23 +261,23 @@ def load(unit: Unit, sha: str, container: str, settings: Settings, progress: boo
             with progress_stream(unit, progress) as stream:
                 for item in items_of(stream, container, unit.owner):
                     last_line = max(last_line, item.line)
-                    if item.kind == "tweet" and item.record is not None:
-                        try:
-                            record = typed_tweet(item.record)
-                        except NotATweet as exc:
-                            reject_line(item.line, str(exc), raw_json(item.record).decode("utf-8", "replace"))
+                    if item.kind == "tweet":
+                        row = item.row
+                        if row is None:
+                            try:
+                                row = typed_tweet(item.record or {})
+                            except NotATweet as exc:
+                                raw = raw_json(item.record).decode("utf-8", "replace")
+                                reject_line(item.line, str(exc), raw)
+                                continue
+                            if row[-1] is None:
+                                row = (*row[:-1], container)
+                        created_at = row[CREATED_AT]
+                        if not EARLIEST <= created_at <= latest:
+                            reason = f"created_at {created_at} outside {EARLIEST.date()}..today"
+                            reject_line(item.line, reason, row[0])
                             continue
-                        if not plausible(record, latest):
-                            when = record["created_at"]
-                            reason = f"created_at {when} outside {EARLIEST.date()}..today"
-                            reject_line(item.line, reason, str(record["tweet_id"]))
-                            continue
-                        formats_seen[record["source_format"] or container] += 1
-                        record["source_format"] = record["source_format"] or container
-                        record["file_sha256"] = sha
-                        record["line_no"] = item.line
-                        writer.add(record)
-                        result.counts["tweet"] += 1
+                        writer.add_row(row, item.line)
                     elif item.kind == "notice" and item.record is not None:
                         notices.append(
                             {"file_sha256": sha, "line_no": item.line, **typed_notice(item.record)}
@@ -301,11 +295,12 @@ def load(unit: Unit, sha: str, container: str, settings: Settings, progress: boo
             log.warning("%s:%d: %s", unit.name, last_line + 1, describe(exc))
         writer.flush()
     result.parts = writer.written
-    if formats_seen:
-        result.format = formats_seen.most_common(1)[0][0]
+    result.counts["tweet"] = sum(writer.formats.values())
+    if writer.formats:
+        result.format = writer.formats.most_common(1)[0][0]
     if skips:
         result.note = "; ".join(f"{n} line(s): {reason}" for reason, n in skips.most_common(3))
-        if not formats_seen:
+        if not writer.formats:
             result.format = "not tweets"
     result.counts["lines"] = last_line
     result.counts["rejects"] = len(rejects)

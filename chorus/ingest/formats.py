@@ -10,12 +10,14 @@ import functools
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+
+from chorus.ingest.typed import FIELDS, NotATweet, typed_row
 
 MONTHS = {
     m: i
@@ -55,13 +57,10 @@ class Item:
 
     line: int
     kind: str  # "tweet" | "notice" | "reject" | "blank" | "skip" (recognised, not a tweet)
-    record: dict[str, Any] | None = None
+    record: dict[str, Any] | None = None  # a tweet's fields, to be typed (typed.typed_tweet)
     reason: str | None = None
     raw: str | None = None
-
-
-class NotATweet(ValueError):
-    """The object parsed but is not a tweet of any known format."""
+    row: tuple[Any, ...] | None = None  # a tweet already typed as a lake row (the v1.1 fast path)
 
 
 def raw_json(value: Any) -> bytes:
@@ -85,8 +84,11 @@ def parse_v1_time(value: str) -> datetime:
     parts = value.split()
     if len(parts) != 6 or parts[4] != "+0000" or parts[1] not in MONTHS:
         return parse_time(value)
-    hh, mm, ss = parts[3].split(":")
-    return datetime(int(parts[5]), MONTHS[parts[1]], int(parts[2]), int(hh), int(mm), int(ss))
+    try:
+        hh, mm, ss = parts[3].split(":")
+        return datetime(int(parts[5]), MONTHS[parts[1]], int(parts[2]), int(hh), int(mm), int(ss))
+    except ValueError:
+        return parse_time(value)
 
 
 V1_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
@@ -190,13 +192,19 @@ def _id_of(obj: dict[str, Any], key: str = "id") -> Any:
 
 def _values(items: Any, *keys: str) -> list[Any]:
     """The first present key of each entity dict (`[{"text": "x"}]` -> `["x"]`)."""
+    if not items or type(items) is not list:
+        return []
+    if len(keys) == 1:
+        key = keys[0]
+        return [value for item in items if type(item) is dict and (value := item.get(key))]
     out = []
-    for item in _list(items):
-        for key in keys:
-            value = _dict(item).get(key)
-            if value:
-                out.append(value)
-                break
+    for item in items:
+        if type(item) is dict:
+            for key in keys:
+                value = item.get(key)
+                if value:
+                    out.append(value)
+                    break
     return out
 
 
@@ -210,20 +218,22 @@ def _time_or_none(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return parse_time(value)
-    except ValueError:
+        return parse_v1_time(value) if isinstance(value, str) else parse_time(value)
+    except (ValueError, KeyError):
         return None
 
 
-def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
-    """A v1.1 status as a lake record; raises NotATweet if it lacks what a tweet needs."""
-    user = obj.get("user")
+def v1_fields(obj: dict[str, Any]) -> tuple[Any, ...]:
+    """A v1.1 status's values in `typed.FIELDS` order, as the archive gives them (typed later);
+    raises NotATweet if it lacks what a tweet needs."""
+    get = obj.get
+    user = get("user")
     tweet_id = _id_of(obj)
-    created_at = obj.get("created_at")
-    if not tweet_id or not created_at or not isinstance(user, dict):
+    created_at = get("created_at")
+    if not tweet_id or not created_at or type(user) is not dict:
         raise NotATweet("v1.1 object without id_str/created_at/user")
-    rt = obj.get("retweeted_status")
-    if not isinstance(rt, dict):
+    rt = get("retweeted_status")
+    if type(rt) is not dict:
         rt = None
     text = _v1_text(obj)
     mentions: list[Any] = []
@@ -236,31 +246,41 @@ def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
         if rt_screen:
             mentions.append(rt_screen)
     entities = _v1_entities(rt if rt is not None else obj)
-    mentions.extend(_values(entities.get("user_mentions"), "screen_name"))
-    source, source_url = app_name(obj.get("source") if isinstance(obj.get("source"), str) else None)
-    return {
-        "tweet_id": tweet_id,
-        "user_id": _id_of(user),
-        "screen_name": user.get("screen_name"),
-        "user_created_at": _time_or_none(user.get("created_at")),
-        "user_followers": user.get("followers_count"),
-        "user_following": user.get("friends_count"),
-        "user_tweets": user.get("statuses_count"),
-        "created_at": parse_v1_time(created_at) if isinstance(created_at, str) else parse_time(created_at),
-        "text": _text(text),
-        "source": source,
-        "source_url": source_url,
-        "lang": obj.get("lang"),
-        "is_retweet": rt is not None,
-        "retweeted_tweet_id": rt_id,
-        "retweeted_screen_name": rt_screen,
-        "quoted_tweet_id": obj.get("quoted_status_id_str") or _dict(obj.get("quoted_status")).get("id_str"),
-        "in_reply_to_tweet_id": obj.get("in_reply_to_status_id_str"),
-        "hashtags": _values(entities.get("hashtags"), "text"),
-        "mentions": mentions,
-        "urls": _values(entities.get("urls"), "expanded_url", "url"),
-        "time_precision": "second",
-    }
+    user_mentions = entities.get("user_mentions")
+    if user_mentions:
+        mentions.extend(_values(user_mentions, "screen_name"))
+    source = get("source")
+    source, source_url = app_name(source if type(source) is str else None)
+    quoted = get("quoted_status_id_str") or _dict(get("quoted_status")).get("id_str")
+    return (
+        tweet_id,
+        _id_of(user),
+        user.get("screen_name"),
+        _time_or_none(user_created) if (user_created := user.get("created_at")) else None,
+        user.get("followers_count"),
+        user.get("friends_count"),
+        user.get("statuses_count"),
+        parse_v1_time(created_at) if type(created_at) is str else parse_time(created_at),
+        html.unescape(text) if type(text) is str and "&" in text else text,
+        source,
+        source_url,
+        get("lang"),
+        rt is not None,
+        rt_id,
+        rt_screen,
+        quoted,
+        get("in_reply_to_status_id_str"),
+        _values(entities.get("hashtags"), "text"),
+        mentions,
+        _values(entities.get("urls"), "expanded_url", "url"),
+        "second",
+        "twitter-v1.1",
+    )
+
+
+def from_v1(obj: dict[str, Any]) -> dict[str, Any]:
+    """A v1.1 status as a lake record (a dict of `typed.FIELDS`, not yet typed)."""
+    return dict(zip(FIELDS, v1_fields(obj), strict=True))
 
 
 def from_v2(
@@ -379,8 +399,14 @@ def v2_page_items(obj: dict[str, Any], line: int, raw: bytes) -> Iterator[Item]:
 
 def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
     """Dispatch one parsed JSON value: v1.1 status, notice, v2 page or v2 flattened tweet."""
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         yield reject(line, f"not a JSON object ({type(obj).__name__})", raw)
+        return
+    if "id_str" in obj and "user" in obj and "data" not in obj:  # a v1.1 status: the common case
+        try:
+            yield Item(line, "tweet", None, None, None, typed_row(*v1_fields(obj)))
+        except READ_ERRORS as exc:
+            yield reject(line, f"{type(exc).__name__}: {exc}", raw)
         return
     found = notice(obj)
     if found is not None:
@@ -391,7 +417,7 @@ def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
         return
     try:
         if "id_str" in obj or "user" in obj:
-            yield Item(line, "tweet", record=with_format(from_v1(obj), "twitter-v1.1"))
+            yield Item(line, "tweet", row=typed_row(*v1_fields(obj)))
         elif "author_id" in obj or "author" in obj:
             yield Item(line, "tweet", record=with_format(from_v2(obj, {}, {}), "twitter-v2-flat"))
         elif "username" in obj and "text" not in obj:
@@ -412,31 +438,36 @@ def split_bare_cr(raw: bytes) -> list[bytes]:
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").splitlines()
 
 
-def jsonl_items(lines: Iterator[bytes]) -> Iterator[Item]:
-    """One JSON value per line (a UTF-8 byte-order mark before the first one is dropped)."""
-    number = 0
-    for physical in lines:
-        pieces = [physical] if isinstance(physical, Oversized) else split_bare_cr(physical)
-        for raw in pieces or [b""]:
-            number += 1
-            if isinstance(raw, Oversized):
-                yield reject(number, f"line longer than {MAX_LINE} bytes", raw)
+def jsonl_items(lines: Iterable[bytes], first: int = 1) -> Iterator[Item]:
+    """One JSON value per line, numbered from `first` (a UTF-8 byte-order mark before the first
+    one is dropped; lines ended by a lone CR are split)."""
+    number = first - 1
+    for raw in lines:
+        number += 1
+        if b"\r" in raw and not isinstance(raw, Oversized):
+            pieces = split_bare_cr(raw)
+            if len(pieces) != 1:  # lone CRs: read the pieces as lines of their own
+                yield from jsonl_items(pieces or [b""], number)
+                number += max(0, len(pieces) - 1)
                 continue
-            stripped = raw.strip()
-            if number == 1:
-                stripped = stripped.removeprefix(BOM).strip()
-            if not stripped:
-                yield Item(number, "blank")
-                continue
-            try:
-                obj = orjson.loads(stripped)
-            except orjson.JSONDecodeError as exc:
-                yield reject(number, f"invalid JSON: {exc}", stripped)
-                continue
-            if isinstance(obj, list):  # a one-line array of tweets
-                for value in obj:
-                    yield from json_object_items(value, number, raw_json(value))
-                if not obj:
-                    yield reject(number, "an empty JSON array, not a tweet", stripped)
-            else:
-                yield from json_object_items(obj, number, stripped)
+        if isinstance(raw, Oversized):
+            yield reject(number, f"line longer than {MAX_LINE} bytes", raw)
+            continue
+        stripped = raw.strip()
+        if number == 1:
+            stripped = stripped.removeprefix(BOM).strip()
+        if not stripped:
+            yield Item(number, "blank")
+            continue
+        try:
+            obj = orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
+            yield reject(number, f"invalid JSON: {exc}", stripped)
+            continue
+        if type(obj) is list:  # a one-line array of tweets
+            for value in obj:
+                yield from json_object_items(value, number, raw_json(value))
+            if not obj:
+                yield reject(number, "an empty JSON array, not a tweet", stripped)
+        else:
+            yield from json_object_items(obj, number, stripped)

@@ -14,6 +14,7 @@ object store makes an object visible only once its upload completes (chorus/stor
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -51,6 +52,8 @@ TWEET_SCHEMA = pa.schema(
 )
 
 TWEET_COLUMNS = tuple(TWEET_SCHEMA.names)
+CREATED_AT = TWEET_COLUMNS.index("created_at")
+FILE_SHA256 = TWEET_COLUMNS.index("file_sha256")  # the writer adds it and the line number
 
 FILE_SCHEMA = pa.schema(
     [
@@ -92,24 +95,34 @@ NOTICE_SCHEMA = pa.schema(
 
 
 class TweetWriter:
-    """Buffers one input's tweets by day and writes them as Parquet parts."""
+    """Buffers one input's tweets by day and writes them as Parquet parts.
+
+    Rows come typed (`typed.typed_row`: every column but the file and the line, which the writer
+    adds), with their line number beside them; `formats` counts the rows per source format.
+    """
 
     def __init__(self, lake: Lake, sha256: str, flush_rows: int = 200_000) -> None:
         self.lake = lake
         self.sha256 = sha256
         self.flush_rows = flush_rows
-        self.buffer: dict[date, list[tuple[Any, ...]]] = {}
+        self.buffer: dict[date, tuple[list[tuple[Any, ...]], list[int]]] = {}
         self.buffered = 0
         self.parts = 0
         self.written: list[str] = []
+        self.formats: Counter[str] = Counter()
 
     def add(self, record: dict[str, Any]) -> None:
-        """Buffer one lake record (columns it lacks are null)."""
-        day = record["created_at"].date()
-        rows = self.buffer.get(day)
-        if rows is None:
-            rows = self.buffer[day] = []
-        rows.append(tuple(map(record.get, TWEET_COLUMNS)))
+        """Buffer one lake record given as a dict (columns it lacks are null)."""
+        self.add_row(tuple(map(record.get, TWEET_COLUMNS[:FILE_SHA256])), int(record.get("line_no") or 0))
+
+    def add_row(self, row: tuple[Any, ...], line: int) -> None:
+        """Buffer one typed row (`created_at` is its 8th value) read from `line`."""
+        day = row[CREATED_AT].date()
+        found = self.buffer.get(day)
+        if found is None:
+            found = self.buffer[day] = ([], [])
+        found[0].append(row)
+        found[1].append(line)
         self.buffered += 1
         if self.buffered >= self.flush_rows:
             self.flush()
@@ -117,11 +130,16 @@ class TweetWriter:
     def flush(self) -> None:
         """Write every buffered day as one Parquet part."""
         for day in sorted(self.buffer):
+            rows, lines = self.buffer[day]
             name = f"{self.sha256[:16]}-{self.parts:05d}.parquet"
-            columns = zip(*self.buffer[day], strict=True)
+            columns = list(zip(*rows, strict=True))
+            self.formats.update(columns[FILE_SHA256 - 1])
             arrays = [
-                pa.array(column, type=field.type) for column, field in zip(columns, TWEET_SCHEMA, strict=True)
+                pa.array(column, type=field.type)
+                for column, field in zip(columns, TWEET_SCHEMA, strict=False)
             ]
+            arrays.append(pa.array([self.sha256] * len(rows), type=pa.string()))
+            arrays.append(pa.array(lines, type=pa.int64()))
             table = pa.Table.from_arrays(arrays, schema=TWEET_SCHEMA)
             folder = f"day={day.isoformat()}"
             self.lake.write_parquet(table, "tweets", folder, name)

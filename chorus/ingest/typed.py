@@ -15,7 +15,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from chorus.ingest.formats import NotATweet
+
+class NotATweet(ValueError):
+    """The object parsed but is not a tweet of any known format (or lacks what makes one)."""
+
 
 ID = re.compile(r"[0-9]{1,20}")
 # Information Operations releases hash the ids of small accounts (base64 or hex digests).
@@ -36,12 +39,14 @@ def as_id(value: Any) -> str | None:
     Numbers are accepted when they are exact integers (JSON gives ids as numbers too); a float, a
     boolean or a digit string beyond 64 bits is not an id.
     """
-    if isinstance(value, str):
+    if type(value) is str:
+        if value.isdigit() and len(value) < 20 and value.isascii():  # the common case, fast
+            return value
         text = value.strip()
         if ID.fullmatch(text) and int(text) < MAX_ID:
             return text
         return rounded_id(text)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_ID:
+    if type(value) is int and 0 <= value < MAX_ID:
         return str(value)
     return None
 
@@ -74,7 +79,9 @@ def disambiguate(tweet_id: str, author: str | None, text: str) -> str:
 
 
 def as_user_id(value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if type(value) is str and value.isdigit() and len(value) < 40 and value.isascii():
+        return value
+    if type(value) is int:
         value = str(value)
     if isinstance(value, str):
         text = value.strip()
@@ -85,14 +92,19 @@ def as_user_id(value: Any) -> str | None:
 
 def as_text(value: Any, limit: int) -> str | None:
     """A string (numbers written as text), cut to `limit` characters; None for anything else."""
-    if isinstance(value, str):
-        return value[:limit]
+    if type(value) is str:
+        return value if len(value) <= limit else value[:limit]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)[:limit]
     return None
 
 
 def as_name(value: Any) -> str | None:
+    """A screen name: a short string without a leading @ or surrounding spaces."""
+    if value is None:
+        return None
+    if type(value) is str and 0 < len(value) <= MAX_SHORT and value[0] not in "@ " and value[-1] != " ":
+        return value
     text = as_text(value, MAX_SHORT)
     if text is None:
         return None
@@ -102,7 +114,9 @@ def as_name(value: Any) -> str | None:
 
 def as_count(value: Any) -> int | None:
     """A non-negative count: `12`, `"12"`, `12.0`; None when absent, negative or absurd."""
-    if isinstance(value, bool):
+    if type(value) is int:
+        return value if 0 <= value <= MAX_COUNT else None
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
         text = value.strip()
@@ -122,6 +136,8 @@ def as_count(value: Any) -> int | None:
 
 
 def as_bool(value: Any) -> bool:
+    if value is True or value is False:
+        return value
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes", "t")
     return value is True or value == 1
@@ -129,8 +145,14 @@ def as_bool(value: Any) -> bool:
 
 def as_list(value: Any) -> list[str]:
     """A list of strings (numbers written as text); anything that is not a string is dropped."""
-    if not isinstance(value, list):
+    if not value or type(value) is not list:
         return []
+    if len(value) <= MAX_ITEMS:
+        for item in value:
+            if type(item) is not str or not item or len(item) > MAX_ITEM:
+                break
+        else:
+            return value  # the common case: already a list of short strings
     out = []
     for item in value[:MAX_ITEMS]:
         text = as_text(item, MAX_ITEM)
@@ -140,55 +162,90 @@ def as_list(value: Any) -> list[str]:
 
 
 def as_time(value: Any) -> datetime | None:
-    return value if isinstance(value, datetime) else None
+    """A datetime the reader parsed, else None."""
+    return value if type(value) is datetime else None
 
 
-def typed_tweet(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with every field of the lake schema typed and bounded; raises NotATweet when the
-    id, the time or the text cannot be read."""
-    tweet_id = as_id(record.get("tweet_id"))
-    if tweet_id is None:
-        raise NotATweet(f"tweet id {str(record.get('tweet_id'))[:40]!r} is not a tweet id")
-    created_at = as_time(record.get("created_at"))
-    if created_at is None:
+FIELDS = (
+    "tweet_id", "user_id", "screen_name", "user_created_at", "user_followers", "user_following",
+    "user_tweets", "created_at", "text", "source", "source_url", "lang", "is_retweet",
+    "retweeted_tweet_id", "retweeted_screen_name", "quoted_tweet_id", "in_reply_to_tweet_id",
+    "hashtags", "mentions", "urls", "time_precision", "source_format",
+)  # fmt: skip
+
+
+def typed_tweet(record: dict[str, Any]) -> tuple[Any, ...]:
+    """A reader's record (a dict of FIELDS) as a typed row of the lake schema (see `typed_row`)."""
+    return typed_row(*map(record.get, FIELDS))
+
+
+def typed_row(  # noqa: PLR0913 - one parameter per column of the lake schema
+    tweet_id: Any, user_id: Any, screen_name: Any, user_created_at: Any, followers: Any,
+    following: Any, statuses: Any, created_at: Any, text: Any, source: Any, source_url: Any,
+    lang: Any, is_retweet: Any, retweeted: Any, retweeted_screen: Any, quoted: Any, replied: Any,
+    hashtags: Any, mentions: Any, urls: Any, precision: Any, source_format: Any,
+) -> tuple[Any, ...]:  # fmt: skip
+    """A row of the lake schema (TWEET_COLUMNS but the file and line, which the caller appends),
+    every field typed and bounded; raises NotATweet when the id, the time or the text cannot be
+    read.
+
+    This runs once per tweet on the hot path of ingest: every field is first tested for the shape
+    well-formed archives give it (a short string, an int, None), and only otherwise goes through
+    the coercing helpers above.
+    """
+    if not (type(tweet_id) is str and len(tweet_id) < 20 and tweet_id.isdigit() and tweet_id.isascii()):
+        given = tweet_id
+        tweet_id = as_id(given)
+        if tweet_id is None:
+            raise NotATweet(f"tweet id {str(given)[:40]!r} is not a tweet id")
+    if type(created_at) is not datetime:
         raise NotATweet("created_at is not a time")
-    text = as_text(record.get("text"), MAX_TEXT + 1)
-    if text is None:
-        raise NotATweet("text is not a string")
-    if len(text) > MAX_TEXT:
+    if type(text) is not str:
+        text = as_text(text, MAX_TEXT)
+        if text is None:
+            raise NotATweet("text is not a string")
+    elif len(text) > MAX_TEXT:
         raise NotATweet(f"text longer than {MAX_TEXT} characters")
-    screen_name = as_name(record.get("screen_name"))
-    user_id = as_user_id(record.get("user_id"))
-    if looks_rounded(tweet_id):
+    if not (type(screen_name) is str and 0 < len(screen_name) <= 50 and screen_name.isidentifier()):
+        screen_name = as_name(screen_name)
+    if not (type(user_id) is str and 0 < len(user_id) < 17 and user_id.isdigit() and user_id.isascii()):
+        user_id = user_key(as_user_id(user_id), screen_name)
+    if len(tweet_id) >= 17 and looks_rounded(tweet_id):
         tweet_id = disambiguate(tweet_id, screen_name or user_id, text)
-    return {
-        "tweet_id": tweet_id,
-        "user_id": user_key(user_id, screen_name),
-        "screen_name": screen_name,
-        "user_created_at": as_time(record.get("user_created_at")),
-        "user_followers": as_count(record.get("user_followers")),
-        "user_following": as_count(record.get("user_following")),
-        "user_tweets": as_count(record.get("user_tweets")),
-        "created_at": created_at,
-        "text": text,
-        "source": (as_text(record.get("source"), MAX_SHORT) or "").strip() or None,
-        "source_url": as_text(record.get("source_url"), MAX_ITEM) or None,
-        "lang": as_name(as_text(record.get("lang"), 16)),
-        "is_retweet": as_bool(record.get("is_retweet")),
-        "retweeted_tweet_id": reference_id(record.get("retweeted_tweet_id")),
-        "retweeted_screen_name": as_name(record.get("retweeted_screen_name")),
-        "quoted_tweet_id": reference_id(record.get("quoted_tweet_id")),
-        "in_reply_to_tweet_id": reference_id(record.get("in_reply_to_tweet_id")),
-        "hashtags": [h.lstrip("#") for h in as_list(record.get("hashtags"))],
-        "mentions": [m.lstrip("@") for m in as_list(record.get("mentions"))],
-        "urls": as_list(record.get("urls")),
-        "time_precision": "minute" if record.get("time_precision") == "minute" else "second",
-        "source_format": as_text(record.get("source_format"), 32),
-    }
+    if source is not None and not (type(source) is str and 0 < len(source) <= MAX_SHORT):
+        source = (as_text(source, MAX_SHORT) or "").strip() or None
+    if lang is not None and not (type(lang) is str and 0 < len(lang) <= 16):
+        lang = as_name(as_text(lang, 16))
+    return (
+        tweet_id,
+        user_id,
+        screen_name,
+        user_created_at if type(user_created_at) is datetime else None,
+        followers if type(followers) is int and 0 <= followers <= MAX_COUNT else as_count(followers),
+        following if type(following) is int and 0 <= following <= MAX_COUNT else as_count(following),
+        statuses if type(statuses) is int and 0 <= statuses <= MAX_COUNT else as_count(statuses),
+        created_at,
+        text,
+        source,
+        None if source_url is None else as_text(source_url, MAX_ITEM) or None,
+        lang,
+        is_retweet if is_retweet is True or is_retweet is False else as_bool(is_retweet),
+        None if retweeted is None else reference_id(retweeted),
+        None if retweeted_screen is None else as_name(retweeted_screen),
+        None if quoted is None else reference_id(quoted),
+        None if replied is None else reference_id(replied),
+        [] if not hashtags else as_list(hashtags),
+        [] if not mentions else as_list(mentions),
+        [] if not urls else as_list(urls),
+        "minute" if precision == "minute" else "second",
+        source_format if type(source_format) is str and len(source_format) <= 32 else None,
+    )
 
 
 def reference_id(value: Any) -> str | None:
     """The id of a tweet this one refers to; a rounded one would tie unrelated posts, so it is dropped."""
+    if value is None:
+        return None
     found = as_id(value)
     return None if found is None or looks_rounded(found) else found
 
