@@ -137,6 +137,28 @@ def cmd_lake_repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_graph(args: argparse.Namespace) -> int:
+    from chorus.export import GraphFilter, export_graph
+    from chorus.report import Week
+
+    chosen = GraphFilter(
+        week_start=Week.parse(args.week).start if args.week else None,
+        party=args.party,
+        min_weight=args.min_weight,
+    )
+    out = Path(args.out)
+    nodes, edges = export_graph(_settings(args), args.format, out, chosen)
+    print(f"wrote {out}: {nodes} accounts, {edges} ties")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from chorus.sensitivity import as_text, sensitivity
+
+    print(as_text(sensitivity(_settings(args))))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from chorus.errors import ChorusError
     from chorus.evaluate import main as evaluate_main
@@ -253,6 +275,23 @@ def parser() -> argparse.ArgumentParser:
     doc = add("docs", "print the path of the dbt docs page (tables and columns described)")
     doc.add_argument("--open", action="store_true", help="also open it in a browser")
     doc.set_defaults(func=cmd_docs)
+    export = sub.add_parser("export", help="export the account network for Gephi, igraph or networkx")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    graph = export_sub.add_parser("graph", help="accounts (nodes) tied by co-tweets and co-retweets (edges)")
+    graph.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
+    graph.add_argument("--format", required=True, choices=["graphml", "gexf", "csv"])
+    graph.add_argument("--week", help="only the ties of one ISO week, e.g. 2011-W41")
+    graph.add_argument("--party", help="only the accounts leaning to this party")
+    graph.add_argument(
+        "--min-weight", type=positive, default=1, help="ties in at least N campaigns (default 1)"
+    )
+    graph.add_argument(
+        "--out", required=True, help="file to write (csv: edges here, nodes in <name>.nodes.csv)"
+    )
+    graph.set_defaults(func=cmd_export_graph)
+    add("sensitivity", "how automated campaigns and accounts move with the main thresholds").set_defaults(
+        func=cmd_sensitivity
+    )
     lake = sub.add_parser("lake", help="look after the lake: remove an input, repair missing parts")
     lake_sub = lake.add_subparsers(dest="lake_command", required=True)
     rm = lake_sub.add_parser("remove", help="take inputs out of the lake (audited)")

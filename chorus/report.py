@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 
 from chorus.config import Settings
 from chorus.errors import ChorusError
+from chorus.report_pages import render_campaigns, render_groups
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 AUTOMATED = "#c0392b"
@@ -133,6 +135,7 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
         row["last_seen"] = row["last_seen"].isoformat(sep=" ", timespec="minutes")
     for row in daily:
         row["day"] = row["day"].isoformat()
+    fold_by_group(con, campaigns)
     current = headline(con, week)
     previous = headline(con, week.previous())
     return {
@@ -145,6 +148,57 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
         "campaigns": campaigns,
         "daily": daily,
     }
+
+
+FOLD_MIN_CAMPAIGNS = 3  # a group that pushed this many campaigns in a week is shown as one row
+
+
+def fold_by_group(con: duckdb.DuckDBPyConnection, campaigns: list[dict[str, Any]]) -> None:
+    """Give each campaign the group holding most of its accounts (`group_id`), and mark with
+    `folded` those whose group pushed FOLD_MIN_CAMPAIGNS or more campaigns this week: the page
+    shows such a group once ("one group of 23 accounts pushed 109 headlines"), then its list."""
+    ids = [c["campaign_id"] for c in campaigns]
+    found = dict(
+        con.execute(
+            """select campaign_id, arg_max(group_id, n) from (
+                   select ct.campaign_id, a.group_id, count(*) as n
+                   from marts.campaign_tweets ct join marts.accounts a using (user_id)
+                   where a.group_id is not null and ct.campaign_id in (select unnest(?::varchar[]))
+                   group by all)
+               group by campaign_id""",
+            [ids],
+        ).fetchall()
+    )
+    per_group: dict[str, int] = {}
+    for c in campaigns:
+        c["group_id"] = found.get(c["campaign_id"])
+        if c["group_id"]:
+            per_group[c["group_id"]] = per_group.get(c["group_id"], 0) + 1
+    for c in campaigns:
+        c["folded"] = per_group.get(c["group_id"] or "", 0) >= FOLD_MIN_CAMPAIGNS
+
+
+def week_groups(con: duckdb.DuckDBPyConnection, campaigns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The groups folded on a week's page, with what they did that week."""
+    folded: dict[str, list[dict[str, Any]]] = {}
+    for c in campaigns:
+        if c["folded"]:
+            folded.setdefault(c["group_id"], []).append(c)
+    out = []
+    for group_id, members in folded.items():
+        info = rows(
+            con, "select n_accounts, party, summary from marts.account_groups where group_id = ?", [group_id]
+        )
+        out.append(
+            {
+                "group_id": group_id,
+                **(info[0] if info else {"n_accounts": None, "party": None, "summary": ""}),
+                "n_campaigns": len(members),
+                "n_automated": sum(1 for c in members if c["is_automated"]),
+                "campaigns": members,
+            }
+        )
+    return sorted(out, key=lambda g: (-g["n_campaigns"], g["group_id"]))
 
 
 def bar_timeline(daily: list[dict[str, Any]], week: Week, party: str | None) -> Markup:
@@ -274,13 +328,15 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
         "timelines": [(p["party"], bar_timeline(data["daily"], week, p["party"])) for p in data["parties"]],
         "scatter": scatter(data["campaigns"]),
     }
+    groups = week_groups(con, data["campaigns"])
     html = env.get_template("week.html.j2").render(
         data=data,
         quality=quality,
         charts=charts,
         automated=AUTOMATED,
         organic=ORGANIC,
-        top=[c for c in data["campaigns"] if c["is_automated"]][:20],
+        groups=groups,
+        top=[c for c in data["campaigns"] if c["is_automated"] and not c["folded"]][:30],
         unattributed=[c for c in data["campaigns"] if c["is_automated"] and c["party"] is None][:10],
         flagged_organic=[c for c in data["campaigns"] if not c["is_automated"]][:10],
     )
@@ -289,17 +345,52 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
     write_atomic_text(out, html)
     write_atomic_text(
         settings.reports / f"{week.label}.json",
-        json.dumps({**data, "quality": quality}, indent=1, default=str, ensure_ascii=False),
+        json.dumps({**data, "groups": groups, "quality": quality}, indent=1, default=str, ensure_ascii=False),
     )
     return out
 
 
-def render_index(settings: Settings, env: Environment, weeks_with_data: list[Week]) -> Path:
-    """The index of the weeks the warehouse holds (a page left from an older warehouse is not linked)."""
+def render_index(
+    con: duckdb.DuckDBPyConnection, settings: Settings, env: Environment, weeks_with_data: list[Week]
+) -> Path:
+    """The index: the trend across weeks (automated share per party), every week the warehouse
+    holds with its figures, the groups of accounts, and how the results move with the thresholds.
+    (A page left from an older warehouse is not linked.)"""
+    from chorus.report_pages import trend
+    from chorus.sensitivity import HEADINGS, sweeps
+
     on_disk = {p.stem for p in settings.reports.glob("*-W*.html")}
     weeks = sorted((w.label for w in weeks_with_data if w.label in on_disk), reverse=True)
+    weekly = rows(
+        con, "select iso_week, party, automated_share, n_automated_campaigns from marts.party_weekly"
+    )
+    summaries = rows(
+        con,
+        """select iso_week, sum(n_automated_campaigns) as automated_campaigns,
+                  sum(n_automated_tweets) as automated_tweets from marts.party_weekly group by 1""",
+    )
+    with_pages = {p.stem for p in (settings.reports / "groups").glob("*.html")}
+    groups = [
+        g
+        for g in rows(
+            con,
+            """select group_id, n_accounts, n_campaigns, n_automated_campaigns, automated_share, party,
+                      summary
+               from marts.account_groups where n_campaigns >= 2
+               order by n_automated_campaigns desc, n_accounts desc, group_id""",
+        )
+        if g["group_id"] in with_pages
+    ][:200]
+    html = env.get_template("index.html.j2").render(
+        weeks=weeks,
+        figures={r["iso_week"]: r for r in summaries},
+        chart=trend(weekly, PALETTE),
+        groups=groups,
+        sensitivity=sweeps(con),
+        headings=HEADINGS,
+    )
     out = settings.reports / "index.html"
-    write_atomic_text(out, env.get_template("index.html.j2").render(weeks=weeks))
+    write_atomic_text(out, html)
     return out
 
 
@@ -316,5 +407,39 @@ def report(settings: Settings, week: str | None = None) -> list[Path]:
         if missing:
             raise ChorusError(f"--week {missing[0]}: the warehouse holds no tweet of that week")
         pages = [render_week(con, w, settings, env) for w in weeks]
-    render_index(settings, env, available)
+        campaigns, groups = detail_pages(con, weeks, every_group=week is None)
+        render_campaigns(con, settings, env, campaigns)
+        render_groups(con, settings, env, groups)
+        render_index(con, settings, env, available)
     return pages
+
+
+SAFE_ID = re.compile(r"[0-9a-f]{32}|g[0-9a-f]{12}")  # campaign and group ids, safe as file names
+
+
+def detail_pages(
+    con: duckdb.DuckDBPyConnection, weeks: list[Week], every_group: bool
+) -> tuple[list[str], list[str]]:
+    """The automated campaigns active in `weeks`, and the groups (of at least two campaigns) that
+    took part in them, or every such group, that get pages of their own."""
+    campaigns = [
+        r[0]
+        for r in con.execute(
+            """select distinct c.campaign_id
+               from marts.campaigns c join marts.campaign_tweets ct using (campaign_id)
+               where c.is_automated and list_contains(?::date[], date_trunc('week', ct.created_at)::date)
+               order by 1""",
+            [[w.start for w in weeks]],
+        ).fetchall()
+    ]
+    groups = [
+        r[0]
+        for r in con.execute(
+            """select distinct a.group_id from marts.campaign_tweets ct
+               join marts.accounts a using (user_id) join marts.account_groups g using (group_id)
+               where (? or ct.campaign_id in (select unnest(?::varchar[]))) and g.n_campaigns >= 2
+               order by 1""",
+            [every_group, campaigns],
+        ).fetchall()
+    ]
+    return [c for c in campaigns if SAFE_ID.fullmatch(c)], [g for g in groups if SAFE_ID.fullmatch(g)]

@@ -1,0 +1,206 @@
+"""Report pages beyond the week: one per automated campaign and one per group of accounts, with
+their JSON twins. Built from the published warehouse only; every value from the data is escaped
+by the autoescaping templates or by the SVG builders."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from chorus.config import Settings
+
+AUTOMATED = "#c0392b"
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def per_minute(counts: list[dict[str, Any]]) -> Markup:
+    """Posts per minute of one campaign, as bars on a time axis."""
+    if not counts:
+        return Markup('<p class="muted">No posts.</p>')
+    width, height, pad = 640, 160, 34
+    first, last = counts[0]["minute"], counts[-1]["minute"]
+    span = max(1.0, (last - first).total_seconds() / 60)
+    top = max(c["n_posts"] for c in counts)
+    bar = max(1.5, (width - pad - 10) / (span + 1))
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height + 22}" role="img" aria-label="posts per minute">'
+    ]
+    for c in counts:
+        x = pad + (width - pad - 10) * ((c["minute"] - first).total_seconds() / 60) / (span + 1)
+        h = (height - 10) * c["n_posts"] / top
+        label = escape(f"{c['minute']:%Y-%m-%d %H:%M}: {c['n_posts']} posts")
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{AUTOMATED}">'
+            f"<title>{label}</title></rect>"
+        )
+    parts.append(f'<text x="2" y="12">{top}</text>')
+    parts.append(f'<line x1="{pad}" y1="{height}" x2="{width}" y2="{height}" stroke="#555"/>')
+    parts.append(f'<text x="{pad}" y="{height + 16}">{escape(f"{first:%Y-%m-%d %H:%M}")}</text>')
+    parts.append(
+        f'<text x="{width}" y="{height + 16}" text-anchor="end">{escape(f"{last:%H:%M}")} UTC</text>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()
+
+
+def trend(weekly: list[dict[str, Any]], palette: list[str]) -> Markup:
+    """Automated share of each party's volume, week by week (one line per party)."""
+    weeks = sorted({w["iso_week"] for w in weekly})
+    if not weeks:
+        return Markup('<p class="muted">No weeks yet.</p>')
+    width, height, pad = 720, 220, 40
+    parties = sorted({w["party"] or "no party attributed" for w in weekly})
+    top = max([0.05] + [w["automated_share"] or 0 for w in weekly])
+
+    def x(index: int) -> float:
+        return pad + (width - pad - 20) * (index / max(1, len(weeks) - 1))
+
+    def y(share: float) -> float:
+        return height - 10 - (height - 30) * share / top
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height + 30}" role="img" '
+        'aria-label="automated share per party">'
+    ]
+    parts.append(f'<line x1="{pad}" y1="{height - 10}" x2="{width}" y2="{height - 10}" stroke="#555"/>')
+    parts.append(f'<text x="2" y="24">{100 * top:.0f}%</text><text x="2" y="{height - 10}">0%</text>')
+    for i, week in enumerate(weeks):
+        if len(weeks) <= 12 or i % math.ceil(len(weeks) / 12) == 0:
+            anchor = "start" if i == 0 else "end" if i == len(weeks) - 1 else "middle"
+            parts.append(
+                f'<text x="{x(i):.0f}" y="{height + 8}" text-anchor="{anchor}">{escape(week)}</text>'
+            )
+    for n, party in enumerate(parties):
+        colour = palette[n % len(palette)]
+        points = [
+            (weeks.index(w["iso_week"]), w["automated_share"] or 0)
+            for w in weekly
+            if (w["party"] or "no party attributed") == party
+        ]
+        path = " ".join(f"{x(i):.1f},{y(s):.1f}" for i, s in sorted(points))
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for i, share in points:
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(share):.1f}" r="3" fill="{colour}">'
+                f"<title>{escape(party)} {escape(weeks[i])}: {100 * share:.1f}%</title></circle>"
+            )
+        parts.append(
+            f'<text x="{width - 4}" y="{16 + 14 * n}" text-anchor="end" fill="{colour}">'
+            f"{escape(party)}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()
+
+
+def campaign_data(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, Any]:
+    """Everything one campaign's page shows."""
+    (campaign,) = rows(
+        con, "select * exclude (party_signals) from marts.campaigns where campaign_id = ?", [campaign_id]
+    )
+    accounts = rows(
+        con,
+        """select a.user_id, a.screen_name, a.account_created_at, a.followers, a.following, a.group_id,
+                  a.n_campaigns, a.n_automated_campaigns, count(*) as posts_here,
+                  min(ct.created_at) as first_post
+           from marts.campaign_tweets ct join marts.accounts a using (user_id)
+           where ct.campaign_id = ? group by all order by first_post, a.user_id""",
+        [campaign_id],
+    )
+    variants = rows(
+        con,
+        """select t.text, count(*) as n
+           from marts.campaign_tweets ct join staging.stg_tweets t using (tweet_id)
+           where ct.campaign_id = ? group by t.text order by n desc, t.text limit 50""",
+        [campaign_id],
+    )
+    entities = rows(
+        con,
+        """with t as (select s.* from marts.campaign_tweets ct join staging.stg_tweets s using (tweet_id)
+                      where ct.campaign_id = ?)
+           select 'hashtag' as kind, '#' || h as value, count(*) as n
+           from t, unnest(t.hashtags) as u(h) group by all
+           union all
+           select 'link', u, count(*) from t, unnest(t.urls) as v(u) group by all
+           order by n desc, value limit 40""",
+        [campaign_id],
+    )
+    minutes = rows(
+        con,
+        """select date_trunc('minute', created_at) as minute, count(*) as n_posts from marts.campaign_tweets
+           where campaign_id = ? group by 1 order by 1""",
+        [campaign_id],
+    )
+    return {
+        "campaign": campaign,
+        "accounts": accounts,
+        "variants": variants,
+        "entities": entities,
+        "minutes": minutes,
+    }
+
+
+def group_data(con: duckdb.DuckDBPyConnection, group_id: str) -> dict[str, Any]:
+    """Everything one group's page shows."""
+    (group,) = rows(con, "select * from marts.account_groups where group_id = ?", [group_id])
+    members = rows(
+        con,
+        """select user_id, screen_name, account_created_at, followers, following, n_campaigns,
+                  n_automated_campaigns, automated_share, party_lean, coordination_degree
+           from marts.accounts where group_id = ? order by n_campaigns desc, user_id""",
+        [group_id],
+    )
+    campaigns = rows(
+        con,
+        """select c.campaign_id, c.party, c.is_automated, c.amplification_score, c.n_accounts, c.n_tweets,
+                  c.first_seen, c.canonical_text, count(distinct ct.user_id) as group_accounts
+           from marts.campaign_tweets ct
+           join marts.accounts a using (user_id)
+           join marts.campaigns c using (campaign_id)
+           where a.group_id = ?
+           group by all having count(distinct ct.user_id) >= 2
+           order by c.first_seen, c.campaign_id""",
+        [group_id],
+    )
+    return {"group": group, "members": members, "campaigns": campaigns}
+
+
+def write_page(folder: Path, name: str, html: str, data: dict[str, Any]) -> Path:
+    from chorus.report import write_atomic_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / f"{name}.html"
+    write_atomic_text(page, html)
+    write_atomic_text(folder / f"{name}.json", json.dumps(data, indent=1, default=str, ensure_ascii=False))
+    return page
+
+
+def render_campaigns(
+    con: duckdb.DuckDBPyConnection, settings: Settings, env: Environment, ids: list[str]
+) -> None:
+    """One page per automated campaign among `ids`."""
+    template = env.get_template("campaign.html.j2")
+    for campaign_id in ids:
+        data = campaign_data(con, campaign_id)
+        html = template.render(data=data, chart=per_minute(data["minutes"]))
+        write_page(settings.reports / "campaigns", campaign_id, html, data)
+
+
+def render_groups(
+    con: duckdb.DuckDBPyConnection, settings: Settings, env: Environment, ids: list[str]
+) -> None:
+    """One page per group among `ids`."""
+    template = env.get_template("group.html.j2")
+    for group_id in ids:
+        data = group_data(con, group_id)
+        write_page(settings.reports / "groups", group_id, template.render(data=data), data)

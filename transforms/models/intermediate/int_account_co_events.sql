@@ -1,0 +1,27 @@
+-- Every time two accounts posted the same message (identical or near-duplicate: co_tweet) or
+-- retweeted the same post (co_retweet) within coordination_window_seconds of each other (Keller
+-- et al. 2020), with the two tweets that tie them: the evidence behind marts.account_pairs.
+
+with members as (
+    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+),
+
+final as (
+    select
+        a.user_id as account_a,
+        b.user_id as account_b,
+        case when a.is_retweet then 'co_retweet' else 'co_tweet' end as kind,
+        a.campaign_id,
+        a.tweet_id as tweet_a,
+        b.tweet_id as tweet_b,
+        a.created_at as tweeted_a_at,
+        b.created_at as tweeted_b_at
+    from members as a
+    inner join members as b
+        on a.campaign_id = b.campaign_id
+        and a.user_id < b.user_id
+        and b.created_at between a.created_at - to_seconds({{ var('coordination_window_seconds') }}::bigint)
+            and a.created_at + to_seconds({{ var('coordination_window_seconds') }}::bigint)
+)
+
+select * from final

@@ -1,0 +1,101 @@
+-- One row per group of accounts that act together (int_account_groups: components of the
+-- recurring co-activity network): its size, what it pushed, how much of that was automated, the
+-- party it leans to, when it was active, and a summary line an analyst can check.
+
+with groups as (
+    select * from {{ ref('int_account_groups') }}
+),
+
+members as (
+    select * from {{ ref('campaign_tweets') }}
+),
+
+campaigns as (
+    select * from {{ ref('campaigns') }}
+),
+
+group_campaigns as (
+    -- the campaigns at least two of a group's accounts took part in
+    select
+        groups.group_id,
+        members.campaign_id,
+        count(distinct members.user_id) as n_members,
+        count(*) as n_posts
+    from members
+    inner join groups using (user_id)
+    group by groups.group_id, members.campaign_id
+    having count(distinct members.user_id) >= 2
+),
+
+with_campaign as (
+    select group_campaigns.*, campaigns.is_automated, campaigns.party, campaigns.canonical_text,
+           campaigns.first_seen, campaigns.last_seen
+    from group_campaigns
+    inner join campaigns using (campaign_id)
+),
+
+parties as (
+    select
+        group_id,
+        party,
+        sum(n_posts) as n_posts,
+        row_number() over (partition by group_id order by sum(n_posts) desc, party) as party_rank,
+        sum(sum(n_posts)) over (partition by group_id) as n_attributed_posts
+    from with_campaign
+    where party is not null
+    group by group_id, party
+),
+
+top_message as (
+    select
+        group_id,
+        canonical_text,
+        row_number() over (partition by group_id order by n_posts desc, campaign_id) as message_rank
+    from with_campaign
+),
+
+sizes as (
+    select group_id, count(*) as n_accounts from groups group by group_id
+),
+
+summary as (
+    select
+        group_id,
+        count(*) as n_campaigns,
+        count(*) filter (where is_automated) as n_automated_campaigns,
+        sum(n_posts) as n_posts,
+        sum(n_posts) filter (where is_automated) as n_automated_posts,
+        min(first_seen) as first_seen,
+        max(last_seen) as last_seen
+    from with_campaign
+    group by group_id
+),
+
+final as (
+    select
+        sizes.group_id,
+        sizes.n_accounts,
+        coalesce(summary.n_campaigns, 0) as n_campaigns,
+        coalesce(summary.n_automated_campaigns, 0) as n_automated_campaigns,
+        coalesce(summary.n_posts, 0) as n_posts,
+        round(coalesce(summary.n_automated_posts, 0) / nullif(summary.n_posts, 0), 4) as automated_share,
+        parties.party,
+        round(parties.n_posts / parties.n_attributed_posts, 4) as party_confidence,
+        summary.first_seen,
+        summary.last_seen,
+        top_message.canonical_text as top_message,
+        format(
+            '{} accounts pushed {} message(s) together ({} automated) from {} to {}',
+            sizes.n_accounts,
+            coalesce(summary.n_campaigns, 0),
+            coalesce(summary.n_automated_campaigns, 0),
+            strftime(summary.first_seen, '%Y-%m-%d'),
+            strftime(summary.last_seen, '%Y-%m-%d')
+        ) as summary
+    from sizes
+    left join summary using (group_id)
+    left join parties on sizes.group_id = parties.group_id and parties.party_rank = 1
+    left join top_message on sizes.group_id = top_message.group_id and top_message.message_rank = 1
+)
+
+select * from final

@@ -1,0 +1,92 @@
+-- One row per account seen in any campaign: what it took part in, how, what the archive says of
+-- it, and whom it acted with.
+
+with members as (
+    select * from {{ ref('campaign_tweets') }}
+),
+
+campaigns as (
+    select * from {{ ref('campaigns') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+groups as (
+    select * from {{ ref('int_account_groups') }}
+),
+
+pairs as (
+    select account_a as user_id, account_b as partner from {{ ref('account_pairs') }}
+    union
+    select account_b, account_a from {{ ref('account_pairs') }}
+),
+
+degrees as (
+    select user_id, count(distinct partner) as coordination_degree from pairs group by user_id
+),
+
+sources as (
+    select tweet_id, source from {{ ref('stg_tweets') }}
+),
+
+activity as (
+    select
+        members.user_id,
+        count(distinct members.campaign_id) as n_campaigns,
+        count(distinct members.campaign_id) filter (where campaigns.is_automated) as n_automated_campaigns,
+        count(*) as n_campaign_posts,
+        count(*) filter (where campaigns.is_automated) as n_automated_posts,
+        min(members.created_at) as first_seen,
+        max(members.created_at) as last_seen,
+        list(distinct sources.source order by sources.source) filter (where sources.source is not null) as apps
+    from members
+    inner join campaigns using (campaign_id)
+    left join sources using (tweet_id)
+    group by members.user_id
+),
+
+leaning as (
+    -- the party of most of the account's campaign posts (attributed campaigns only)
+    select
+        members.user_id,
+        campaigns.party,
+        count(*) as n_posts,
+        row_number() over (partition by members.user_id order by count(*) desc, campaigns.party) as party_rank,
+        sum(count(*)) over (partition by members.user_id) as n_attributed_posts
+    from members
+    inner join campaigns using (campaign_id)
+    where campaigns.party is not null
+    group by members.user_id, campaigns.party
+),
+
+final as (
+    select
+        activity.user_id,
+        accounts.screen_name,
+        activity.n_campaigns,
+        activity.n_automated_campaigns,
+        activity.n_campaign_posts,
+        activity.n_automated_posts,
+        round(activity.n_automated_posts / activity.n_campaign_posts, 4) as automated_share,
+        activity.first_seen,
+        activity.last_seen,
+        coalesce(activity.apps, []) as apps,
+        leaning.party as party_lean,
+        round(leaning.n_posts / leaning.n_attributed_posts, 4) as party_lean_confidence,
+        accounts.account_created_at,
+        accounts.followers,
+        accounts.following,
+        accounts.statuses,
+        accounts.n_tweets as n_tweets_in_archive,
+        coalesce(degrees.coordination_degree, 0) as coordination_degree,
+        groups.group_id
+    from activity
+    left join accounts using (user_id)
+    left join leaning on activity.user_id = leaning.user_id and leaning.party_rank = 1
+    left join degrees using (user_id)
+    left join groups using (user_id)
+)
+
+select * from final
