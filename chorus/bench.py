@@ -198,6 +198,12 @@ def run_size(name: str, root: Path, chorus: str, peer: bool, s3: bool = False) -
             total += seconds
             peak = max(peak, rss)
     add("total as `chorus run`", total, peak)
+    graph = root / f"network-{name}.graphml"
+    seconds, rss = measured(
+        [chorus, "export", "graph", "--home", str(home), "--format", "graphml", "--out", str(graph)]
+    )
+    add("export graph (whole network, graphml)", seconds, rss)
+    add("account models (accounts, groups, tie evidence)", model_seconds(home, ACCOUNT_MODELS), 0)
     add("detection models, near-duplicates on", model_seconds(home, DETECTION), 0)
     chorus_models = {
         "co_tweet": model_seconds(home, ("account_pairs",)),
@@ -257,7 +263,9 @@ DETECTION = (
     "int_tweets_normalised",
     *NEAR_DUPLICATES,
     "int_messages_grouped_to_campaigns",
+    "int_accounts",
     "int_campaign_features",
+    "int_campaign_coactivity",
     "int_campaigns_scored",
     "int_tweet_party_signals",
     "int_campaigns_attributed",
@@ -267,6 +275,15 @@ DETECTION = (
     "party_daily",
     "party_weekly",
     "account_pairs",
+)
+
+
+ACCOUNT_MODELS = (
+    "int_account_co_events",
+    "int_account_groups",
+    "accounts",
+    "account_groups",
+    "account_pair_tweets",
 )
 
 
