@@ -1,7 +1,7 @@
 -- Coordination network (Keller et al. 2020): pairs of accounts that posted the same message
 -- (identical or near-duplicate: co_tweet) or retweeted the same post (co_retweet) within
 -- coordination_window_seconds of each other. One row per (pair, kind); account_a < account_b.
--- The tweets that tie each pair are in marts.account_pair_tweets.
+-- The tweets that tie each pair: `ties` (ids and times), one row each in marts.account_pair_tweets.
 
 with co_events as (
     select * from {{ ref('int_account_co_events') }}
@@ -16,7 +16,12 @@ final as (
         count(distinct campaign_id) as n_campaigns,
         list(distinct campaign_id order by campaign_id) as campaign_ids,
         min(least(tweeted_a_at, tweeted_b_at)) as first_at,
-        max(least(tweeted_a_at, tweeted_b_at)) as last_at
+        max(least(tweeted_a_at, tweeted_b_at)) as last_at,
+        list(
+            {'campaign_id': campaign_id, 'tweet_a': tweet_a, 'tweeted_a_at': tweeted_a_at,
+             'tweet_b': tweet_b, 'tweeted_b_at': tweeted_b_at}
+            order by least(tweeted_a_at, tweeted_b_at), tweet_a, tweet_b
+        ) as ties
     from co_events
     group by account_a, account_b, kind
 )
