@@ -21,8 +21,11 @@ def digest(path: Path) -> str:
 
 
 def published_state(settings: Settings) -> dict[str, str]:
-    files = [settings.warehouse, *sorted(settings.reports.glob("*"))]
-    return {p.name: digest(p) for p in files}
+    """Digest of the warehouse and of every published report file, pages of campaigns and groups too."""
+    reports = sorted(p for p in settings.reports.rglob("*") if p.is_file())
+    state = {str(p.relative_to(settings.reports)): digest(p) for p in reports}
+    state["warehouse"] = digest(settings.warehouse)
+    return state
 
 
 def test_every_suite_passes_on_the_sample(built) -> None:
