@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOME_DIR ?= warehouse
 SAMPLE := $(HOME_DIR)/sample
+SRC := chorus tools bench dags tests expectations
 
 .PHONY: run test check install lint bench eval airflow clean
 
@@ -22,24 +23,24 @@ install: $(STAMP)
 
 ## run: install everything, then run the whole pipeline on the bundled sample archive
 run: $(STAMP)
-	test -f $(SAMPLE)/truth.json || $(BIN)/chorus synth --out $(SAMPLE) --seed 7 --formats mixed
+	test -f $(SAMPLE)/truth.json || $(BIN)/python -m tools synth --out $(SAMPLE) --seed 7 --formats mixed
 	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)/archive
 
 ## test: install what is missing, lint, and run the whole test suite
 test: $(STAMP)
-	$(BIN)/ruff check chorus dags tests expectations
-	$(BIN)/ruff format --check chorus dags tests expectations
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/pytest
 
 ## check: the fast tier for the inner loop: lint, unit and ingest tests, dbt unit tests (no full build)
 check: $(STAMP)
-	$(BIN)/ruff check chorus dags tests expectations
-	$(BIN)/ruff format --check chorus dags tests expectations
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check chorus dags tests expectations
-	$(BIN)/ruff format --check chorus dags tests expectations
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs
@@ -47,7 +48,7 @@ clean:
 ## eval: detection scored against the generator's ground truth on several seeds
 SEEDS ?= 1,2,3,4
 eval: $(STAMP)
-	$(BIN)/chorus eval --seeds $(SEEDS)
+	$(BIN)/python -m tools eval --seeds $(SEEDS)
 
 ## airflow: airflow standalone with the project's DAGs; its home under the data home (password printed by Airflow)
 AIRFLOW_DIR := $(abspath $(HOME_DIR))/airflow
@@ -61,4 +62,4 @@ airflow: $(STAMP)
 ## S3=1 adds the same run with the lake in an S3 bucket, moto's server on loopback)
 SIZES ?= 100k 1m
 bench: $(STAMP)
-	$(BIN)/python -m chorus.bench $(if $(PEER),--peer) $(if $(S3),--s3) $(SIZES)
+	$(BIN)/python -m bench $(if $(PEER),--peer) $(if $(S3),--s3) $(SIZES)

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from chorus.config import DBT_PROJECT_DIR, Settings
+from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
 from chorus.errors import ChorusError, InputError, ValidationFailed
 from chorus.publish import make_candidate
 
@@ -278,6 +278,7 @@ def build(
     project fingerprint changed since. `docs=False` leaves the docs site to `generate_docs`
     (the pipeline runs it while the gate validates).
     """
+    require_project(PROJECT_ROOT)
     check_party_reference(settings.parties)
     if lake_is_empty(settings):
         raise ChorusError(f"{settings.lake}: the lake is empty; run `chorus ingest PATH` first")

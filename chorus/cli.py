@@ -1,4 +1,7 @@
-"""Command line: `chorus run|ingest|build|validate|report|synth` (see docs/contract)."""
+"""Command line: `chorus run|ingest|build|validate|report|query|export|lake|...` (see docs/contract).
+
+The generator and the evaluation are development tools: `python -m tools synth|eval`.
+"""
 
 from __future__ import annotations
 
@@ -159,29 +162,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from chorus.errors import ChorusError
-    from chorus.evaluate import main as evaluate_main
-
-    try:
-        seeds = [int(s) for s in args.seeds.split(",")]
-    except ValueError:
-        raise ChorusError(f"--seeds {args.seeds!r}: expected comma-separated whole numbers") from None
-    return evaluate_main(seeds, args.days, formats_of(args.formats))
-
-
-def formats_of(text: str) -> list[str]:
-    """`mixed` or a comma-separated list of the generator's formats; anything else is an error."""
-    from chorus.errors import ChorusError
-    from chorus.synth import FORMATS, MIXED
-
-    chosen = MIXED if text == "mixed" else [f.strip() for f in text.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise ChorusError(f"--formats {text!r}: expected 'mixed' or some of {', '.join(FORMATS)}")
-    return chosen
-
-
 def positive(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -191,33 +171,6 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be at least 1")
     return value
-
-
-def cmd_synth(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from chorus.errors import ChorusError
-    from chorus.synth import generate
-
-    try:
-        start = date.fromisoformat(args.start)
-    except ValueError:
-        raise ChorusError(f"--start {args.start!r}: expected YYYY-MM-DD") from None
-    truth = generate(
-        Path(args.out),
-        seed=args.seed,
-        start=start,
-        days=args.days,
-        accounts=args.accounts,
-        organic_per_day=args.organic_per_day,
-        campaigns_per_week=args.campaigns_per_week,
-        formats=formats_of(args.formats),
-    )
-    print(
-        f"{truth['tweets']} tweets, {len(truth['campaigns'])} automated campaigns "  # type: ignore[arg-type]
-        f"-> {args.out}/archive (truth: {args.out}/truth.json)"
-    )
-    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -303,25 +256,6 @@ def parser() -> argparse.ArgumentParser:
     fix.add_argument("paths", nargs="*", metavar="PATH", help="archives to ingest again once marked")
     fix.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     fix.set_defaults(func=cmd_lake_repair)
-    ev = sub.add_parser("eval", help="score detection on generated archives against their ground truth")
-    ev.add_argument("--seeds", default="1,2,3", help="comma-separated generator seeds")
-    ev.add_argument("--days", type=positive, default=10)
-    ev.add_argument("--formats", default="mixed", help="as for synth")
-    ev.set_defaults(func=cmd_eval)
-    syn = sub.add_parser("synth", help="generate a synthetic archive with known campaigns")
-    syn.add_argument("--out", required=True, help="folder to write archive/ and truth.json into")
-    syn.add_argument("--seed", type=int, default=7)
-    syn.add_argument("--start", default="2011-10-10", help="first day (YYYY-MM-DD)")
-    syn.add_argument("--days", type=positive, default=10)
-    syn.add_argument("--accounts", type=positive, default=1500)
-    syn.add_argument("--organic-per-day", type=positive, default=700)
-    syn.add_argument("--campaigns-per-week", type=positive, default=10)
-    syn.add_argument(
-        "--formats",
-        default="v1",
-        help="comma-separated day formats: v1, v2 (twarc2 pages), twarc-csv, io, array; or 'mixed'",
-    )
-    syn.set_defaults(func=cmd_synth)
     return top
 
 

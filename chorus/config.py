@@ -9,7 +9,31 @@ from pathlib import Path
 from chorus.errors import ChorusError
 from chorus.storage import Lake
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def find_project_root(declared: str | None, package_dir: Path, cwd: Path) -> Path:
+    """The folder holding `transforms/` (the dbt project) and `expectations/` (GX): `$CHORUS_PROJECT`
+    when set, else the checkout the package sits in (an editable install), else the working directory
+    (a wheel installed elsewhere, run from the checkout). Nothing assumes an editable install."""
+    if declared:
+        return Path(declared).resolve()
+    for candidate in (package_dir.parent, cwd):
+        if (candidate / "transforms" / "dbt_project.yml").is_file():
+            return candidate.resolve()
+    return package_dir.parent
+
+
+def require_project(root: Path) -> None:
+    """A clear error when the dbt project is not where the settings say."""
+    if not (root / "transforms" / "dbt_project.yml").is_file():
+        raise ChorusError(
+            f"{root}: no transforms/dbt_project.yml here; set CHORUS_PROJECT to the Chorus checkout "
+            "(the folder holding transforms/ and expectations/)"
+        )
+
+
+PROJECT_ROOT = find_project_root(
+    os.environ.get("CHORUS_PROJECT"), Path(__file__).resolve().parent, Path.cwd()
+)
 DBT_PROJECT_DIR = PROJECT_ROOT / "transforms"
 GX_DIR = PROJECT_ROOT / "expectations"
 DEFAULT_PARTIES = DBT_PROJECT_DIR / "seeds" / "party_reference.csv"

@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from chorus.config import Settings
-from chorus.loopback import s3_emulator
 from chorus.pipeline import RunSummary, run
-from chorus.synth import generate
+from tools.loopback import s3_emulator
+from tools.synth import generate
 
 REPO = Path(__file__).resolve().parent.parent
 # Real-format samples from public projects' test data (provenance in its README).
@@ -74,6 +74,17 @@ def chorus_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     exe = Path(sys.executable).parent / "chorus"
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
+
+
+def tools_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the development tools' command line (`python -m tools`) from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
     )
 
 

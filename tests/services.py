@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from chorus.loopback import free_port, wait_for_port
+from tools.loopback import free_port, wait_for_port
 
 PG_BIN = Path("/usr/lib/postgresql")
 

@@ -11,17 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from chorus import bench
+from bench import run as bench
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # every test here builds a warehouse
 
 
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "chorus.bench", "--s3", "tiny"],
+        [sys.executable, "-m", "bench", "--s3", "tiny"],
         capture_output=True,
         text=True,
         env={**os.environ, "CHORUS_BENCH_DIR": str(tmp_path)},
+        cwd=REPO,
         check=False,
         timeout=900,
     )

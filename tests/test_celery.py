@@ -20,9 +20,9 @@ import duckdb
 import psycopg2
 import pytest
 
-from chorus.loopback import make_bucket
 from tests.conftest import REPO
 from tests.services import free_port, missing_servers, postgres, redis, wait_for_port
+from tools.loopback import make_bucket
 
 pytestmark = pytest.mark.skipif(
     bool(missing_servers()), reason=f"needs {', '.join(missing_servers())} (.ci/run installs them)"

@@ -7,16 +7,25 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import chorus_cli
+from tests.conftest import chorus_cli, tools_cli
 
 
-@pytest.mark.parametrize("command", ["run", "ingest", "build", "validate", "report", "synth"])
+@pytest.mark.parametrize(
+    "command", ["run", "ingest", "build", "validate", "report", "query", "docs", "sensitivity"]
+)
 def test_every_command_has_help(command: str) -> None:
     done = chorus_cli(command, "--help")
     assert done.returncode == 0
     assert "usage: chorus" in done.stdout
-    if command != "synth":
-        assert "--home" in done.stdout
+    assert "--home" in done.stdout
+
+
+def test_the_product_cli_leaves_the_development_tools_out() -> None:
+    done = chorus_cli("synth", "--help")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
+    for command in ("synth", "eval"):
+        done = tools_cli(command, "--help")
+        assert done.returncode == 0 and "usage: python -m tools" in done.stdout
 
 
 @pytest.mark.slow
@@ -54,3 +63,19 @@ def test_a_lake_shared_by_two_homes(tmp_path: Path, sample) -> None:
     with duckdb.connect(str(tmp_path / "builder" / "chorus.duckdb"), read_only=True) as con:
         files = con.execute("select count(*) from audit.ingest_files").fetchone()
     assert files == (len(list(sample[0].iterdir())),)
+
+
+def test_the_project_is_found_without_an_editable_install(tmp_path: Path) -> None:
+    from chorus.config import find_project_root, require_project
+    from chorus.errors import ChorusError
+
+    checkout = Path(__file__).resolve().parent.parent
+    installed = tmp_path / "site-packages" / "chorus"  # a wheel: no transforms/ beside the package
+    installed.mkdir(parents=True)
+    assert find_project_root(None, checkout / "chorus", tmp_path) == checkout
+    assert find_project_root(None, installed, checkout) == checkout
+    assert find_project_root(str(checkout), installed, tmp_path) == checkout
+    lost = find_project_root(None, installed, tmp_path)
+    with pytest.raises(ChorusError, match="CHORUS_PROJECT"):
+        require_project(lost)
+    require_project(checkout)

@@ -10,7 +10,7 @@ import pytest
 
 from chorus.build import check_party_reference
 from chorus.errors import InputError
-from chorus.evaluate import evaluate
+from tools.evaluate import evaluate
 
 CONTRACT = {
     "staging.stg_tweets": [

@@ -11,7 +11,7 @@ import pytest
 
 from chorus.config import Settings
 from chorus.ingest import ingest
-from chorus.synth import FORMATS, make_world, write_archive
+from tools.synth import FORMATS, make_world, write_archive
 
 FIELDS = "tweet_id, screen_name, text, is_retweet, retweeted_tweet_id, hashtags, urls, source"
 

@@ -15,16 +15,16 @@ from chorus.build import build
 from chorus.config import Settings
 from chorus.errors import ValidationFailed
 from chorus.lock import home_lock
-from tests.conftest import chorus_cli, v1_status, write_jsonl
+from tests.conftest import chorus_cli, tools_cli, v1_status, write_jsonl
 
 pytestmark = pytest.mark.slow
 
 
-def one_line_error(done, code: int = 2) -> str:
+def one_line_error(done, code: int = 2, prog: str = "chorus") -> str:
     assert done.returncode == code, done.stdout + done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.strip().splitlines() if not line.startswith("WARNING")]
-    assert len(errors) == 1 and errors[0].startswith("chorus: "), done.stderr
+    assert len(errors) == 1 and errors[0].startswith(f"{prog}: "), done.stderr
     return errors[0]
 
 
@@ -256,6 +256,6 @@ def test_misuse_is_one_line_never_a_traceback(built, tmp_path: Path) -> None:
         one_line_error(chorus_cli("report", "--home", home, "--week", week))
     assert not any(built[0].reports.glob("2031-W05*"))
     one_line_error(chorus_cli("build", "--home", home, env={"CHORUS_DBT_VARS": "{oops"}))
-    one_line_error(chorus_cli("synth", "--out", str(tmp_path / "s"), "--formats", "v9"))
-    one_line_error(chorus_cli("synth", "--out", str(tmp_path / "s"), "--start", "yesterday"))
-    one_line_error(chorus_cli("eval", "--seeds", "one,two"))
+    one_line_error(tools_cli("synth", "--out", str(tmp_path / "s"), "--formats", "v9"), prog="tools")
+    one_line_error(tools_cli("synth", "--out", str(tmp_path / "s"), "--start", "yesterday"), prog="tools")
+    one_line_error(tools_cli("eval", "--seeds", "one,two"), prog="tools")

@@ -14,10 +14,10 @@ from chorus.config import Settings
 from chorus.errors import ChorusError
 from chorus.ingest import ingest
 from chorus.ingest.lake import TweetWriter
-from chorus.loopback import make_bucket
 from chorus.storage import Lake
 from tests.conftest import chorus_cli
 from tests.test_incremental import rows
+from tools.loopback import make_bucket
 
 
 def test_a_lake_in_a_bucket_builds_the_same_warehouse_as_a_local_one(

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from chorus.synth import generate
+from tools.synth import generate
 
 
 def archive_bytes(folder: Path) -> dict[str, bytes]:
@@ -61,7 +61,7 @@ def test_app_blind_archives_name_no_app_in_any_format(tmp_path) -> None:
     import io
     import zipfile
 
-    from chorus.synth import FORMATS, make_world, write_archive
+    from tools.synth import FORMATS, make_world, write_archive
 
     def content(archive) -> bytes:
         data = archive.read_bytes()

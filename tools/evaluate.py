@@ -133,7 +133,7 @@ def case_score(
 
 
 def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
-    """Score the published warehouse against a truth file written by `chorus synth`."""
+    """Score the published warehouse against a truth file written by `python -m tools synth`."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             """select ct.tweet_id, c.campaign_id, c.amplification_score, c.is_automated, c.party
@@ -184,7 +184,7 @@ def evaluate_seeds(
 ) -> dict[int, Evaluation]:
     """Generate one archive per seed, run the whole pipeline on it, and score it."""
     from chorus.pipeline import run
-    from chorus.synth import make_world, write_archive
+    from tools.synth import make_world, write_archive
 
     root = work or Path(tempfile.mkdtemp(prefix="chorus-eval-"))
     results = {}

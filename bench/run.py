@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chorus.config import DBT_PROJECT_DIR, Settings
-from chorus.synth import generate
+from tools.synth import generate
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def object_storage(
     """The same archive with the lake in an S3 bucket (moto's server on loopback, so without a real
     network's latency; its memory is the store's, not counted): ingest, build, and an ingest again
     that skips every file by hash."""
-    from chorus.loopback import make_bucket, s3_emulator
+    from tools.loopback import make_bucket, s3_emulator
 
     home = root / f"home-{name}-s3"
     shutil.rmtree(home, ignore_errors=True)
@@ -439,7 +439,7 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m chorus.bench [--peer] [--s3] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
+    """`python -m bench [--peer] [--s3] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
     args = argv if argv is not None else sys.argv[1:]
     peer, s3 = "--peer" in args, "--s3" in args
     sizes = [a for a in args if a not in ("--peer", "--s3")] or ["100k", "1m"]

@@ -892,7 +892,7 @@ def make_world(
     rng = world.rng
     names = list(world.parties)
     gen_organic(world, rng, organic_per_day * days)
-    from chorus.synth_covert import COVERT_KINDS, gen_covert_lookalikes
+    from tools.synth_covert import COVERT_KINDS, gen_covert_lookalikes
 
     kinds = ["burst", "pool", "template", "drip", "rt_storm", "small", "spam", *COVERT_KINDS]
     n_campaigns = max(len(kinds), round(campaigns_per_week * days / 7))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from chorus.synth import (
+from tools.synth import (
     EMOJI,
     GENERIC_APPS,
     MANUAL_CLIENTS,

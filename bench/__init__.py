@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [--peer] [--s3] [SIZE ...]` (see `make bench`); output under bench/out/."""

@@ -1,0 +1,7 @@
+"""`python -m bench [--peer] [--s3] [SIZE ...]`."""
+
+import sys
+
+from bench.run import main
+
+sys.exit(main())
