@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
@@ -314,6 +315,46 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     (settings.state_dir / "fingerprint").unlink(missing_ok=True)  # written back once complete
     write_party_reference(settings)
     run_dbt(["build"], settings, settings.state, extra_vars)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """One source's freshness as `dbt source freshness` judged it."""
+
+    source: str
+    status: str  # pass, warn, error (or runtime error)
+    max_loaded_at: str
+    age_hours: float
+
+
+def freshness(settings: Settings) -> list[Freshness]:
+    """`dbt source freshness` over the lake: how long since an input was last ingested (the
+    thresholds are in the sources file). A stale lake is reported, not an error of the command."""
+    require_project(PROJECT_ROOT)
+    if lake_is_empty(settings):
+        raise ChorusError(f"{settings.lake}: the lake is empty; run `chorus ingest PATH` first")
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    scratch = settings.state_dir / "freshness.duckdb"
+    try:
+        run_dbt(["source", "freshness"], settings, scratch, target="freshness")
+    except ChorusError:
+        pass  # a stale source makes dbt exit non-zero: its verdict is in sources.json
+    finally:
+        scratch.unlink(missing_ok=True)
+    found = settings.dbt_dir / "freshness" / "sources.json"
+    results = json.loads(found.read_text()).get("results", []) if found.exists() else []
+    if not results:
+        logs = settings.dbt_dir / "logs" / "dbt.log"
+        raise ChorusError(f"dbt source freshness gave no verdict (logs: {logs})")
+    return [
+        Freshness(
+            source=".".join(r["unique_id"].split(".")[2:]),
+            status=str(r.get("status")),
+            max_loaded_at=str(r.get("max_loaded_at") or ""),
+            age_hours=round(float(r.get("max_loaded_at_time_ago_in_s") or 0) / 3600, 1),
+        )
+        for r in results
+    ]
 
 
 def unit_tests(settings: Settings) -> None:

@@ -155,6 +155,15 @@ def cmd_export_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_freshness(args: argparse.Namespace) -> int:
+    from chorus.build import freshness
+
+    verdicts = freshness(_settings(args))
+    for v in verdicts:
+        print(f"{v.status:<5} {v.source}: last input ingested {v.max_loaded_at} ({v.age_hours} h ago)")
+    return 1 if any(v.status not in ("pass", "warn") for v in verdicts) else 0
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from chorus.sensitivity import as_text, sensitivity
 
@@ -242,6 +251,9 @@ def parser() -> argparse.ArgumentParser:
         "--out", required=True, help="file to write (csv: edges here, nodes in <name>.nodes.csv)"
     )
     graph.set_defaults(func=cmd_export_graph)
+    add("freshness", "dbt source freshness: how long since the lake last took an input").set_defaults(
+        func=cmd_freshness
+    )
     add("sensitivity", "how automated campaigns and accounts move with the main thresholds").set_defaults(
         func=cmd_sensitivity
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -79,3 +80,33 @@ def test_the_project_is_found_without_an_editable_install(tmp_path: Path) -> Non
     with pytest.raises(ChorusError, match="CHORUS_PROJECT"):
         require_project(lost)
     require_project(checkout)
+
+
+@pytest.mark.slow
+def test_freshness_says_when_the_lake_went_stale(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.conftest import REAL_FIXTURES
+
+    home = tmp_path / "home"
+    assert (
+        chorus_cli(
+            "ingest", "-q", "--home", str(home), str(REAL_FIXTURES / "cnt__sample_data.csv")
+        ).returncode
+        == 0
+    )
+    done = chorus_cli("freshness", "--home", str(home))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("pass") and "lake.ingest_files" in done.stdout
+    (audit,) = (home / "lake" / "_audit" / "files").glob("*.parquet")
+    table = pq.read_table(audit)
+    old = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=40)
+    stale = table.set_column(
+        table.schema.get_field_index("ingested_at"),
+        "ingested_at",
+        pa.array([old], table.schema.field("ingested_at").type),
+    )
+    pq.write_table(stale, audit)
+    done = chorus_cli("freshness", "--home", str(home))
+    assert done.returncode == 1 and done.stdout.startswith("error"), done.stdout + done.stderr

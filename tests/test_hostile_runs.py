@@ -15,7 +15,7 @@ from chorus.build import build
 from chorus.config import Settings
 from chorus.errors import ValidationFailed
 from chorus.lock import home_lock
-from tests.conftest import chorus_cli, tools_cli, v1_status, write_jsonl
+from tests.conftest import REAL_FIXTURES, chorus_cli, tools_cli, v1_status, write_jsonl
 
 pytestmark = pytest.mark.slow
 
@@ -80,6 +80,8 @@ def test_hostile_folder_is_published_with_everything_good_in_it(tmp_path: Path) 
     long_id["id_str"] = "7" * 5000
     write_jsonl(folder / "long.jsonl", [long_id])
     (folder / "junk.json").write_bytes(b"\x00\xff" * 100)
+    # every real-format sample too: users, lists, counts and compliance pages, a personal archive...
+    shutil.copytree(REAL_FIXTURES, folder / "real")
     done = chorus_cli("run", "-q", "--home", str(tmp_path / "home"), str(folder))
     assert done.returncode == 0, done.stderr
     settings = Settings.make(tmp_path / "home")
@@ -87,6 +89,8 @@ def test_hostile_folder_is_published_with_everything_good_in_it(tmp_path: Path) 
     assert count(settings, "select count(*) from staging.stg_tweets where user_id is null") == 10
     assert count(settings, "select max(length(raw)) from audit.rejects") <= 4096
     assert count(settings, "select count(*) from marts.campaigns where is_automated") >= 1
+    assert count(settings, "select count(*) from audit.stream_notices where kind = 'compliance'") > 0
+    assert count(settings, "select count(*) from staging.stg_tweets where source_format like '%v2%'") > 0
 
 
 def test_data_docs_never_show_hostile_text(home_copy: Settings, monkeypatch) -> None:

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -291,9 +292,13 @@ def units_of(candidate: Candidate) -> Iterator[Unit]:
         )
 
 
+TWEETS_JS = re.compile(r"tweets(-part\d+)?\.js")
+
+
 def sibling_owner(path: Path) -> dict[str, Any] | None:
-    """For an unzipped personal archive's tweets.js, the owner from account.js beside it."""
-    if not is_tweet_member(path.as_posix()):
+    """For an unzipped personal archive's tweets.js (under data/ or copied out of it), the owner
+    from account.js beside it."""
+    if not (is_tweet_member(path.as_posix()) or TWEETS_JS.fullmatch(path.name)):
         return None
     for candidate in (path.parent / "account.js", path.parent.parent / "account.js"):
         if candidate.is_file():

@@ -1,5 +1,5 @@
 with files as (
-    select * from {{ source('lake', 'ingest_files') }}
+    select * from {{ ref('base_lake__ingest_files') }}
 ),
 
 final as (

@@ -1,5 +1,5 @@
 with rejects as (
-    select * from {{ source('lake', 'rejects') }}
+    select * from {{ ref('base_lake__rejects') }}
 ),
 
 final as (
@@ -7,6 +7,7 @@ final as (
         path as file,
         file_sha256,
         line_no,
+        reject_no,
         reason,
         left(raw, 4096) as raw
     from rejects

@@ -4,16 +4,16 @@
 -- Tweets named by a `delete` notice are removed (deletion compliance).
 
 with tweets as (
-    select * from {{ source('lake', 'tweets') }}
+    select * from {{ ref('base_lake__tweets') }}
 ),
 
 complete_files as (
-    select sha256 from {{ source('lake', 'ingest_files') }}
+    select sha256 from {{ ref('base_lake__ingest_files') }}
 ),
 
 deleted as (
     select distinct tweet_id
-    from {{ source('lake', 'notices') }}
+    from {{ ref('base_lake__notices') }}
     where kind = 'delete' and tweet_id is not null
 ),
 
