@@ -2,11 +2,12 @@
 
 dbt's tests check the models' logic while they build (keys, relationships, ranges, the
 cross-table consistency tests in `transforms/tests/`); this gate checks the finished candidate as
-a whole, as it is about to be published: run-time bounds (no tweet in the future), the contract's
-columns present, the parties known, nothing broken between build and publish, and no collapse
-against the last good run. Every check is an aggregate computed in DuckDB (one row per suite), so
-the gate reads no table whole, and Great Expectations validates those numbers and writes Data Docs
-that hold numbers only: no tweet text, name or path ever reaches its pages.
+a whole, as it is about to be published: run-time bounds (no tweet in the future), the parties
+known, nothing broken between build and publish, and no collapse against the last good run. The
+published tables' columns and types are dbt model contracts (enforced as each model builds), so
+the gate keeps no copy of the column lists. Every check is an aggregate computed in DuckDB (one
+row per suite), so the gate reads no table whole, and Great Expectations validates those numbers
+and writes Data Docs that hold numbers only: no tweet text, name or path ever reaches its pages.
 
 The GX file context lives in `expectations/gx/` (suites, validation definitions and checkpoints as
 JSON in git, generated from `SUITES` by `expectations/define_suites.py`); results and Data Docs go
@@ -29,7 +30,6 @@ from chorus.config import GX_DIR, Settings
 
 log = logging.getLogger(__name__)
 EARLIEST = datetime(2006, 3, 21)
-PUBLISHED_SCHEMAS = ("staging", "marts", "audit")
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,6 @@ def exactly_zero(name: str, sql: str, says: str) -> Metric:
 
 
 SUITES: dict[str, list[Metric]] = {
-    "schema": [
-        exactly_zero(
-            "missing_contract_columns",
-            """(select count(*) from unnest($contract::varchar[]) as wanted(qualified)
-                where qualified not in (
-                    select table_schema || '.' || table_name || '.' || column_name
-                    from information_schema.columns))""",
-            "columns the dbt contract publishes are missing from the candidate",
-        ),
-    ],
     "stg_tweets": [
         Metric(
             "rows",
@@ -238,21 +228,6 @@ def last_good(settings: Settings) -> dict[str, Any]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def contract_columns(settings: Settings) -> list[str]:
-    """`schema.table.column` of every column the published models document, from dbt's manifest
-    of the last build (the one place the column lists live)."""
-    manifest = settings.dbt_dir / "target" / "manifest.json"
-    if not manifest.exists():
-        return []
-    nodes = json.loads(manifest.read_text()).get("nodes", {}).values()
-    return sorted(
-        f"{node['schema']}.{node['alias']}.{column}"
-        for node in nodes
-        if node.get("resource_type") == "model" and node.get("schema") in PUBLISHED_SCHEMAS
-        for column in node.get("columns", {})
-    )
-
-
 def removed_since(settings: Settings, since: str) -> int:
     """Tweets taken out of the lake with `chorus lake remove` (or repair) after `since`."""
     if not settings.lake.has_files("_audit/removals"):
@@ -288,7 +263,6 @@ def parameters(settings: Settings, con: duckdb.DuckDBPyConnection, accept_shrink
         "latest_time": datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1),
         "stg_tweets_min_rows": 0 if accept_shrink else int(expected_tweets * 0.9),
         "campaigns_min_rows": 0 if accept_shrink else int(int(counts.get("campaigns", 0)) * 0.5 * shrink),
-        "contract": contract_columns(settings),
         "deleted_tweets": deleted,
     }
 
@@ -357,7 +331,7 @@ def validate(
 
 
 def sql_parameters(metrics: list[Metric], params: dict[str, Any]) -> dict[str, Any]:
-    """The named parameters a suite's SQL uses (`$latest_time`, `$contract`)."""
+    """The named parameters a suite's SQL uses (`$latest_time`, ...)."""
     sql = " ".join(m.sql for m in metrics)
     return {name: value for name, value in params.items() if f"${name}" in sql}
 

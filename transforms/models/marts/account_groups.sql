@@ -77,7 +77,7 @@ final as (
         sizes.n_accounts,
         coalesce(summary.n_campaigns, 0) as n_campaigns,
         coalesce(summary.n_automated_campaigns, 0) as n_automated_campaigns,
-        coalesce(summary.n_posts, 0) as n_posts,
+        coalesce(summary.n_posts, 0)::bigint as n_posts,
         round(coalesce(summary.n_automated_posts, 0) / nullif(summary.n_posts, 0), 4) as automated_share,
         parties.party,
         round(parties.n_posts / parties.n_attributed_posts, 4) as party_confidence,
