@@ -26,21 +26,24 @@ run: $(STAMP)
 	test -f $(SAMPLE)/truth.json || $(BIN)/python -m tools synth --out $(SAMPLE) --seed 7 --formats mixed
 	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)/archive
 
-## test: install what is missing, lint, and run the whole test suite
+## test: install what is missing, lint, type-check, and run the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/mypy
 	$(BIN)/pytest
 
-## check: the fast tier for the inner loop: lint, unit and ingest tests, dbt unit tests (no full build)
+## check: the fast tier for the inner loop: lint, types (mypy), unit and ingest tests, dbt unit tests (no full build)
 check: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/mypy
 	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs

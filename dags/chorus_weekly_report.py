@@ -7,6 +7,8 @@ backfill of a past Monday re-renders exactly that week.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
@@ -31,8 +33,9 @@ def chorus_weekly_report() -> None:
         from chorus.orchestration import weekly_report
 
         context = get_current_context()
-        start = context["data_interval_start"]
-        return weekly_report(start.date())
+        # a manual run may have no data interval: then the week of its logical date, or of now
+        start = context.get("data_interval_start") or context.get("logical_date")
+        return weekly_report(start.date() if start else datetime.now(UTC).date())
 
     render_week()
 

@@ -20,7 +20,7 @@ from chorus.validate import SUITES, Metric
 HERE = Path(__file__).resolve().parent
 
 
-def bound(value: float | str | None) -> object:
+def bound(value: float | str | None) -> float | dict[str, str] | None:
     """A number as it is, a parameter name as GX's `$PARAMETER` reference."""
     return {"$PARAMETER": value} if isinstance(value, str) else value
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 from chorus.config import DEFAULT_PARTIES
 
@@ -446,9 +447,17 @@ def organic_text(rng: random.Random) -> str:
     return text[0].upper() + text[1:] + rng.choice(["", ".", " !", " ?", " :)", " ..."])
 
 
+class Signals(TypedDict):
+    """What a campaign of a party carries: hashtags, a link domain, an account it mentions."""
+
+    hashtags: list[str]
+    domain: str | None
+    mention: str | None
+
+
 def party_signals(
     world: World, party: str, rng: random.Random, app: tuple[str, str] | None = None
-) -> dict[str, object]:
+) -> Signals:
     """Hashtag, link domain and mention a campaign of this party might carry.
 
     A message pushed through a generic app always carries a party hashtag, so that every
@@ -498,7 +507,7 @@ def record(
     cid = f"{kind}-{len(world.truth_campaigns) + len(world.truth_lookalikes) + 1}"
     for t in tweets:
         t.label = cid
-    entry = {
+    entry: dict[str, object] = {
         "id": cid,
         "kind": kind,
         "party": party,
@@ -541,7 +550,7 @@ def gen_burst(world: World, party: str, rng: random.Random, small: bool = False)
             hashtags=list(sig["hashtags"]),
             mentions=mentions,
             link=link,
-        )  # type: ignore[arg-type]
+        )
         for a in accounts
     ]
     record(world, "small" if small else "burst", party, tweets, app[0])
@@ -564,7 +573,7 @@ def gen_pool(world: World, party: str, rng: random.Random) -> None:
                 a,
                 text,
                 via(app, a, rng, by_hand),
-                hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
+                hashtags=list(sig["hashtags"]),
             )
             for a in members
         ]
@@ -607,7 +616,7 @@ def gen_template(world: World, party: str, rng: random.Random) -> None:
             a,
             vary(base, rng),
             via(app, a, rng, by_hand),
-            hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
+            hashtags=list(sig["hashtags"]),
         )
         for a in accounts
     ]
@@ -619,10 +628,10 @@ def gen_drip(world: World, party: str | None, rng: random.Random) -> None:
     accounts = pick_accounts(world, party, rng.randint(1, 4), rng)
     app = rng.choice(GENERIC_APPS)
     text = sentence(rng) if party else rng.choice(SPAM_TEXTS)
-    sig = (
+    sig: Signals = (
         party_signals(world, party, rng, app)
         if party
-        else {"hashtags": [], "domain": rng.choice(SPAM_DOMAINS)}
+        else {"hashtags": [], "domain": rng.choice(SPAM_DOMAINS), "mention": None}
     )
     period = rng.uniform(90, 300)
     count = rng.randint(30, 120)
@@ -636,7 +645,7 @@ def gen_drip(world: World, party: str | None, rng: random.Random) -> None:
                 accounts[i % len(accounts)],
                 text,
                 app,
-                hashtags=list(sig["hashtags"]),  # type: ignore[arg-type]
+                hashtags=list(sig["hashtags"]),
                 link=f"http://{sig['domain']}/p/{rng.randint(1, 99)}" if sig["domain"] else None,
             )
         )
@@ -648,7 +657,7 @@ def gen_rt_storm(world: World, party: str, rng: random.Random) -> None:
     author = rng.choice(world.party_accounts[party])
     sig = party_signals(world, party, rng)
     start = world.at(rng.randrange(world.days), rng.uniform(8, 22))
-    original = world.add(start, author, sentence(rng), author.client, hashtags=list(sig["hashtags"]))  # type: ignore[arg-type]
+    original = world.add(start, author, sentence(rng), author.client, hashtags=list(sig["hashtags"]))
     app = campaign_app(world, party, rng)
     retweeters = pick_accounts(world, party, rng.randint(25, 150), rng)
     delay = timedelta(seconds=rng.uniform(30, 600))

@@ -113,7 +113,7 @@ def gen_sockpuppets(world: World, party: str, rng: random.Random) -> None:
                 text,
                 a.client,
                 hashtags=list(sig["hashtags"]),
-            )  # type: ignore[arg-type]
+            )
             for a in members
         ]
         record(world, "sockpuppet", party, tweets, "spoofed client")
@@ -143,7 +143,7 @@ def gen_headline_botnet(world: World, party: str, rng: random.Random) -> None:
                     a,
                     text,
                     app,
-                    hashtags=list(sig["hashtags"])[: rng.randint(0, 1)],  # type: ignore[arg-type]
+                    hashtags=list(sig["hashtags"])[: rng.randint(0, 1)],
                     link=f"https://{domain}/a/{rng.randint(10**6, 10**7)}?u={a.screen_name}",
                 )
                 for a in posting
@@ -160,7 +160,7 @@ def gen_rt_group(world: World, party: str, rng: random.Random) -> None:
         for _ in range(rng.randint(1, 2)):
             author = rng.choice(hubs)
             start = world.at(day, rng.uniform(7, 22))
-            original = world.add(start, author, sentence(rng), author.client, hashtags=list(sig["hashtags"]))  # type: ignore[arg-type]
+            original = world.add(start, author, sentence(rng), author.client, hashtags=list(sig["hashtags"]))
             fire = start + timedelta(minutes=rng.uniform(1, 30))
             tweets = [
                 world.retweet(fire + timedelta(seconds=rng.uniform(0, 55)), a, original, a.client)
@@ -205,7 +205,7 @@ def gen_reply_spam(world: World, party: str, rng: random.Random) -> None:
                 spammers[0].client,
                 hashtags=list(sig["hashtags"]),
             )
-        )  # type: ignore[arg-type]
+        )
     record(world, "reply_spam", party, tweets, "spoofed client")
 
 

@@ -322,13 +322,13 @@ def progress_stream(unit: Unit, progress: bool) -> Iterator[BinaryIO]:
             disable=None if progress else True,
         ) as bar,
     ):
-        yield io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)  # type: ignore[arg-type]
+        yield io.BufferedReader(_CountingRaw(stream, bar), 1 << 18)
 
 
 class _CountingRaw(io.RawIOBase):
     """A raw stream that advances a progress bar as bytes are read."""
 
-    def __init__(self, inner: BinaryIO, bar: tqdm) -> None:  # type: ignore[type-arg]
+    def __init__(self, inner: BinaryIO, bar: tqdm) -> None:
         self.inner = inner
         self.bar = bar
 

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from chorus.ingest.personal import ACCOUNT_MEMBERS, account_from_js, is_tweet_member
 
@@ -52,7 +52,7 @@ class Unit:
 class LimitedReader(io.RawIOBase):
     """A stream that stops with an error once more than `limit` bytes come out of it."""
 
-    def __init__(self, inner: BinaryIO, limit: int, name: str, underlying: BinaryIO | None = None) -> None:
+    def __init__(self, inner: IO[bytes], limit: int, name: str, underlying: IO[bytes] | None = None) -> None:
         self.inner = inner
         self.limit = limit
         self.name = name
@@ -81,7 +81,7 @@ class LimitedReader(io.RawIOBase):
 
 
 def _buffered(raw: io.RawIOBase) -> BinaryIO:
-    return io.BufferedReader(raw, CHUNK)  # type: ignore[return-value]
+    return io.BufferedReader(raw, CHUNK)
 
 
 def expansion_limit(compressed: int) -> int:
