@@ -160,3 +160,38 @@ def test_campaign_and_group_pages_exist_link_and_escape(built) -> None:
     assert {"campaign", "accounts", "variants", "minutes"} <= set(twin)
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "polyline" in index and "How the results move" in index
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_hostile_names_stay_inside_their_attribute(tmp_path: Path, fmt: str) -> None:
+    """Names with quotes, markup, newlines and characters XML cannot hold still give a file both
+    readers open, with the names as they were (less what XML cannot carry)."""
+    import igraph
+    import networkx as nx
+
+    from chorus.export import write_graph
+
+    names = ["a\"b'c", "<script>x</script>", "tab\there\nnew & line", "bell\x07\x00end", "ünï©ødé 🐦"]
+    nodes = [
+        {"user_id": f"u{i}", "screen_name": n, "party_lean": "", "group_id": "", "automated_share": None}
+        | {"n_campaigns": i}
+        for i, n in enumerate(names)
+    ]
+    edges = [
+        {"source": "u0", "target": f"u{i}", "kind": kind, "weight": 2, "n_events": 3, "campaigns": "c1 c2"}
+        | {"first_at": "2011-10-12T21:03:00", "last_at": "2011-10-12T21:04:00"}
+        for i in range(1, len(names))
+        for kind in ("co_tweet", "co_retweet")
+    ]
+    out = tmp_path / f"hostile.{fmt}"
+    write_graph(fmt, out, nodes, edges)
+    graph = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+    assert graph.number_of_nodes() == len(names) and graph.number_of_edges() == len(edges)
+    got = {n: d["label"] for n, d in graph.nodes(data=True)}
+    assert got["u0"] == "a\"b'c" and got["u1"] == "<script>x</script>"
+    assert got["u2"] == "tab\there\nnew & line" and got["u3"] == "bellend" and got["u4"] == "ünï©ødé 🐦"
+    kinds = sorted(d["kind"] for _, _, d in graph.edges(data=True))
+    assert kinds == sorted(["co_tweet", "co_retweet"] * (len(names) - 1))
+    if fmt == "graphml":
+        other = igraph.Graph.Read_GraphML(str(out))
+        assert other.vcount() == len(names) and other.ecount() == len(edges)

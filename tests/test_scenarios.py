@@ -1,0 +1,307 @@
+"""Detection on archives written by hand here, not by the project's generator: a state-run headline
+network in an Information Operations file (no app, minute times), sock puppets posting through an
+ordinary phone client, and organic crowds that look synchronous (a catchphrase, a retweet storm, a
+hashtag during a debate). Nothing here was tuned to: each scenario is what the literature describes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import pytest
+
+from chorus.config import Settings
+from chorus.pipeline import run
+
+pytestmark = pytest.mark.slow
+
+START = datetime(2016, 3, 7, 8, 0)
+WORDS = (  # noqa: SIM905 (a list literal of 34 words reads worse)
+    "gouvernement réforme retraite budget école hôpital emploi salaire impôt sécurité police justice "
+    "europe frontière climat énergie logement transport agriculture santé culture jeunesse débat "
+    "élection vote candidat programme promesse chômage croissance dette banque usine grève"
+).split()
+HEADLINES = [
+    "Le ministre reconnaît enfin l'échec total de sa politique économique",
+    "Scandale à Bruxelles : les documents secrets que personne ne veut publier",
+    "Les chiffres du chômage cachés par le gouvernement révélés par un lanceur d'alerte",
+    "L'OTAN prépare une nouvelle provocation aux frontières de l'Europe de l'Est",
+    "Les médias occidentaux se taisent sur les manifestations massives de ce week-end",
+    "Un rapport accablant sur la corruption des élites financières enfin rendu public",
+    "La crise énergétique frappe durement les familles pendant que Paris ferme les yeux",
+    "Des experts indépendants démontent la version officielle des événements de mardi",
+    "Les agriculteurs abandonnés par Bruxelles se préparent à une mobilisation historique",
+    "Le vrai coût des sanctions payé par les citoyens européens chaque mois",
+    "Une enquête révèle comment les ONG étrangères financent les campagnes électorales",
+    "Les hôpitaux au bord de la rupture selon un document interne du ministère",
+]
+
+
+def hashed(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:44]
+
+
+def v1_time(at: datetime) -> str:
+    return at.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def v1(
+    tweet_id: int,
+    user: dict[str, Any],
+    text: str,
+    at: datetime,
+    source: str,
+    retweet_of: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    status: dict[str, Any] = {
+        "id": tweet_id,
+        "id_str": str(tweet_id),
+        "created_at": v1_time(at),
+        "full_text": text,
+        "source": f'<a href="https://example.org" rel="nofollow">{source}</a>',
+        "user": user,
+        "entities": {
+            "hashtags": [{"text": w[1:]} for w in text.split() if w.startswith("#")],
+            "user_mentions": [],
+            "urls": [],
+        },
+        "lang": "fr",
+    }
+    if retweet_of is not None:
+        status["retweeted_status"] = retweet_of
+        status["full_text"] = f"RT @{retweet_of['user']['screen_name']}: {retweet_of['full_text']}"
+    return status
+
+
+def person(rng: random.Random, n: int, prefix: str) -> dict[str, Any]:
+    """An established account: years old, a few hundred followers, following fewer."""
+    created = datetime(2008, 1, 1) + timedelta(days=rng.randrange(0, 2500))
+    followers = int(rng.lognormvariate(5.5, 1.2))
+    return {
+        "id_str": f"{prefix}{n}",
+        "screen_name": f"{prefix}_{n}",
+        "created_at": v1_time(created),
+        "followers_count": followers,
+        "friends_count": int(followers * rng.uniform(0.3, 1.5)) + 20,
+        "statuses_count": rng.randrange(500, 40_000),
+    }
+
+
+def headline_network(rng: random.Random) -> tuple[bytes, list[str]]:
+    """An IO file: 20 accounts of one operation push 12 headlines over two weeks, each within
+    minutes, lightly edited; their own everyday posts besides. Minute times, no app, hashed ids."""
+    accounts = [
+        {
+            "userid": hashed(f"op{i}"),
+            "screen": f"op_{i}",
+            "created": (datetime(2016, 1, 4) + timedelta(days=rng.randrange(0, 12))).strftime("%Y-%m-%d"),
+            "followers": rng.randrange(3, 60),
+            "following": rng.randrange(150, 900),
+        }
+        for i in range(20)
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "tweetid",
+            "userid",
+            "user_screen_name",
+            "follower_count",
+            "following_count",
+            "account_creation_date",
+        ]
+        + [
+            "tweet_language",
+            "tweet_text",
+            "tweet_time",
+            "tweet_client_name",
+            "is_retweet",
+            "hashtags",
+            "urls",
+        ]
+    )
+    tweet_id = 7_000_000_000
+    texts = []
+    for h, headline in enumerate(HEADLINES):
+        at = START + timedelta(days=h * 14 / len(HEADLINES), hours=rng.uniform(0, 10))
+        link = f"https://news-front.example/{1000 + h}"
+        texts.append(headline)
+        for account in rng.sample(accounts, rng.randrange(12, 19)):
+            posted = at + timedelta(minutes=rng.uniform(0, 40))
+            text = rng.choice([headline, f"{headline} {link}", f"URGENT : {headline}", f"{headline} !!"])
+            tweet_id += 1
+            writer.writerow(
+                [tweet_id, account["userid"], account["screen"], account["followers"], account["following"]]
+                + [account["created"], "fr", text, posted.strftime("%Y-%m-%d %H:%M"), "", "False", "[]"]
+                + [f"['{link}']"]
+            )
+    for account in accounts:  # everyday posts of their own
+        for _ in range(6):
+            tweet_id += 1
+            posted = START + timedelta(days=rng.uniform(0, 14))
+            text = " ".join(rng.choices(WORDS, k=rng.randrange(6, 14)))
+            writer.writerow(
+                [tweet_id, account["userid"], account["screen"], account["followers"], account["following"]]
+                + [account["created"], "fr", text, posted.strftime("%Y-%m-%d %H:%M"), "", "False", "[]", "[]"]
+            )
+    return out.getvalue().encode(), texts
+
+
+def sock_puppets(rng: random.Random, first_id: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """Eight puppets made the same week, posting through an ordinary phone app: the same six
+    messages on six days, each time within two minutes."""
+    puppets = [
+        {
+            "id_str": f"pp{i}",
+            "screen_name": f"citoyen_libre{i}",
+            "created_at": v1_time(datetime(2016, 2, 22) + timedelta(hours=rng.uniform(0, 72))),
+            "followers_count": rng.randrange(0, 9),
+            "friends_count": rng.randrange(80, 400),
+            "statuses_count": rng.randrange(20, 200),
+        }
+        for i in range(8)
+    ]
+    messages = [
+        "Ce candidat ment aux Français depuis le premier jour, réveillez-vous #stopmensonges",
+        "Qui a vraiment financé la campagne de ce candidat ? Personne ne pose la question",
+        "Encore une promesse trahie, combien de temps allons-nous accepter cela ?",
+        "Les vrais chiffres de l'insécurité que les médias refusent de montrer ce soir",
+        "Partagez avant que ce soit censuré : la vérité sur le programme du candidat",
+        "Ils nous prennent vraiment pour des imbéciles avec ce débat truqué d'avance",
+    ]
+    tweets = []
+    for day, message in enumerate(messages):
+        at = START + timedelta(days=day * 2 + 1, hours=rng.uniform(9, 20))
+        for puppet in puppets:
+            first_id += 1
+            tweets.append(
+                v1(
+                    first_id,
+                    puppet,
+                    message,
+                    at + timedelta(seconds=rng.uniform(0, 120)),
+                    "Twitter for Android",
+                )
+            )
+    return tweets, messages
+
+
+def organic_crowds(rng: random.Random, first_id: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """A televised debate: 400 people tweet on its hashtag in their own words, 45 of them post the
+    same catchphrase a candidate just said, and 150 retweet the candidate within the hour."""
+    debate = START + timedelta(days=9, hours=12)
+    clients = ["Twitter for iPhone", "Twitter for Android", "Twitter Web Client", "TweetDeck"]
+    people = [person(rng, n, "fan") for n in range(400)]
+    tweets = []
+    for p in people:
+        first_id += 1
+        own = " ".join(rng.choices(WORDS, k=rng.randrange(5, 15)))
+        at = debate + timedelta(minutes=rng.uniform(0, 120))
+        tweets.append(v1(first_id, p, f"{own} #DebatPrimaire", at, rng.choice(clients)))
+    catchphrase = "Moi président de la République, je ne serai pas le chef de la majorité"
+    said = debate + timedelta(minutes=47)
+    for p in rng.sample(people, 45):
+        first_id += 1
+        at = said + timedelta(seconds=rng.expovariate(1 / 240))
+        tweets.append(v1(first_id, p, catchphrase, at, rng.choice(clients)))
+    candidate = {**person(rng, 0, "candidat"), "followers_count": 450_000}
+    first_id += 1
+    original = v1(
+        first_id,
+        candidate,
+        "Merci à tous, ce soir la France a choisi le changement",
+        said,
+        "Twitter for iPhone",
+    )
+    tweets.append(original)
+    for p in rng.sample(people, 150):
+        first_id += 1
+        at = said + timedelta(seconds=rng.expovariate(1 / 600))
+        tweets.append(v1(first_id, p, "", at, rng.choice(clients), retweet_of=original))
+    return tweets, {"catchphrase": catchphrase, "retweet": original["id_str"]}
+
+
+@pytest.fixture(scope="module")
+def scenarios(tmp_path_factory) -> tuple[Settings, dict[str, Any]]:
+    rng = random.Random(2016)
+    folder = tmp_path_factory.mktemp("scenarios")
+    io_bytes, headlines = headline_network(rng)
+    (folder / "io_tweets.csv").write_bytes(io_bytes)
+    puppets, messages = sock_puppets(rng, 8_000_000_000)
+    crowds, organic = organic_crowds(rng, 9_000_000_000)
+    with (folder / "stream.jsonl").open("w", encoding="utf-8") as out:
+        for status in sorted(puppets + crowds, key=lambda s: s["id"]):
+            out.write(json.dumps(status, ensure_ascii=False) + "\n")
+    settings = Settings.make(folder / "home")
+    run([folder / "io_tweets.csv", folder / "stream.jsonl"], settings, progress=False)
+    return settings, {"headlines": headlines, "messages": messages, **organic}
+
+
+def campaigns_of(settings: Settings, texts: list[str]) -> list[tuple[str, bool, float, int]]:
+    """(canonical text, automated, score, accounts) of the biggest campaign carrying each text."""
+    found = []
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        for text in texts:
+            row = con.execute(
+                """select c.canonical_text, c.is_automated, c.amplification_score, c.n_accounts
+                   from marts.campaigns c
+                   where c.campaign_id in (
+                       select ct.campaign_id from marts.campaign_tweets ct
+                       join staging.stg_tweets t using (tweet_id)
+                       where strpos(t.text, ?) > 0)
+                   order by c.n_accounts desc limit 1""",
+                [text],
+            ).fetchall()
+            found.append(row[0] if row else (text, False, 0.0, 0))
+    return found
+
+
+def test_a_state_run_headline_network_without_app_or_seconds_is_found(scenarios) -> None:
+    settings, truth = scenarios
+    found = campaigns_of(settings, truth["headlines"])
+    assert all(n >= 12 for *_, n in found), found  # light edits and links keep each headline whole
+    automated = [c for c in found if c[1]]
+    assert len(automated) >= 0.8 * len(found), found
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        groups = con.execute(
+            """select group_id, count(*) from marts.accounts
+               where screen_name like 'op\\_%' escape '\\' and group_id is not null group by 1"""
+        ).fetchall()
+    assert groups and max(n for _, n in groups) >= 18, groups  # one group holds the operation
+
+
+def test_sock_puppets_on_an_ordinary_client_are_found(scenarios) -> None:
+    settings, truth = scenarios
+    found = campaigns_of(settings, truth["messages"])
+    assert all(n == 8 for *_, n in found), found
+    assert sum(1 for c in found if c[1]) >= 5, found
+
+
+def test_organic_crowds_that_look_synchronous_are_not_flagged(scenarios) -> None:
+    settings, truth = scenarios
+    (catchphrase,) = campaigns_of(settings, [truth["catchphrase"]])
+    assert catchphrase[3] >= 40 and not catchphrase[1], catchphrase
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        storm = con.execute(
+            """select c.n_accounts, c.is_automated, c.amplification_score from marts.campaigns c
+               join marts.campaign_tweets ct using (campaign_id)
+               join staging.stg_tweets t using (tweet_id)
+               where t.retweeted_tweet_id = ? group by all""",
+            [truth["retweet"]],
+        ).fetchall()
+        flagged_fans = con.execute(
+            """select count(*) from marts.campaigns c
+               join marts.campaign_tweets ct using (campaign_id)
+               join staging.stg_tweets t using (tweet_id)
+               where c.is_automated and t.user_id like 'fan%'"""
+        ).fetchall()[0][0]
+    assert storm and storm[0][0] >= 140 and not storm[0][1], storm
+    assert flagged_fans == 0
