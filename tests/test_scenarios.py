@@ -1,7 +1,8 @@
-"""Detection on archives written by hand here, not by the project's generator: a state-run headline
-network in an Information Operations file (no app, minute times), sock puppets posting through an
-ordinary phone client, and organic crowds that look synchronous (a catchphrase, a retweet storm, a
-hashtag during a debate). Nothing here was tuned to: each scenario is what the literature describes.
+"""Detection on archives written by hand here, not by the project's generator: a state-run
+headline network in an Information Operations file (no app, minute times), sock puppets posting
+through an ordinary phone client, a retweet ring in a twarc2 page (no app), and organic crowds that
+look synchronous (a catchphrase, a retweet storm, a hashtag during a debate). Nothing here was
+tuned to: each scenario is what the literature describes.
 """
 
 from __future__ import annotations
@@ -229,6 +230,54 @@ def organic_crowds(rng: random.Random, first_id: int) -> tuple[list[dict[str, An
     return tweets, {"catchphrase": catchphrase, "retweet": original["id_str"]}
 
 
+def retweet_ring(rng: random.Random, first_id: int) -> tuple[dict[str, Any], str]:
+    """A twarc2 page (API v2: no posting app): 25 accounts made the same month, with few followers,
+    retweet each of an account's ten posts within two minutes, over a week."""
+    leader = {"id": "leader1", "username": "la_voix_du_peuple", "created_at": "2015-06-01T10:00:00.000Z"}
+    leader["public_metrics"] = {"followers_count": 3200, "following_count": 150, "tweet_count": 9000}
+    ring = [
+        {
+            "id": f"ring{i}",
+            "username": f"patriote{i}_{rng.randrange(1000, 9999)}",
+            "created_at": f"2016-02-{rng.randrange(1, 28):02d}T12:00:00.000Z",
+            "public_metrics": {
+                "followers_count": rng.randrange(0, 12),
+                "following_count": rng.randrange(100, 600),
+                "tweet_count": rng.randrange(50, 900),
+            },
+        }
+        for i in range(25)
+    ]
+    data, originals = [], []
+    for k in range(10):
+        first_id += 1
+        at = START + timedelta(days=k * 0.7, hours=rng.uniform(8, 22))
+        original = {
+            "id": str(first_id),
+            "author_id": leader["id"],
+            "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "text": " ".join(rng.choices(WORDS, k=12)),
+            "lang": "fr",
+        }
+        originals.append(original)
+        data.append(original)
+        for member in ring:
+            first_id += 1
+            posted = at + timedelta(seconds=rng.uniform(5, 120))
+            data.append(
+                {
+                    "id": str(first_id),
+                    "author_id": member["id"],
+                    "created_at": posted.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "text": f"RT @{leader['username']}: {original['text']}",
+                    "lang": "fr",
+                    "referenced_tweets": [{"type": "retweeted", "id": original["id"]}],
+                }
+            )
+    page = {"data": data, "includes": {"users": [leader, *ring], "tweets": originals}}
+    return page, originals[0]["id"]
+
+
 @pytest.fixture(scope="module")
 def scenarios(tmp_path_factory) -> tuple[Settings, dict[str, Any]]:
     rng = random.Random(2016)
@@ -237,12 +286,14 @@ def scenarios(tmp_path_factory) -> tuple[Settings, dict[str, Any]]:
     (folder / "io_tweets.csv").write_bytes(io_bytes)
     puppets, messages = sock_puppets(rng, 8_000_000_000)
     crowds, organic = organic_crowds(rng, 9_000_000_000)
+    page, ring_first = retweet_ring(rng, 9_500_000_000)
+    (folder / "v2_page.jsonl").write_text(json.dumps(page) + "\n", encoding="utf-8")
     with (folder / "stream.jsonl").open("w", encoding="utf-8") as out:
         for status in sorted(puppets + crowds, key=lambda s: s["id"]):
             out.write(json.dumps(status, ensure_ascii=False) + "\n")
     settings = Settings.make(folder / "home")
-    run([folder / "io_tweets.csv", folder / "stream.jsonl"], settings, progress=False)
-    return settings, {"headlines": headlines, "messages": messages, **organic}
+    run([folder], settings, progress=False)
+    return settings, {"headlines": headlines, "messages": messages, "ring": ring_first, **organic}
 
 
 def campaigns_of(settings: Settings, texts: list[str]) -> list[tuple[str, bool, float, int]]:
@@ -305,3 +356,25 @@ def test_organic_crowds_that_look_synchronous_are_not_flagged(scenarios) -> None
         ).fetchall()[0][0]
     assert storm and storm[0][0] >= 140 and not storm[0][1], storm
     assert flagged_fans == 0
+
+
+def test_a_retweet_ring_in_an_archive_without_apps_is_found(scenarios) -> None:
+    settings, truth = scenarios
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rings = con.execute(
+            """select c.n_accounts, c.is_automated from marts.campaigns c
+               join marts.campaign_tweets ct using (campaign_id)
+               join staging.stg_tweets t using (tweet_id)
+               where t.is_retweet and t.retweeted_screen_name = 'la_voix_du_peuple'
+               group by c.campaign_id, c.n_accounts, c.is_automated"""
+        ).fetchall()
+        sources = con.execute(
+            "select count(*) from staging.stg_tweets where user_id like 'ring%' and source is not null"
+        ).fetchall()[0][0]
+        grouped = con.execute(
+            "select count(distinct group_id) from marts.accounts where user_id like 'ring%'"
+        ).fetchall()[0][0]
+    assert sources == 0  # the archive names no app
+    assert len(rings) == 10 and all(n == 25 for n, _ in rings), rings
+    assert sum(1 for _, automated in rings if automated) >= 8, rings
+    assert grouped == 1
