@@ -411,7 +411,18 @@ def report(settings: Settings, week: str | None = None) -> list[Path]:
         render_campaigns(con, settings, env, campaigns)
         render_groups(con, settings, env, groups)
         render_index(con, settings, env, available)
+    if week is None:  # every page was written: those of campaigns and groups gone since are stale
+        prune(settings.reports / "campaigns", set(campaigns))
+        prune(settings.reports / "groups", set(groups))
     return pages
+
+
+def prune(folder: Path, keep: set[str]) -> None:
+    """Remove the pages (and JSON twins) in `folder` of ids not in `keep`."""
+    if folder.is_dir():
+        for page in folder.glob("*"):
+            if page.suffix in (".html", ".json") and page.stem not in keep:
+                page.unlink()
 
 
 SAFE_ID = re.compile(r"[0-9a-f]{32}|g[0-9a-f]{12}")  # campaign and group ids, safe as file names

@@ -103,76 +103,96 @@ def trend(weekly: list[dict[str, Any]], palette: list[str]) -> Markup:
     return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()
 
 
-def campaign_data(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, Any]:
-    """Everything one campaign's page shows."""
-    (campaign,) = rows(
-        con, "select * exclude (party_signals) from marts.campaigns where campaign_id = ?", [campaign_id]
-    )
-    accounts = rows(
+def by_key(
+    con: duckdb.DuckDBPyConnection, sql: str, key: str, ids: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of one report model for every id in `ids`, in one query, grouped by `key`."""
+    grouped: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for row in rows(con, sql, [ids]):
+        grouped[row.pop(key)].append(row)
+    return grouped
+
+
+def campaigns_data(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Everything the pages of the campaigns `ids` show, read from the report models."""
+    campaigns = {
+        c["campaign_id"]: c
+        for c in rows(
+            con,
+            "select * exclude (party_signals) from marts.campaigns where list_contains(?, campaign_id)",
+            [ids],
+        )
+    }
+    accounts = by_key(
         con,
-        """select a.user_id, a.screen_name, a.account_created_at, a.followers, a.following, a.group_id,
-                  a.n_campaigns, a.n_automated_campaigns, count(*) as posts_here,
-                  min(ct.created_at) as first_post
-           from marts.campaign_tweets ct join marts.accounts a using (user_id)
-           where ct.campaign_id = ? group by all order by first_post, a.user_id""",
-        [campaign_id],
+        """select campaign_id, user_id, screen_name, account_created_at, followers, following, group_id,
+                  n_campaigns, n_automated_campaigns, posts_here, first_post
+           from reports.rpt_campaign_accounts where list_contains(?, campaign_id)
+           order by campaign_id, first_post, user_id""",
+        "campaign_id",
+        ids,
     )
-    variants = rows(
+    variants = by_key(
         con,
-        """select t.text, count(*) as n
-           from marts.campaign_tweets ct join staging.stg_tweets t using (tweet_id)
-           where ct.campaign_id = ? group by t.text order by n desc, t.text limit 50""",
-        [campaign_id],
+        """select campaign_id, text, n from reports.rpt_campaign_variants
+           where list_contains(?, campaign_id) order by campaign_id, variant_rank""",
+        "campaign_id",
+        ids,
     )
-    entities = rows(
+    entities = by_key(
         con,
-        """with t as (select s.* from marts.campaign_tweets ct join staging.stg_tweets s using (tweet_id)
-                      where ct.campaign_id = ?)
-           select 'hashtag' as kind, '#' || h as value, count(*) as n
-           from t, unnest(t.hashtags) as u(h) group by all
-           union all
-           select 'link', u, count(*) from t, unnest(t.urls) as v(u) group by all
-           order by n desc, value limit 40""",
-        [campaign_id],
+        """select campaign_id, kind, value, n from reports.rpt_campaign_entities
+           where list_contains(?, campaign_id) order by campaign_id, entity_rank""",
+        "campaign_id",
+        ids,
     )
-    minutes = rows(
+    minutes = by_key(
         con,
-        """select date_trunc('minute', created_at) as minute, count(*) as n_posts from marts.campaign_tweets
-           where campaign_id = ? group by 1 order by 1""",
-        [campaign_id],
+        """select campaign_id, minute, n_posts from reports.rpt_campaign_minutes
+           where list_contains(?, campaign_id) order by campaign_id, minute""",
+        "campaign_id",
+        ids,
     )
     return {
-        "campaign": campaign,
-        "accounts": accounts,
-        "variants": variants,
-        "entities": entities,
-        "minutes": minutes,
+        i: {
+            "campaign": campaigns[i],
+            "accounts": accounts[i],
+            "variants": variants[i],
+            "entities": entities[i],
+            "minutes": minutes[i],
+        }
+        for i in ids
+        if i in campaigns
     }
 
 
-def group_data(con: duckdb.DuckDBPyConnection, group_id: str) -> dict[str, Any]:
-    """Everything one group's page shows."""
-    (group,) = rows(con, "select * from marts.account_groups where group_id = ?", [group_id])
-    members = rows(
+def groups_data(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Everything the pages of the groups `ids` show."""
+    groups = {
+        g["group_id"]: g
+        for g in rows(con, "select * from marts.account_groups where list_contains(?, group_id)", [ids])
+    }
+    members = by_key(
         con,
-        """select user_id, screen_name, account_created_at, followers, following, n_campaigns,
+        """select group_id, user_id, screen_name, account_created_at, followers, following, n_campaigns,
                   n_automated_campaigns, automated_share, party_lean, coordination_degree
-           from marts.accounts where group_id = ? order by n_campaigns desc, user_id""",
-        [group_id],
+           from marts.accounts where list_contains(?, group_id)
+           order by group_id, n_campaigns desc, user_id""",
+        "group_id",
+        ids,
     )
-    campaigns = rows(
+    campaigns = by_key(
         con,
-        """select c.campaign_id, c.party, c.is_automated, c.amplification_score, c.n_accounts, c.n_tweets,
-                  c.first_seen, c.canonical_text, count(distinct ct.user_id) as group_accounts
-           from marts.campaign_tweets ct
-           join marts.accounts a using (user_id)
-           join marts.campaigns c using (campaign_id)
-           where a.group_id = ?
-           group by all having count(distinct ct.user_id) >= 2
-           order by c.first_seen, c.campaign_id""",
-        [group_id],
+        """select group_id, campaign_id, party, is_automated, amplification_score, n_accounts, n_tweets,
+                  first_seen, canonical_text, group_accounts
+           from reports.rpt_group_campaigns where list_contains(?, group_id)
+           order by group_id, first_seen, campaign_id""",
+        "group_id",
+        ids,
     )
-    return {"group": group, "members": members, "campaigns": campaigns}
+    return {
+        i: {"group": groups[i], "members": members[i], "campaigns": campaigns[i]} for i in ids if i in groups
+    }
 
 
 def write_page(folder: Path, name: str, html: str, data: dict[str, Any]) -> Path:
@@ -190,8 +210,7 @@ def render_campaigns(
 ) -> None:
     """One page per automated campaign among `ids`."""
     template = env.get_template("campaign.html.j2")
-    for campaign_id in ids:
-        data = campaign_data(con, campaign_id)
+    for campaign_id, data in campaigns_data(con, ids).items():
         html = template.render(data=data, chart=per_minute(data["minutes"]))
         write_page(settings.reports / "campaigns", campaign_id, html, data)
 
@@ -201,6 +220,5 @@ def render_groups(
 ) -> None:
     """One page per group among `ids`."""
     template = env.get_template("group.html.j2")
-    for group_id in ids:
-        data = group_data(con, group_id)
+    for group_id, data in groups_data(con, ids).items():
         write_page(settings.reports / "groups", group_id, template.render(data=data), data)

@@ -83,3 +83,32 @@ def test_tweet_markup_is_shown_as_text_never_run(tmp_path: Path) -> None:
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;b&gt;EvilApp&lt;/b&gt;" in page and "<b>EvilApp" not in page
     assert "Votez &amp; partagez" in page
+
+
+def test_every_automated_campaign_has_its_page_from_the_report_models(home_copy: Settings) -> None:
+    import duckdb
+
+    from chorus.report import report
+
+    stale = home_copy.reports / "campaigns" / ("0" * 32 + ".html")
+    stale.write_text("a campaign no longer automated", encoding="utf-8")
+    report(home_copy)
+    with duckdb.connect(str(home_copy.warehouse), read_only=True) as con:
+        automated = {
+            r[0] for r in con.execute("select campaign_id from marts.campaigns where is_automated").fetchall()
+        }
+        minutes = dict(
+            con.execute(
+                "select campaign_id, sum(n_posts) from reports.rpt_campaign_minutes group by 1"
+            ).fetchall()
+        )
+        sizes = dict(
+            con.execute("select campaign_id, n_tweets from marts.campaigns where is_automated").fetchall()
+        )
+    assert automated and {p.stem for p in (home_copy.reports / "campaigns").glob("*.html")} == automated
+    assert minutes == sizes  # the bars of each page add up to the campaign's posts
+    some = sorted(automated)[0]
+    twin = json.loads((home_copy.reports / "campaigns" / f"{some}.json").read_text(encoding="utf-8"))
+    assert sum(m["n_posts"] for m in twin["minutes"]) == sizes[some]
+    assert len(twin["accounts"]) == twin["campaign"]["n_accounts"]
+    assert not stale.exists()
