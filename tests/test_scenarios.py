@@ -95,15 +95,21 @@ def person(rng: random.Random, n: int, prefix: str) -> dict[str, Any]:
     }
 
 
-def headline_network(rng: random.Random) -> tuple[bytes, list[str]]:
+def headline_network(rng: random.Random, established: bool = False) -> tuple[bytes, list[str]]:
     """An IO file: 20 accounts of one operation push 12 headlines over two weeks, each within
-    minutes, lightly edited; their own everyday posts besides. Minute times, no app, hashed ids."""
+    minutes, lightly edited; their own everyday posts besides. Minute times, no app, hashed ids.
+    The accounts are new, made together, with few followers; or, `established`, years old with
+    followers in the hundreds or thousands (bought or aged accounts)."""
     accounts = [
         {
             "userid": hashed(f"op{i}"),
             "screen": f"op_{i}",
-            "created": (datetime(2016, 1, 4) + timedelta(days=rng.randrange(0, 12))).strftime("%Y-%m-%d"),
-            "followers": rng.randrange(3, 60),
+            "created": (
+                datetime(2010, 1, 4) + timedelta(days=rng.randrange(0, 1400))
+                if established
+                else datetime(2016, 1, 4) + timedelta(days=rng.randrange(0, 12))
+            ).strftime("%Y-%m-%d"),
+            "followers": rng.randrange(300, 4000) if established else rng.randrange(3, 60),
             "following": rng.randrange(150, 900),
         }
         for i in range(20)
@@ -378,3 +384,25 @@ def test_a_retweet_ring_in_an_archive_without_apps_is_found(scenarios) -> None:
     assert len(rings) == 10 and all(n == 25 for n, _ in rings), rings
     assert sum(1 for _, automated in rings if automated) >= 8, rings
     assert grouped == 1
+
+
+def test_an_operation_alone_in_its_archive_with_established_accounts_is_found(tmp_path) -> None:
+    """An Information Operations release holds only the operation's accounts: no crowd to measure
+    chance overlap against, and here no young or follower-poor accounts either. What remains is the
+    habit: every account copy-pastes headline after headline with the others."""
+    io_bytes, headlines = headline_network(random.Random(7), established=True)
+    (tmp_path / "release.csv").write_bytes(io_bytes)
+    settings = Settings.make(tmp_path / "home")
+    run([tmp_path / "release.csv"], settings, progress=False)
+    found = campaigns_of(settings, headlines)
+    assert all(n >= 12 for *_, n in found), found
+    assert sum(1 for c in found if c[1]) >= 0.8 * len(found), found
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        (reasons,) = con.execute(
+            "select reasons from marts.campaigns where is_automated order by n_accounts desc limit 1"
+        ).fetchall()[0]
+        everyday = con.execute(
+            "select count(*) from marts.campaigns where is_automated and n_accounts < 3"
+        ).fetchall()
+    assert "copy-pasted" in reasons and "younger" not in reasons
+    assert everyday[0][0] == 0

@@ -11,6 +11,15 @@
 -- again and again) than for retweets (fans of one leader do retweet together, each with their
 -- own habit). Each other message counts once (its best-overlapping campaign); the evidence
 -- saturates with the weighted count: 1 - exp(-count / coactivity_scale).
+--
+-- Beyond chance needs a population to draw from; an archive that holds only an operation's
+-- accounts (an Information Operations release) has none: when most of its accounts push every
+-- headline, any two headlines share most of them "by chance". So each campaign also gets
+-- repeat_copier_share, the share of its accounts that copy-pasted at least repeat_copy_messages
+-- other texts together with others (campaigns of min_accounts) within coactivity_window_days: a
+-- habit of the account, counted without reference to the archive's population. People do post a
+-- slogan, a chain message or a catchphrase with others now and then; an account doing it with
+-- several different texts in a month is how an operation's accounts behave.
 
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
@@ -32,6 +41,40 @@ incidence as materialized (
     select distinct members.campaign_id, members.user_id
     from members
     semi join campaigns using (campaign_id)
+),
+
+text_incidence as (
+    -- copy-pasted texts only: retweets and short comments on a link are what people do together
+    select incidence.campaign_id, incidence.user_id, campaigns.message_key, campaigns.first_seen
+    from incidence
+    inner join campaigns using (campaign_id)
+    where not campaigns.is_retweet_campaign and campaigns.message_key like 'tx:%'
+),
+
+other_copies as (
+    select
+        own.campaign_id,
+        own.user_id,
+        count(distinct other.message_key) as n_other_copies
+    from incidence as own
+    inner join campaigns as own_campaign using (campaign_id)
+    inner join text_incidence as other
+        on own.user_id = other.user_id
+        and other.message_key <> own_campaign.message_key
+        and abs(epoch(other.first_seen) - epoch(own_campaign.first_seen))
+            <= {{ var('coactivity_window_days') * 86400 }}
+    group by own.campaign_id, own.user_id
+),
+
+repeat_copiers as (
+    select
+        incidence.campaign_id,
+        round(avg(
+            case when coalesce(other_copies.n_other_copies, 0) >= {{ var('repeat_copy_messages') }} then 1.0 else 0.0 end
+        ), 6) as repeat_copier_share
+    from incidence
+    left join other_copies using (campaign_id, user_id)
+    group by incidence.campaign_id
 ),
 
 active as (
@@ -100,9 +143,11 @@ summed as (
 
 final as (
     select
-        *,
-        round(1 - exp(-co_messages / {{ var('coactivity_scale') }}), 6) as coactivity
+        summed.*,
+        round(1 - exp(-summed.co_messages / {{ var('coactivity_scale') }}), 6) as coactivity,
+        coalesce(repeat_copiers.repeat_copier_share, 0) as repeat_copier_share
     from summed
+    left join repeat_copiers using (campaign_id)
 )
 
 select * from final

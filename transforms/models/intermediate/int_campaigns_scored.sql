@@ -15,6 +15,8 @@
 --                    posts whose app the archive names; missing when most posts lack it;
 --       accounts     accounts created together or recently, with few followers, or following
 --                    far more than follow them; missing when the archive says nothing of them;
+--       copiers      accounts that copy-paste text with others again and again (repeat copiers,
+--                    int_campaign_coactivity): a habit, counted without the archive's population;
 --       coactivity   (again: a group that keeps acting together is organised);
 --       clock        a drip too regular for a hand.
 --   Evidence the archive lacks counts as missing, not as 0: pieces combine as independent
@@ -43,6 +45,7 @@ components as (
         coalesce(coactivity.co_messages, 0) as co_messages,
         coalesce(coactivity.n_co_messages, 0) as n_co_messages,
         coalesce(coactivity.coactivity, 0) as coactivity,
+        coalesce(coactivity.repeat_copier_share, 0) as repeat_copier_share,
         case
             when missing_app_share < 0.5 then least(
                 1.0, (top_unknown_app_share + 0.25 * crossposter_share) / (1 - missing_app_share)
@@ -54,6 +57,7 @@ components as (
             {{ ramp('few_followers_share', floor, span) }},
             {{ ramp('follow_spam_share', floor, span) }}
         ) end as account_evidence,
+        {{ ramp('coalesce(coactivity.repeat_copier_share, 0)', floor, span) }} as copier_evidence,
         case when span80_seconds is not null then round({{ accounts_factor('n_accounts') }}
             / (1 + greatest(0, span80_seconds - precision_seconds / 2) / ({{ var('burst_window_minutes') }} * 60)), 6)
         else 0 end as synchrony,
@@ -85,6 +89,7 @@ scored as (
         round(1 - (1 - coalesce(app_evidence, 0))
             * (1 - coalesce(account_evidence, 0))
             * (1 - coactivity)
+            * (1 - copier_evidence)
             * (1 - clock_evidence), 6) as inauthenticity
     from combined
 ),
@@ -139,6 +144,11 @@ final as (
             ) end,
             case when n_accounts_with_followers >= {{ var('min_accounts') }} and few_followers_share >= {{ floor }} then format(
                 '{}% with fewer than {} followers', round(100 * few_followers_share)::int, {{ var('few_followers') }}
+            ) end,
+            case when repeat_copier_share >= {{ floor }} then format(
+                '{}% of accounts copy-pasted {}+ other texts with others within {} days',
+                round(100 * repeat_copier_share)::int, {{ var('repeat_copy_messages') }},
+                {{ var('coactivity_window_days') }}
             ) end,
             case when follow_spam_share >= {{ floor }} then format(
                 '{}% following {}x more accounts than follow them',
