@@ -132,6 +132,14 @@ def attribute_types(records: list[dict[str, Any]], names: tuple[str, ...]) -> di
     return types
 
 
+def elements(template: str, record: dict[str, Any], names: dict[str, str]) -> str:
+    """One XML element per attribute of `record` named in `names` that has a value: `template`
+    with `{name}` and `{value}` (escaped) filled in."""
+    return "".join(
+        template.format(name=name, value=xml_text(record[name])) for name in names if record[name] is not None
+    )
+
+
 NODE_ATTRIBUTES = tuple(c for c in NODE_COLUMNS if c != "user_id")
 EDGE_ATTRIBUTES = tuple(c for c in EDGE_COLUMNS if c not in ("source", "target"))
 
@@ -165,18 +173,10 @@ def write_graphml(handle: TextIO, nodes: list[dict[str, Any]], edges: list[dict[
     handle.write('<graph id="chorus" edgedefault="undirected">\n')
     for node in nodes:
         values = {**node, "label": node["screen_name"] or node["user_id"]}
-        data = "".join(
-            f'<data key="n_{name}">{xml_text(values[name])}</data>'
-            for name in node_types
-            if values[name] is not None
-        )
+        data = elements('<data key="n_{name}">{value}</data>', values, node_types)
         handle.write(f'<node id="{xml_text(node["user_id"])}">{data}</node>\n')
     for number, edge in enumerate(edges):
-        data = "".join(
-            f'<data key="e_{name}">{xml_text(edge[name])}</data>'
-            for name in edge_types
-            if edge[name] is not None
-        )
+        data = elements('<data key="e_{name}">{value}</data>', edge, edge_types)
         handle.write(
             f'<edge id="e{number}" source="{xml_text(edge["source"])}" '
             f'target="{xml_text(edge["target"])}">{data}</edge>\n'
@@ -200,22 +200,14 @@ def write_gexf(handle: TextIO, nodes: list[dict[str, Any]], edges: list[dict[str
         handle.write("</attributes>\n")
     handle.write("<nodes>\n")
     for node in nodes:
-        values = "".join(
-            f'<attvalue for="node_{name}" value="{xml_text(node[name])}"/>'
-            for name in node_types
-            if node[name] is not None
-        )
+        values = elements('<attvalue for="node_{name}" value="{value}"/>', node, node_types)
         label = xml_text(node["screen_name"] or node["user_id"])
         handle.write(
             f'<node id="{xml_text(node["user_id"])}" label="{label}"><attvalues>{values}</attvalues></node>\n'
         )
     handle.write("</nodes>\n<edges>\n")
     for number, edge in enumerate(edges):
-        values = "".join(
-            f'<attvalue for="edge_{name}" value="{xml_text(edge[name])}"/>'
-            for name in edge_types
-            if edge[name] is not None
-        )
+        values = elements('<attvalue for="edge_{name}" value="{value}"/>', edge, edge_types)
         handle.write(
             f'<edge id="{number}" source="{xml_text(edge["source"])}" target="{xml_text(edge["target"])}" '
             f'weight="{float(edge["weight"])}"><attvalues>{values}</attvalues></edge>\n'
