@@ -218,7 +218,8 @@ def run_dbt(
         )
     tail = "\n".join(done.stdout.strip().splitlines()[-15:])
     detail = "; ".join(errors[:8]) or tail or done.stderr.strip()[-2000:]
-    raise ChorusError(f"dbt {' '.join(args[:2])} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
+    command_name = " ".join(a for a in args[:2] if not a.startswith("-"))  # `dbt build`, `dbt docs generate`
+    raise ChorusError(f"dbt {command_name} failed: {detail}\n(logs: {work / 'logs' / 'dbt.log'})")
 
 
 # What to do about a failed dbt test, where there is something to do.
