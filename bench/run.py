@@ -281,6 +281,7 @@ DETECTION = (
 ACCOUNT_MODELS = (
     "int_account_co_events",
     "int_account_groups",
+    "int_group_campaigns",
     "accounts",
     "account_groups",
     "account_pair_tweets",

@@ -6,25 +6,12 @@ with groups as (
     select * from {{ ref('int_account_groups') }}
 ),
 
-members as (
-    select * from {{ ref('campaign_tweets') }}
-),
-
 campaigns as (
     select * from {{ ref('campaigns') }}
 ),
 
 group_campaigns as (
-    -- the campaigns at least two of a group's accounts took part in
-    select
-        groups.group_id,
-        members.campaign_id,
-        count(distinct members.user_id) as n_members,
-        count(*) as n_posts
-    from members
-    inner join groups using (user_id)
-    group by groups.group_id, members.campaign_id
-    having count(distinct members.user_id) >= 2
+    select * from {{ ref('int_group_campaigns') }}
 ),
 
 with_campaign as (
