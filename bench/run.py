@@ -163,7 +163,9 @@ def generate_archive(size: Size, data: Path) -> int:
     return tweets
 
 
-def run_size(name: str, root: Path, chorus: str, peer: bool, s3: bool = False) -> list[Figure]:
+def run_size(
+    name: str, root: Path, chorus: str, peer: bool, s3: bool = False, spark: bool = False
+) -> list[Figure]:
     size = SIZES[name]
     data = root / f"archive-{name}"
     tweets = generate_archive(size, data)
@@ -217,9 +219,27 @@ def run_size(name: str, root: Path, chorus: str, peer: bool, s3: bool = False) -
         figures.extend(incremental(name, root, chorus, files, tweets))
     if s3:
         figures.extend(object_storage(name, root, chorus, data / "archive", tweets, megabytes))
+    if spark:
+        figures.append(spark_build(name, root, chorus, home, tweets))
     if peer:
         figures.extend(peer_comparison(name, root, files, tweets, chorus_models))
     return figures
+
+
+SPARK_BUILD = "spark: build (dbt on local spark + gate + publish)"
+
+
+def spark_build(name: str, root: Path, chorus: str, home: Path, tweets: int) -> Figure:
+    """The same models on a local SparkSession (all cores), over the lake the DuckDB run ingested:
+    a full build into a home of its own, the published warehouse made from Spark's Parquet tables
+    and gated as on DuckDB. Spark's JVM counts in the peak."""
+    spark_home = root / f"home-{name}-spark"
+    shutil.rmtree(spark_home, ignore_errors=True)
+    lake = home / "lake"
+    shutil.rmtree(lake / "_warehouse", ignore_errors=True)
+    env = {"CHORUS_LAKE": str(lake), "CHORUS_ENGINE": "spark"}
+    seconds, rss = measured([chorus, "build", "--home", str(spark_home)], env)
+    return Figure.of(name, SPARK_BUILD, seconds, rss, tweets)
 
 
 BASELINE_DETECTOR = "plain duckdb detector (one query)"
@@ -280,6 +300,7 @@ DETECTION = (
 
 ACCOUNT_MODELS = (
     "int_account_co_events",
+    "int_account_ties",
     "int_account_groups",
     "int_group_campaigns",
     "accounts",
@@ -430,6 +451,11 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
             f"{size}: s3 lake / local lake: ingest {step[S3_INGEST] / ingest:.2f}x,"
             f" build {step[S3_BUILD] / step['build (dbt + docs + gate + publish)']:.2f}x"
         )
+    if SPARK_BUILD in step:
+        lines.append(
+            f"{size}: build on local spark / on duckdb = "
+            f"{step[SPARK_BUILD] / step['build (dbt + docs + gate + publish)']:.2f}x"
+        )
     if "peer: co_similar_tweet" in step:
         for peer, ours in (("co_similar_tweet", "near_duplicates"), ("co_tweet", "co_tweet")):
             lines.append(
@@ -440,10 +466,10 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bench [--peer] [--s3] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
+    """`python -m bench [--peer] [--s3] [--spark] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
     args = argv if argv is not None else sys.argv[1:]
-    peer, s3 = "--peer" in args, "--s3" in args
-    sizes = [a for a in args if a not in ("--peer", "--s3")] or ["100k", "1m"]
+    peer, s3, spark = "--peer" in args, "--s3" in args, "--spark" in args
+    sizes = [a for a in args if a not in ("--peer", "--s3", "--spark")] or ["100k", "1m"]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         print(f"unknown size {unknown[0]!r} (one of {', '.join(SIZES)})", file=sys.stderr)
@@ -456,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("CHORUS_LAKE", None)
     figures: list[Figure] = []
     for size in sizes:
-        figures.extend(run_size(size, root, chorus, peer, s3))
+        figures.extend(run_size(size, root, chorus, peer, s3, spark))
     print(f"{'size':>5} {'step':<44} {'seconds':>8} {'tweets/s':>10} {'MB/s':>7} {'peak MiB':>9}")
     for f in figures:
         mb = f"{f.mb_per_s:7.1f}" if f.mb_per_s is not None else " " * 7

@@ -8,6 +8,10 @@ The state is rebuilt from scratch (`--full-refresh`) when the dbt project, its v
 reference change, or on request. The published schemas of the finished state are copied into a
 new candidate file, which the gate validates and publish renames into place; a failed build or
 gate never touches the warehouse.
+
+With `CHORUS_ENGINE=spark` the same models run on Spark (dbt-spark, target `spark`): the tables
+are Parquet under the lake's warehouse area and the candidate is made from their published
+schemas (`chorus.publish.candidate_from_spark`); the rest is the same.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from pathlib import Path
 
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
 from chorus.errors import ChorusError, InputError, ValidationFailed
-from chorus.publish import make_candidate
+from chorus.publish import candidate_from_spark, make_candidate
+from chorus.storage import escape_hadoop_glob
 
 log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("account", "hashtag", "domain", "source")
@@ -104,6 +109,10 @@ def write_party_reference(settings: Settings) -> Path:
     writer.writerow(["party", "signal_type", "value"])
     writer.writerows(rows)
     target.write_text(buffer.getvalue(), encoding="utf-8")
+    # the same rows as JSON lines, for Spark (its CSV reader escapes quotes its own way)
+    fields = ("party", "signal_type", "value")
+    lines = [json.dumps(dict(zip(fields, row, strict=True)), ensure_ascii=False) for row in rows]
+    target.with_suffix(".jsonl").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     return target
 
 
@@ -130,6 +139,27 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **spark_environment(settings),
+    }
+
+
+def spark_environment(settings: Settings) -> dict[str, str]:
+    """Where a Spark build reads and writes (see profiles.yml and macros/lake.sql); paths are
+    Hadoop patterns with their own glob characters and backticks escaped."""
+    lake = settings.lake
+    tweets = (
+        lake.spark_glob("tweets", "*", "*.parquet")
+        if lake_has_tweets(settings)
+        else escape_hadoop_glob(str(empty_tweets(settings)))
+    )
+    parties = settings.state_dir / "party_reference.jsonl"
+    return {
+        "CHORUS_SPARK_LAKE": lake.spark_glob(),
+        "CHORUS_SPARK_TWEETS": tweets,
+        "CHORUS_SPARK_PARTIES": escape_hadoop_glob(str(parties)),
+        "CHORUS_SPARK_WAREHOUSE": settings.spark_warehouse,
+        "CHORUS_SPARK_METASTORE": str(settings.spark_dir / "metastore_db"),
+        "CHORUS_SPARK_LOGS": str(settings.spark_dir),
     }
 
 
@@ -176,16 +206,20 @@ def run_dbt(
     database: Path,
     extra_vars: dict[str, object] | None = None,
     target: str = "target",
+    engine: str | None = None,
 ) -> None:
     """Run dbt on the project in a child process; raise a ChorusError naming what failed.
 
+    `engine` (default: the settings') picks the dbt target: DuckDB's `candidate` or `spark`.
     A child process keeps dbt-duckdb's cached connection from holding the candidate open
     in this process, and bounds dbt's memory to the step.
     """
     work = settings.dbt_dir
+    engine = engine or settings.engine
     command = [
         dbt_executable(),
         *args,
+        *(["--target", "spark"] if engine == "spark" else []),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -265,6 +299,7 @@ def project_fingerprint(settings: Settings, extra_vars: dict[str, object] | None
         digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     values = {k: v for k, v in dbt_vars(settings, extra_vars).items() if k != "parties_csv"}
     digest.update(json.dumps(values, sort_keys=True).encode())
+    digest.update(settings.engine.encode())  # another engine's state is not this one's
     return digest.hexdigest()
 
 
@@ -302,7 +337,10 @@ def build(
         log.warning("build over the kept state failed (%s); rebuilding the state from scratch", exc)
         build_state(settings, extra_vars, fresh=True)
     stamp.write_text(fingerprint)
-    make_candidate(settings.state, settings.candidate)
+    if settings.engine == "spark":
+        candidate_from_spark(settings)
+    else:
+        make_candidate(settings.state, settings.candidate)
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
@@ -312,6 +350,9 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     """`dbt build` into the build state; `fresh` starts from an empty state (a full refresh)."""
     if fresh:
         shutil.rmtree(settings.state_dir, ignore_errors=True)
+        if settings.engine == "spark" and settings.lake.is_local:
+            # Spark's tables go with its metastore (in the state): neither outlives the other
+            shutil.rmtree(settings.spark_warehouse, ignore_errors=True)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     (settings.state_dir / "fingerprint").unlink(missing_ok=True)  # written back once complete
     write_party_reference(settings)
@@ -339,7 +380,7 @@ def freshness(settings: Settings) -> list[Freshness]:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     scratch = settings.state_dir / "freshness.duckdb"
     try:
-        run_dbt(["source", "freshness"], settings, scratch, target="freshness")
+        run_dbt(["source", "freshness"], settings, scratch, target="freshness", engine="duckdb")
     except ChorusError:
         pass  # a stale source makes dbt exit non-zero: its verdict is in sources.json
     finally:
@@ -372,6 +413,7 @@ def unit_tests(settings: Settings) -> None:
         settings,
         scratch / "unit.duckdb",
         target="unit",
+        engine="duckdb",
     )
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chorus.config import Settings
+from chorus.config import ENGINES, Settings
 
 if TYPE_CHECKING:  # the stages are imported lazily, so that `chorus --help` starts fast
     from chorus.ingest import IngestSummary
@@ -20,7 +20,7 @@ log = logging.getLogger("chorus")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.make(args.home, getattr(args, "parties", None))
+    return Settings.make(args.home, getattr(args, "parties", None), engine=getattr(args, "engine", None))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -60,6 +60,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     validation = build_and_publish(settings, full_refresh=args.full_refresh, accept_shrink=args.accept_shrink)
     print(f"built, validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from chorus.pipeline import publish_spark_build
+
+    settings = _settings(args)
+    validation = publish_spark_build(settings, accept_shrink=args.accept_shrink)
+    print(f"validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
     return 0
 
 
@@ -207,12 +216,14 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
         return p
 
+    engine_help = "what runs the dbt models (default: $CHORUS_ENGINE, else duckdb)"
     shrink_help = (
         "publish even if the warehouse shrank beyond what deletions and removals explain "
         "(logged, and recorded in the gate's results)"
     )
     run_cmd = add("run", "ingest + build + validate + publish + report, in one go", parties=True, paths=True)
     run_cmd.add_argument("--accept-shrink", action="store_true", help=shrink_help)
+    run_cmd.add_argument("--engine", choices=ENGINES, help=engine_help)
     run_cmd.set_defaults(func=cmd_run)
     add("ingest", "archives -> Parquet lake (+ audit tables)", paths=True).set_defaults(func=cmd_ingest)
     build = add("build", "dbt build over the lake, validate, publish", parties=True)
@@ -222,7 +233,14 @@ def parser() -> argparse.ArgumentParser:
         help="rebuild the incremental caches from scratch (done anyway when models or vars change)",
     )
     build.add_argument("--accept-shrink", action="store_true", help=shrink_help)
+    build.add_argument("--engine", choices=ENGINES, help=engine_help)
     build.set_defaults(func=cmd_build)
+    pub = add(
+        "publish",
+        "the DuckDB warehouse from a Spark build's Parquet tables: validate, publish (atomic swap)",
+    )
+    pub.add_argument("--accept-shrink", action="store_true", help=shrink_help)
+    pub.set_defaults(func=cmd_publish)
     add("validate", "run the Great Expectations suites over the published tables").set_defaults(
         func=cmd_validate
     )

@@ -44,6 +44,9 @@ def default_home() -> Path:
     return Path(os.environ.get("CHORUS_HOME") or "warehouse")
 
 
+ENGINES = ("duckdb", "spark")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths under one data home. Every stage takes one of these."""
@@ -54,6 +57,7 @@ class Settings:
     lock_timeout: float = 3600.0  # seconds a build waits for another build of the same home
     landing_dir: Path | None = None  # where the ingest DAG picks files up (default <home>/landing)
     dbt_vars_json: str = "{}"  # dbt vars overriding the project's defaults, as JSON
+    engine: str = "duckdb"  # what runs the dbt models: duckdb (embedded) or spark
 
     @classmethod
     def make(
@@ -63,6 +67,7 @@ class Settings:
         lake: str | Path | None = None,
         lake_options: str | None = None,
         landing: str | Path | None = None,
+        engine: str | None = None,
     ) -> Settings:
         """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference and a lake
         (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`),
@@ -78,6 +83,9 @@ class Settings:
         except ValueError as exc:
             raise ChorusError(f"CHORUS_LOCK_TIMEOUT: not a number of seconds ({timeout!r})") from exc
         landing = landing or os.environ.get("CHORUS_LANDING")
+        engine = (engine or os.environ.get("CHORUS_ENGINE") or "duckdb").strip().lower()
+        if engine not in ENGINES:
+            raise ChorusError(f"CHORUS_ENGINE: {engine!r} is not one of {', '.join(ENGINES)}")
         return cls(
             home=home_path.resolve(),
             parties=parties_path.resolve(),
@@ -85,6 +93,7 @@ class Settings:
             lock_timeout=lock_timeout,
             landing_dir=Path(landing).resolve() if landing else None,
             dbt_vars_json=os.environ.get("CHORUS_DBT_VARS") or "{}",
+            engine=engine,
         )
 
     @property
@@ -141,6 +150,17 @@ class Settings:
     def dbt_dir(self) -> Path:
         """dbt's target (run results, compiled SQL, docs, parse cache) and logs of the last build."""
         return self.state_dir / "dbt"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's own files for a Spark build: its metastore (which tables exist) and logs."""
+        return self.state_dir / "spark"
+
+    @property
+    def spark_warehouse(self) -> str:
+        """Where a Spark build writes its tables as Parquet (`<schema>.db/<table>/`): the lake's
+        warehouse area, beside the data it is built from."""
+        return self.lake.url("_warehouse") if not self.lake.is_local else str(self.lake.path / "_warehouse")
 
     @property
     def candidate(self) -> Path:

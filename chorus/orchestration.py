@@ -40,13 +40,15 @@ def setting(name: str) -> str | None:
 def settings_from_env() -> Settings:
     """Settings for a task: `CHORUS_HOME` (default ./warehouse), `CHORUS_PARTIES` (default seed),
     `CHORUS_LAKE` (default `$CHORUS_HOME/lake`; a folder or an object-storage URL) and
-    `CHORUS_LAKE_OPTIONS` (fsspec storage options, JSON, nothing secret)."""
+    `CHORUS_LAKE_OPTIONS` (fsspec storage options, JSON, nothing secret) and `CHORUS_ENGINE`
+    (duckdb, the default, or spark: what runs the transform DAG's dbt models)."""
     return Settings.make(
         setting("CHORUS_HOME"),
         setting("CHORUS_PARTIES"),
         setting("CHORUS_LAKE"),
         setting("CHORUS_LAKE_OPTIONS"),
         setting("CHORUS_LANDING"),
+        engine=setting("CHORUS_ENGINE"),
     )
 
 

@@ -15,7 +15,7 @@ from chorus.config import Settings
 from chorus.errors import ValidationFailed
 from chorus.ingest import IngestSummary, ingest
 from chorus.lock import home_lock
-from chorus.publish import publish
+from chorus.publish import candidate_from_spark, publish
 from chorus.report import report
 from chorus.validate import ValidationReport, remember_good, validate
 
@@ -53,6 +53,20 @@ def build_and_publish(
         docs = background.submit(generate_docs, settings, extra_vars)
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
         docs.result()
+        return gate_and_publish(settings, candidate, validation)
+
+
+def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> ValidationReport:
+    """`chorus publish`: the DuckDB warehouse from the published tables a Spark build wrote as
+    Parquet (a build on a cluster, or the last local one), through the same gate and swap."""
+    with home_lock(settings.home, settings.lock_timeout):
+        candidate = candidate_from_spark(settings)
+        validation = validate(settings, candidate, accept_shrink=accept_shrink)
+        return gate_and_publish(settings, candidate, validation)
+
+
+def gate_and_publish(settings: Settings, candidate: Path, validation: ValidationReport) -> ValidationReport:
+    """Publish a validated candidate, or raise with the gate's failures (nothing published)."""
     if not validation.success:
         lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
         raise ValidationFailed(

@@ -8,14 +8,17 @@ ever written into the published file in place, so a reader never blocks a run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from chorus.config import Settings
 from chorus.errors import ChorusError
+from chorus.storage import escape_glob
 
 INTERNAL_SCHEMAS = ("intermediate",)
 
@@ -68,6 +71,75 @@ def make_candidate(state: Path, candidate: Path) -> None:
             con.execute(f"comment on column {target} is {literal(comment)}")
         con.execute("detach state")
         con.execute("checkpoint")
+
+
+def published_nodes(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The models and seeds of a dbt manifest that analysts read: tables outside the internal
+    schemas (views and the internal schema stay behind, as in `make_candidate`)."""
+    nodes = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+        and node["schema"] not in INTERNAL_SCHEMAS
+        and node["config"].get("materialized", "seed") != "view"
+    ]
+    return sorted(nodes, key=lambda node: (node["schema"], node["alias"]))
+
+
+def spark_table_files(settings: Settings, schema: str, table: str) -> str:
+    """The Parquet files of one table of a Spark build (Spark's managed-table layout), as a DuckDB
+    pattern: the warehouse's own path has its glob characters escaped."""
+    return f"{escape_glob(settings.spark_warehouse)}/{schema}.db/{table.lower()}/*.parquet"
+
+
+def candidate_from_spark(settings: Settings) -> Path:
+    """A new candidate file made from the published tables a Spark build wrote as Parquet: the
+    same schemas, tables, column types (a contract's types where the model has one) and comments
+    (from the dbt docs) as a DuckDB build's candidate. Reads the build's manifest for the list."""
+    if not settings.lake.is_local:
+        raise ChorusError(
+            f"{settings.lake}: publishing a Spark build reads its tables from a local lake; "
+            "an object-storage lake is not supported with CHORUS_ENGINE=spark yet"
+        )
+    manifest_path = settings.dbt_dir / "target" / "manifest.json"
+    if not manifest_path.exists():
+        raise ChorusError(
+            f"{manifest_path}: no Spark build to publish; run `chorus build` with CHORUS_ENGINE=spark"
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    candidate = settings.candidate
+    candidate.parent.mkdir(parents=True, exist_ok=True)
+    candidate.unlink(missing_ok=True)
+    with duckdb.connect(str(candidate)) as con:
+        for node in published_nodes(manifest):
+            schema, table = node["schema"], node["alias"]
+            name = f"{quoted(schema)}.{quoted(table)}"
+            folder = Path(settings.spark_warehouse) / f"{schema}.db" / table.lower()
+            if not any(folder.glob("*.parquet")):
+                raise ChorusError(f"{folder}: {schema}.{table} is missing from the Spark build")
+            files = spark_table_files(settings, schema, table)
+            columns = con.execute(
+                "select column_name from (describe select * from read_parquet(?))", [files]
+            ).fetchall()
+            typed = {c["name"].lower(): c.get("data_type") for c in node["columns"].values()}
+            items = [
+                f"cast({quoted(column)} as {typed[column.lower()]}) as {quoted(column)}"
+                if typed.get(column.lower())
+                else quoted(column)
+                for (column,) in columns
+            ]
+            con.execute(f"create schema if not exists {quoted(schema)}")
+            # identifiers and types come from the manifest (our project), quoted; paths are parameters
+            con.execute(f"create table {name} as select {', '.join(items)} from read_parquet(?)", [files])  # noqa: S608
+            if node.get("description"):
+                con.execute(f"comment on table {name} is {literal(node['description'])}")
+            described = {c["name"].lower(): c.get("description") for c in node["columns"].values()}
+            for (column,) in columns:
+                if described.get(column.lower()):
+                    target = f"{name}.{quoted(column)}"
+                    con.execute(f"comment on column {target} is {literal(described[column.lower()])}")
+        con.execute("checkpoint")
+    return candidate
 
 
 def publish(settings: Settings, candidate: Path | None = None) -> Path:

@@ -39,6 +39,13 @@ def escape_glob(path: str) -> str:
     return "".join(f"[{c}]" if c in "[*?" else c for c in path)
 
 
+def escape_hadoop_glob(path: str) -> str:
+    """A path with Hadoop's glob characters made literal (a backslash before each), and with
+    backticks doubled, for a Spark `parquet.`...`` relation."""
+    escaped = "".join(f"\\{c}" if c in "\\*?[]{}" else c for c in path)
+    return escaped.replace("`", "``")
+
+
 @dataclass(frozen=True)
 class Lake:
     """The lake's root: an absolute local path, or a URL such as `s3://bucket/prefix`."""
@@ -169,6 +176,12 @@ class Lake:
         """A DuckDB file pattern under the root: the root's own glob characters are escaped
         (`h[1]` must never match `h1`), only `parts` are read as a pattern."""
         return "/".join([escape_glob(self.root), *parts])
+
+    def spark_glob(self, *parts: str) -> str:
+        """A Spark (Hadoop) file pattern under the root, the root's own glob characters escaped;
+        object storage through Hadoop's s3a connector (`s3://` is read as `s3a://`)."""
+        root = self.root if self.is_local else re.sub(r"^s3://", "s3a://", self.root)
+        return "/".join([escape_hadoop_glob(root), *parts])
 
     def duckdb_filesystems(self) -> list[dict[str, Any]]:
         """fsspec filesystems for DuckDB to register (dbt-duckdb's `filesystems`): none when local.

@@ -29,6 +29,9 @@ import duckdb
 from chorus.config import GX_DIR, Settings
 
 log = logging.getLogger(__name__)
+# GX imports pyspark when it is installed (the Spark engine), which warns about pandas 3 on import:
+# nothing GX or Chorus uses of it.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 EARLIEST = datetime(2006, 3, 21)
 
 

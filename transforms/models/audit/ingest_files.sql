@@ -6,7 +6,20 @@ with files as (
 ),
 
 final as (
-    select * exclude (parts) from files
+    select
+        path,
+        sha256,
+        format,
+        bytes,
+        lines,
+        blanks,
+        tweets,
+        notices,
+        rejects,
+        skipped,
+        note,
+        ingested_at
+    from files
 )
 
 select * from final

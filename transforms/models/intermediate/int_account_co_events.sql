@@ -20,8 +20,8 @@ final as (
     inner join members as b
         on a.campaign_id = b.campaign_id
         and a.user_id < b.user_id
-        and b.created_at between a.created_at - to_seconds({{ var('coordination_window_seconds') }}::bigint)
-            and a.created_at + to_seconds({{ var('coordination_window_seconds') }}::bigint)
+        and b.created_at between a.created_at - interval {{ var('coordination_window_seconds') }} seconds
+            and a.created_at + interval {{ var('coordination_window_seconds') }} seconds
 )
 
 select * from final

@@ -1,67 +1,29 @@
--- Groups of accounts that act together: the connected components of the co-activity network
--- once only recurring ties are kept: pairs that posted or retweeted together within the
--- coordination window in at least group_min_campaigns distinct campaigns (Keller et al.), or that
--- took part in at least group_min_campaigns of the same automated campaigns, however spread in
--- time (a state operation's accounts push each headline over half an hour, at minute resolution:
--- few of their posts fall within a minute of each other, every headline has most of them).
--- Pairs inside automated campaigns of more than group_max_campaign_accounts accounts are not
--- enumerated (n^2 pairs); those accounts group through their other campaigns.
+-- Groups of accounts that act together: the connected components of the recurring ties
+-- (int_account_ties).
 -- Deterministic: a group's id is the md5 of its smallest account id, so the same input gives the
 -- same groups and ids on every run.
--- Components by min-label propagation in a recursive CTE (each account takes the smallest label
--- among its neighbours until nothing changes).
+-- Components by min-label propagation (see the connected_components macro: each account takes
+-- the smallest label among its neighbours until nothing changes).
 
-with recurring_ties as (
-    select
-        account_a,
-        account_b
-    from {{ ref('account_pairs') }}
-    group by account_a, account_b
-    having len(list_distinct(flatten(list(campaign_ids)))) >= {{ var('group_min_campaigns') }}
+with ties as (
+    select * from {{ ref('int_account_ties') }}
 ),
 
-automated_members as (
-    select distinct
-        members.campaign_id,
-        members.user_id
-    from {{ ref('int_messages_grouped_to_campaigns') }} as members
-    inner join {{ ref('int_campaigns_scored') }} as scored using (campaign_id)
-    where scored.is_automated
-        and scored.n_accounts <= {{ var('group_max_campaign_accounts') }}
-        and members.user_id is not null
-),
-
-co_campaign as (
-    select
-        a.user_id as account_a,
-        b.user_id as account_b
-    from automated_members as a
-    inner join automated_members as b
-        on a.campaign_id = b.campaign_id and a.user_id < b.user_id
-    group by all
-    having count(*) >= {{ var('group_min_campaigns') }}
-),
-
-pairs as (
-    select account_a, account_b from recurring_ties
-    union
-    select account_a, account_b from co_campaign
-),
-
-edges as materialized (
-    select account_a as node, account_b as neighbour from pairs
+edges as {{ materialized() }} (
+    select account_a as node, account_b as neighbour from ties
     union all
-    select account_b, account_a from pairs
+    select account_b, account_a from ties
 ),
 
-components as materialized (
+components as {{ materialized() }} (
     {{ connected_components('edges') }}
 ),
 
 final as (
     select
         node as user_id,
-        'g' || substr(md5(label), 1, 12) as group_id
+        'g' || substr(md5(label), 1, 12) as group_id,
+        converged
     from components
 )
 

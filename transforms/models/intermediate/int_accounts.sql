@@ -10,11 +10,11 @@ with tweets as (
 final as (
     select
         user_id,
-        arg_max(screen_name, (created_at, tweet_id)) filter (where screen_name is not null) as screen_name,
-        arg_max(user_created_at, (created_at, tweet_id)) filter (where user_created_at is not null) as account_created_at,
-        arg_max(user_followers, (created_at, tweet_id)) filter (where user_followers is not null) as followers,
-        arg_max(user_following, (created_at, tweet_id)) filter (where user_following is not null) as following,
-        arg_max(user_tweets, (created_at, tweet_id)) filter (where user_tweets is not null) as statuses,
+        max_by(screen_name, {{ tuple(['created_at', 'tweet_id']) }}) filter (where screen_name is not null) as screen_name,
+        max_by(user_created_at, {{ tuple(['created_at', 'tweet_id']) }}) filter (where user_created_at is not null) as account_created_at,
+        max_by(user_followers, {{ tuple(['created_at', 'tweet_id']) }}) filter (where user_followers is not null) as followers,
+        max_by(user_following, {{ tuple(['created_at', 'tweet_id']) }}) filter (where user_following is not null) as following,
+        max_by(user_tweets, {{ tuple(['created_at', 'tweet_id']) }}) filter (where user_tweets is not null) as statuses,
         count(*) as n_tweets,
         min(created_at) as first_tweet_at,
         max(created_at) as last_tweet_at

@@ -37,7 +37,7 @@ campaigns as (
     having count(distinct user_id) >= {{ var('min_accounts') }}
 ),
 
-incidence as materialized (
+incidence as {{ materialized() }} (
     select distinct members.campaign_id, members.user_id
     from members
     semi join campaigns using (campaign_id)
@@ -61,7 +61,7 @@ other_copies as (
     inner join text_incidence as other
         on own.user_id = other.user_id
         and other.message_key <> own_campaign.message_key
-        and abs(epoch(other.first_seen) - epoch(own_campaign.first_seen))
+        and abs({{ epoch_seconds('other.first_seen') }} - {{ epoch_seconds('own_campaign.first_seen') }})
             <= {{ var('coactivity_window_days') * 86400 }}
     group by own.campaign_id, own.user_id
 ),
@@ -70,7 +70,7 @@ repeat_copiers as (
     select
         incidence.campaign_id,
         round(avg(
-            case when coalesce(other_copies.n_other_copies, 0) >= {{ var('repeat_copy_messages') }} then 1.0 else 0.0 end
+            case when coalesce(other_copies.n_other_copies, 0) >= {{ var('repeat_copy_messages') }} then 1 else 0 end
         ), 6) as repeat_copier_share
     from incidence
     left join other_copies using (campaign_id, user_id)
@@ -124,7 +124,7 @@ weighted as (
         ) / own.n_accounts as excess_share
     ) as beyond_chance
     where other.message_key <> own.message_key
-        and abs(epoch(other.first_seen) - epoch(own.first_seen))
+        and abs({{ epoch_seconds('other.first_seen') }} - {{ epoch_seconds('own.first_seen') }})
             <= {{ var('coactivity_window_days') * 86400 }}
     group by shared.campaign_id, other.message_key
 ),

@@ -21,7 +21,7 @@ precision as (
 gaps as (
     select
         campaign_id,
-        epoch(created_at) - lag(epoch(created_at)) over (
+        {{ epoch_seconds('created_at') }} - lag({{ epoch_seconds('created_at') }}) over (
             partition by campaign_id order by created_at, tweet_id
         ) as gap_seconds
     from members
@@ -33,7 +33,7 @@ cadence as (
     select
         gaps.campaign_id,
         avg(gap_seconds) as mean_gap_seconds,
-        sqrt(greatest(0, var_pop(gap_seconds) - any_value(precision.precision_seconds) ^ 2 / 6))
+        sqrt(greatest(0, var_pop(gap_seconds) - power(any_value(precision.precision_seconds), 2) / 6))
             / nullif(avg(gap_seconds), 0) as cadence_cv
     from gaps
     inner join precision using (campaign_id)
@@ -44,7 +44,7 @@ cadence as (
 ranked as (
     select
         campaign_id,
-        epoch(created_at) as posted,
+        {{ epoch_seconds('created_at') }} as posted,
         row_number() over (partition by campaign_id order by created_at, tweet_id) as position,
         count(*) over (partition by campaign_id) as n_posts
     from members
@@ -67,7 +67,7 @@ windowed as (
         campaign_id,
         count(*) over (
             partition by campaign_id
-            order by epoch(created_at)
+            order by {{ epoch_seconds('created_at') }}
             range between current row and {{ var('burst_window_minutes') * 60 }} following
         ) as tweets_in_window
     from members
@@ -127,7 +127,7 @@ creation_windows as (
         campaign_id,
         count(*) over (
             partition by campaign_id
-            order by epoch(account_created_at)
+            order by {{ epoch_seconds('account_created_at') }}
             range between current row and {{ var('creation_cluster_days') * 86400 }} following
         ) as created_together
     from campaign_accounts
@@ -139,7 +139,7 @@ account_signals as (
         campaign_accounts.campaign_id,
         count(account_created_at) as n_accounts_dated,
         avg(
-            (epoch(first_post_at) - epoch(account_created_at) < {{ var('young_account_days') * 86400 }})::int
+            ({{ epoch_seconds('first_post_at') }} - {{ epoch_seconds('account_created_at') }} < {{ var('young_account_days') * 86400 }})::int
         ) as young_share,
         count(followers) as n_accounts_with_followers,
         avg((followers < {{ var('few_followers') }})::int) as few_followers_share,
@@ -165,13 +165,13 @@ base as (
         bool_or(is_retweet) as is_retweet_campaign,
         count(*) as n_tweets,
         count(distinct user_id) as n_accounts,
-        count(distinct trim(regexp_replace(text, 'https?://[^ ]+', '', 'g'))) as n_texts,
+        count(distinct trim({{ regexp_replace_all('text', "'https?://[^ ]+'", "''") }})) as n_texts,
         min(created_at) as first_seen,
         max(created_at) as last_seen,
-        avg(case when app_kind = 'manual' then 1.0 else 0.0 end) as manual_share,
-        avg(case when app_kind = 'share_button' then 1.0 else 0.0 end) as share_button_share,
-        avg(case when app_kind = 'crossposter' then 1.0 else 0.0 end) as crossposter_share,
-        avg(case when app_kind = 'missing' then 1.0 else 0.0 end) as missing_app_share
+        avg(case when app_kind = 'manual' then 1 else 0 end) as manual_share,
+        avg(case when app_kind = 'share_button' then 1 else 0 end) as share_button_share,
+        avg(case when app_kind = 'crossposter' then 1 else 0 end) as crossposter_share,
+        avg(case when app_kind = 'missing' then 1 else 0 end) as missing_app_share
     from members
     group by campaign_id
 ),
@@ -179,7 +179,7 @@ base as (
 final as (
     select
         base.*,
-        epoch(base.last_seen) - epoch(base.first_seen) as duration_seconds,
+        {{ epoch_seconds('base.last_seen') }} - {{ epoch_seconds('base.first_seen') }} as duration_seconds,
         precision.precision_seconds,
         top_app.source as top_source,
         top_app.app_kind as top_source_kind,

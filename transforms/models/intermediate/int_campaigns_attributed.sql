@@ -20,7 +20,7 @@ votes as (
         members.campaign_id,
         signals.party,
         sum(signals.weight) / any_value(campaign_sizes.n_tweets) as score,
-        list(distinct signals.signal_type order by signals.signal_type) as signal_types
+        {{ sorted_set_agg('signals.signal_type') }} as signal_types
     from members
     inner join signals using (tweet_id)
     inner join campaign_sizes using (campaign_id)

@@ -107,65 +107,62 @@ final as (
         amplification_score >= {{ var('automation_threshold') }} as is_automated,
         concat_ws(
             '; ',
-            format(
-                '{} accounts, {} posts in {}',
-                n_accounts,
-                n_tweets,
+            concat(
+                n_accounts, ' accounts, ', n_tweets, ' posts in ',
                 case
-                    when duration_seconds < 3600 then format('{} min', ceil(duration_seconds / 60)::int)
-                    else format('{} h', round(duration_seconds / 3600, 1))
+                    when duration_seconds < 3600 then concat(ceil(duration_seconds / 60)::int, ' min')
+                    else concat(round(duration_seconds / 3600, 1), ' h')
                 end
             ),
             case
                 when top_unknown_app is not null and top_unknown_app_share >= 0.5
-                    then format('{}% via {}', round(100 * top_unknown_app_share)::int, top_unknown_app)
+                    then concat(round(100 * top_unknown_app_share)::int, '% via ', top_unknown_app)
                 when manual_share >= 0.5
-                    then format('{}% from manual clients', round(100 * manual_share)::int)
+                    then concat(round(100 * manual_share)::int, '% from manual clients')
                 when share_button_share >= 0.5
-                    then format('{}% via share buttons', round(100 * share_button_share)::int)
+                    then concat(round(100 * share_button_share)::int, '% via share buttons')
                 when missing_app_share >= 0.5 then 'posting app not in the archive'
             end,
             case
                 when is_retweet_campaign then 'retweets of one post'
-                when message_key like 'url:%' then format('{} comments on one link', n_texts)
+                when message_key like 'url:%' then concat(n_texts, ' comments on one link')
                 when n_texts = 1 then 'identical text'
-                else format('{} variants of one text', n_texts)
+                else concat(n_texts, ' variants of one text')
             end,
-            case when coactivity >= 0.25 then format(
-                'the same accounts pushed {} other message(s) together within {} days',
-                n_co_messages, {{ var('coactivity_window_days') }}
+            case when coactivity >= 0.25 then concat(
+                'the same accounts pushed ', n_co_messages, ' other message(s) together within ',
+                {{ var('coactivity_window_days') }}, ' days'
             ) end,
-            case when n_accounts_dated >= {{ var('min_accounts') }} and creation_cluster_share >= {{ floor }} then format(
-                '{}% of accounts created within {} days of each other',
-                round(100 * creation_cluster_share)::int, {{ var('creation_cluster_days') }}
+            case when n_accounts_dated >= {{ var('min_accounts') }} and creation_cluster_share >= {{ floor }} then concat(
+                round(100 * creation_cluster_share)::int, '% of accounts created within ',
+                {{ var('creation_cluster_days') }}, ' days of each other'
             ) end,
-            case when n_accounts_dated >= {{ var('min_accounts') }} and young_share >= {{ floor }} then format(
-                '{}% of accounts younger than {} days', round(100 * young_share)::int, {{ var('young_account_days') }}
+            case when n_accounts_dated >= {{ var('min_accounts') }} and young_share >= {{ floor }} then concat(
+                round(100 * young_share)::int, '% of accounts younger than ', {{ var('young_account_days') }}, ' days'
             ) end,
-            case when n_accounts_with_followers >= {{ var('min_accounts') }} and few_followers_share >= {{ floor }} then format(
-                '{}% with fewer than {} followers', round(100 * few_followers_share)::int, {{ var('few_followers') }}
+            case when n_accounts_with_followers >= {{ var('min_accounts') }} and few_followers_share >= {{ floor }} then concat(
+                round(100 * few_followers_share)::int, '% with fewer than ', {{ var('few_followers') }}, ' followers'
             ) end,
-            case when repeat_copier_share >= {{ floor }} then format(
-                '{}% of accounts copy-pasted {}+ other texts with others within {} days',
-                round(100 * repeat_copier_share)::int, {{ var('repeat_copy_messages') }},
-                {{ var('coactivity_window_days') }}
+            case when repeat_copier_share >= {{ floor }} then concat(
+                round(100 * repeat_copier_share)::int, '% of accounts copy-pasted ',
+                {{ var('repeat_copy_messages') }}, '+ other texts with others within ',
+                {{ var('coactivity_window_days') }}, ' days'
             ) end,
-            case when follow_spam_share >= {{ floor }} then format(
-                '{}% following {}x more accounts than follow them',
-                round(100 * follow_spam_share)::int, {{ var('follow_spam_ratio') }}
+            case when follow_spam_share >= {{ floor }} then concat(
+                round(100 * follow_spam_share)::int, '% following ', {{ var('follow_spam_ratio') }},
+                'x more accounts than follow them'
             ) end,
             case
                 when drip_regularity >= 0.5 and drip_regularity >= synchrony
-                    then format(
-                        'drip: a post every {} min (cadence CV {})',
-                        round(mean_gap_seconds / 60, 1),
-                        round(cadence_cv, 2)
+                    then concat(
+                        'drip: a post every ', round(mean_gap_seconds / 60, 1),
+                        ' min (cadence CV ', round(cadence_cv, 2), ')'
                     )
                 when synchrony >= 0.3
-                    then format(
-                        '80% of posts within {}',
-                        case when span80_seconds < 120 then format('{} s', span80_seconds::int)
-                        else format('{} min', ceil(span80_seconds / 60)::int) end
+                    then concat(
+                        '80% of posts within ',
+                        case when span80_seconds < 120 then concat(span80_seconds::int, ' s')
+                        else concat(ceil(span80_seconds / 60)::int, ' min') end
                     )
             end
         ) as reasons

@@ -2,6 +2,7 @@
 -- on a whole band share a bucket, and each member of a bucket is paired with the bucket's first
 -- text (its representative). Buckets larger than near_dup_max_bucket (texts made of the
 -- commonest words) are skipped. Only texts still posted by a tweet in the lake take part.
+-- A bucket is a band's number and its near_dup_rows signature values.
 
 {% set rows = var('near_dup_rows') %}
 
@@ -11,26 +12,34 @@ with current_messages as (
     where message_key like 'tx:%'
 ),
 
-signatures as materialized (
+signatures as {{ materialized() }} (
     select message_key, signature
     from {{ ref('int_message_signatures') }}
     semi join current_messages using (message_key)
 ),
 
-band_keys as materialized (
-    select
-        message_key,
-        band,
-        hash(band, signature[band * {{ rows }} + 1 : (band + 1) * {{ rows }}]) as bucket
-    from signatures, range({{ var('near_dup_bands') }}) as bands(band)
+bands as (
+    select band from (values {% for band in range(var('near_dup_bands')) %}({{ band }}){{ ', ' if not loop.last }}{% endfor %}) as bands(band)
 ),
 
-buckets as materialized (
+band_keys as {{ materialized() }} (
     select
-        bucket,
+        signatures.message_key,
+        bands.band,
+        {% for row in range(rows) -%}
+        {{ list_at('signatures.signature', 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1)) }} as value_{{ row }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from signatures
+    cross join bands
+),
+
+buckets as {{ materialized() }} (
+    select
+        band,
+        {% for row in range(rows) %}value_{{ row }},{% endfor %}
         min(message_key) as representative
     from band_keys
-    group by bucket
+    group by band{% for row in range(rows) %}, value_{{ row }}{% endfor %}
     having count(*) between 2 and {{ var('near_dup_max_bucket') }}
 ),
 
@@ -39,7 +48,7 @@ final as (
         band_keys.message_key,
         buckets.representative
     from band_keys
-    inner join buckets using (bucket)
+    inner join buckets using (band{% for row in range(rows) %}, value_{{ row }}{% endfor %})
     where band_keys.message_key <> buckets.representative
 )
 

@@ -1,7 +1,8 @@
 -- Cache: the word set and MinHash signature of every distinct text long enough for
 -- near-duplicate matching (near_dup_min_words words). A message key is the md5 of its
 -- normalised text, so a key always has the same words and signature: each is computed once.
--- Signature: near_dup_bands * near_dup_rows hash functions, each the minimum over the words.
+-- Signature: near_dup_bands * near_dup_rows hash functions, each the minimum over the words
+-- (see the minhash_signature macro: the same values on DuckDB and Spark).
 -- Incremental, rebuilt in full when the project or its vars change (see chorus/build.py).
 
 {{ config(materialized='incremental') }}
@@ -15,7 +16,7 @@ with tweets as (
 new_messages as (
     select
         message_key,
-        list_distinct(string_split(any_value(text_norm), ' ')) as words
+        {{ distinct_words('any_value(text_norm)') }} as words
     from tweets
     {% if is_incremental() %}
     anti join {{ this }} using (message_key)
@@ -27,12 +28,9 @@ final as (
     select
         message_key,
         words,
-        list_transform(
-            range({{ var('near_dup_bands') * var('near_dup_rows') }}),
-            lambda i: list_min(list_transform(words, lambda w: hash(w, i)))
-        ) as signature
+        {{ minhash_signature(word_hashes('words'), var('near_dup_bands') * var('near_dup_rows')) }} as signature
     from new_messages
-    where len(words) >= {{ var('near_dup_min_words') }}
+    where {{ list_length('words') }} >= {{ var('near_dup_min_words') }}
 )
 
 select * from final

@@ -23,26 +23,22 @@ signatures as (
     select * from {{ ref('int_message_signatures') }}
 ),
 
-estimated as materialized (
+estimated as {{ materialized() }} (
     -- computed as a column, then filtered: as a join condition it is evaluated row by row
     select
         new_links.a,
         new_links.b,
-        list_sum(list_transform(
-            range({{ hashes }}),
-            lambda i: (left_text.signature[i + 1] = right_text.signature[i + 1])::int
-        )) / {{ hashes }} as estimate
+        {{ count_equal_positions('left_text.signature', 'right_text.signature', hashes) }} / {{ hashes }} as estimate
     from new_links
     inner join signatures as left_text on new_links.a = left_text.message_key
     inner join signatures as right_text on new_links.b = right_text.message_key
 ),
 
-measured as materialized (
+measured as {{ materialized() }} (
     select
         estimated.a,
         estimated.b,
-        len(list_intersect(left_text.words, right_text.words))
-        / len(list_distinct(list_concat(left_text.words, right_text.words))) as jaccard
+        {{ set_jaccard('left_text.words', 'right_text.words') }} as jaccard
     from estimated
     inner join signatures as left_text on estimated.a = left_text.message_key
     inner join signatures as right_text on estimated.b = right_text.message_key

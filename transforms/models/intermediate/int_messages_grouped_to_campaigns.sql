@@ -16,7 +16,17 @@ near_duplicates as (
 
 tweets as (
     select
-        normalised.* exclude (message_key),
+        normalised.tweet_id,
+        normalised.user_id,
+        normalised.screen_name,
+        normalised.created_at,
+        normalised.time_precision,
+        normalised.source,
+        normalised.text,
+        normalised.is_retweet,
+        normalised.retweeted_tweet_id,
+        normalised.text_norm,
+        normalised.app_kind,
         coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key,
         normalised.message_key as exact_message_key
     from normalised
@@ -36,7 +46,7 @@ silences as (
         sum(
             case
                 when previous_at is null
-                    or created_at - previous_at > to_minutes({{ var('max_gap_minutes') }}::bigint)
+                    or created_at - previous_at > interval {{ var('max_gap_minutes') }} minutes
                     then 1
                 else 0
             end
@@ -50,7 +60,7 @@ episodes as (
     select
         *,
         silence_episode * 100000 + floor(
-            (epoch(created_at) - epoch(min(created_at) over (partition by message_key, silence_episode)))
+            ({{ epoch_seconds('created_at') }} - {{ epoch_seconds('min(created_at) over (partition by message_key, silence_episode)') }})
             / ({{ var('max_campaign_days') }} * 86400)
         )::bigint as episode
     from silences
@@ -70,7 +80,7 @@ groups as (
 campaign_groups as (
     select
         *,
-        md5(message_key || '|' || strftime(first_seen, '%Y-%m-%dT%H:%M:%S')) as campaign_id
+        md5(message_key || '|' || {{ format_timestamp('first_seen', 'second') }}) as campaign_id
     from groups
     where n_accounts >= {{ var('min_accounts') }}
         or n_tweets >= {{ var('min_drip_tweets') }}

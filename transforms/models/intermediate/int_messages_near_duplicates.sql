@@ -14,10 +14,10 @@
 -- depends_on: {{ ref('int_message_similarity') }}
 {% if not var('near_duplicates') %}
 -- near-duplicate grouping switched off (near_duplicates: false): exact grouping only
-select null::varchar as message_key, null::varchar as cluster_key where false
+select cast(null as string) as message_key, cast(null as string) as cluster_key where false
 {% else %}
 
-with links as materialized (
+with links as {{ materialized() }} (
     select
         candidates.message_key as a,
         candidates.representative as b
@@ -28,18 +28,18 @@ with links as materialized (
     where similarity.jaccard >= {{ var('near_dup_jaccard') }}
 ),
 
-edges as materialized (
+edges as {{ materialized() }} (
     select a, b from links
     union
     select b, a from links
 ),
 
-labels_0 as materialized (
+labels_0 as {{ materialized() }} (
     select a as message_key, least(a, min(b)) as cluster_key from edges group by a
 ),
 
 {% for round in range(1, var('near_dup_rounds') + 1) %}
-labels_{{ round }} as materialized (
+labels_{{ round }} as {{ materialized() }} (
     select
         edges.a as message_key,
         least(any_value(own.cluster_key), min(neighbour.cluster_key)) as cluster_key

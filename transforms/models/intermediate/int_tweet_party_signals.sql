@@ -11,18 +11,20 @@ reference as (
 ),
 
 hashtags as (
-    select tweet_id, lower(unnest(hashtags)) as value from tweets
+    select tweet_id, lower(hashtag) as value
+    from (select tweet_id, {{ unnest('hashtags') }} as hashtag from tweets) as exploded
 ),
 
 mentions as (
-    select tweet_id, retweeted_screen_name, lower(unnest(mentions)) as value from tweets
+    select tweet_id, retweeted_screen_name, lower(mention) as value
+    from (select tweet_id, retweeted_screen_name, {{ unnest('mentions') }} as mention from tweets) as exploded
 ),
 
 domains as (
     select
         tweet_id,
-        lower(regexp_extract(unnest(urls), '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)) as host
-    from tweets
+        lower(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)) as host
+    from (select tweet_id, {{ unnest('urls') }} as url from tweets) as exploded
 ),
 
 hits as (

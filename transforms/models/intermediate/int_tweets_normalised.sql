@@ -35,7 +35,7 @@ normalised as (
         tweets.text,
         tweets.is_retweet,
         tweets.retweeted_tweet_id,
-        coalesce(tweets.urls[1], regexp_extract(tweets.text, 'https?://[^ ]+')) as first_url,
+        coalesce({{ list_first('tweets.urls') }}, regexp_extract(tweets.text, 'https?://[^ ]+', 0)) as first_url,
         texts.text_norm,
         {{ word_count('texts.text_norm') }} as n_words
     from tweets
@@ -44,7 +44,16 @@ normalised as (
 
 final as (
     select
-        normalised.* exclude (first_url, n_words),
+        normalised.tweet_id,
+        normalised.user_id,
+        normalised.screen_name,
+        normalised.created_at,
+        normalised.time_precision,
+        normalised.source,
+        normalised.text,
+        normalised.is_retweet,
+        normalised.retweeted_tweet_id,
+        normalised.text_norm,
         case
             when user_id is null then null
             when is_retweet and retweeted_tweet_id is not null then 'rt:' || retweeted_tweet_id

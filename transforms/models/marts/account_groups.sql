@@ -71,14 +71,12 @@ final as (
         summary.first_seen,
         summary.last_seen,
         top_message.canonical_text as top_message,
-        format(
-            '{} accounts pushed {} message(s) together ({} automated) from {} to {}',
-            sizes.n_accounts,
-            coalesce(summary.n_campaigns, 0),
-            coalesce(summary.n_automated_campaigns, 0),
-            strftime(summary.first_seen, '%Y-%m-%d'),
-            strftime(summary.last_seen, '%Y-%m-%d')
-        ) as summary
+        case when summary.first_seen is not null then concat(
+            sizes.n_accounts, ' accounts pushed ', coalesce(summary.n_campaigns, 0),
+            ' message(s) together (', coalesce(summary.n_automated_campaigns, 0), ' automated) from ',
+            {{ format_timestamp('summary.first_seen', 'day') }}, ' to ',
+            {{ format_timestamp('summary.last_seen', 'day') }}
+        ) end as summary
     from sizes
     left join summary using (group_id)
     left join parties on sizes.group_id = parties.group_id and parties.party_rank = 1

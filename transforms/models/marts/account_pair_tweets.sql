@@ -15,7 +15,7 @@ final as (
         tweet_b,
         tweeted_a_at,
         tweeted_b_at,
-        abs(epoch(tweeted_b_at) - epoch(tweeted_a_at)) as seconds_apart
+        abs({{ epoch_seconds('tweeted_b_at') }} - {{ epoch_seconds('tweeted_a_at') }}) as seconds_apart
     from co_events
 )
 

@@ -14,14 +14,14 @@ final as (
         kind,
         count(*) as n_events,
         count(distinct campaign_id) as n_campaigns,
-        list(distinct campaign_id order by campaign_id) as campaign_ids,
+        {{ sorted_set_agg('campaign_id') }} as campaign_ids,
         min(least(tweeted_a_at, tweeted_b_at)) as first_at,
         max(least(tweeted_a_at, tweeted_b_at)) as last_at,
-        list(
-            {'campaign_id': campaign_id, 'tweet_a': tweet_a, 'tweeted_a_at': tweeted_a_at,
-             'tweet_b': tweet_b, 'tweeted_b_at': tweeted_b_at}
-            order by least(tweeted_a_at, tweeted_b_at), tweet_a, tweet_b
-        ) as ties
+        {{ ordered_struct_agg(
+            {'campaign_id': 'campaign_id', 'tweet_a': 'tweet_a', 'tweeted_a_at': 'tweeted_a_at',
+             'tweet_b': 'tweet_b', 'tweeted_b_at': 'tweeted_b_at'},
+            ['least(tweeted_a_at, tweeted_b_at)', 'tweet_a', 'tweet_b']
+        ) }} as ties
     from co_events
     group by account_a, account_b, kind
 )

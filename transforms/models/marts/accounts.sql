@@ -40,7 +40,7 @@ activity as (
         count(*) filter (where campaigns.is_automated) as n_automated_posts,
         min(members.created_at) as first_seen,
         max(members.created_at) as last_seen,
-        list(distinct sources.source order by sources.source) filter (where sources.source is not null) as apps
+        {{ sorted_set_agg('sources.source', where='sources.source is not null') }} as apps
     from members
     inner join campaigns using (campaign_id)
     left join sources using (tweet_id)
@@ -72,7 +72,7 @@ final as (
         round(activity.n_automated_posts / activity.n_campaign_posts, 4) as automated_share,
         activity.first_seen,
         activity.last_seen,
-        coalesce(activity.apps, []) as apps,
+        coalesce(activity.apps, {{ empty_list() }}) as apps,
         leaning.party as party_lean,
         round(leaning.n_posts / leaning.n_attributed_posts, 4) as party_lean_confidence,
         accounts.account_created_at,

@@ -44,7 +44,7 @@ campaign_activity as (
 final as (
     select
         coalesce(volume.week_start, campaign_activity.week_start) as week_start,
-        strftime(coalesce(volume.week_start, campaign_activity.week_start), '%G-W%V') as iso_week,
+        {{ format_timestamp('coalesce(volume.week_start, campaign_activity.week_start)', 'iso_week') }} as iso_week,
         coalesce(volume.party, campaign_activity.party) as party,
         coalesce(campaign_activity.n_campaigns, 0) as n_campaigns,
         coalesce(campaign_activity.n_automated_campaigns, 0) as n_automated_campaigns,

@@ -12,9 +12,10 @@ members as (
 ),
 
 entities as (
-    select campaign_id, 'hashtag' as kind, '#' || unnest(hashtags) as value from members
+    select campaign_id, 'hashtag' as kind, '#' || hashtag as value
+    from (select campaign_id, {{ unnest('hashtags') }} as hashtag from members) as hashtags
     union all
-    select campaign_id, 'link' as kind, unnest(urls) as value from members
+    select campaign_id, 'link' as kind, {{ unnest('urls') }} as value from members
 ),
 
 counted as (

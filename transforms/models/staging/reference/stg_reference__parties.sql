@@ -3,19 +3,14 @@
 -- Values are matched case-insensitively, so they are lowercased here (and stripped of # and @).
 
 with reference as (
-    select * from read_csv(
-        {{ sql_literal(var('parties_csv')) }},
-        header = true,
-        all_varchar = true,
-        columns = {'party': 'varchar', 'signal_type': 'varchar', 'value': 'varchar'}
-    )
+    {{ party_reference_rows() }}
 ),
 
 final as (
     select
         trim(party) as party,
         lower(trim(signal_type)) as signal_type,
-        lower(ltrim(trim(value), '#@')) as value
+        lower(trim(leading '#@' from trim(value))) as value
     from reference
 )
 

@@ -1,0 +1,171 @@
+{#-
+  The SQL that differs between DuckDB (the embedded default) and Spark (dbt-spark), one macro per
+  construct, dispatched on the adapter: models call these and share everything else. default__ is
+  DuckDB's; spark__ is Spark's (run with spark.sql.ansi.enabled=false and
+  spark.sql.parser.escapedStringLiterals=true, so NULL on bad casts and raw regex literals, as in
+  DuckDB: see profiles.yml).
+-#}
+
+{#- "as materialized" for a CTE read several times (Spark has no hint: it plans CTEs itself) -#}
+{% macro materialized() %}{{ return(adapter.dispatch('materialized', 'chorus')()) }}{% endmacro %}
+{% macro default__materialized() %}materialized{% endmacro %}
+{% macro spark__materialized() %}{% endmacro %}
+
+{#- seconds since the epoch, fractional, of a timestamp -#}
+{% macro epoch_seconds(ts) %}{{ return(adapter.dispatch('epoch_seconds', 'chorus')(ts)) }}{% endmacro %}
+{% macro default__epoch_seconds(ts) %}epoch({{ ts }}){% endmacro %}
+{% macro spark__epoch_seconds(ts) %}(unix_micros({{ ts }}) / 1000000.0){% endmacro %}
+
+{#- a timestamp as text, in UTC: 'second' (2011-10-13T21:05:00), 'day' (2011-10-13), 'iso_week' (2011-W41) -#}
+{% macro format_timestamp(ts, unit) %}{{ return(adapter.dispatch('format_timestamp', 'chorus')(ts, unit)) }}{% endmacro %}
+{% macro default__format_timestamp(ts, unit) -%}
+{%- set patterns = {'second': '%Y-%m-%dT%H:%M:%S', 'day': '%Y-%m-%d', 'iso_week': '%G-W%V'} -%}
+strftime({{ ts }}, '{{ patterns[unit] }}')
+{%- endmacro %}
+{% macro spark__format_timestamp(ts, unit) -%}
+{%- if unit == 'iso_week' -%}
+format_string('%04d-W%02d', extract(YEAROFWEEK from {{ ts }}), extract(WEEK from {{ ts }}))
+{%- else -%}
+{%- set patterns = {'second': "yyyy-MM-dd'T'HH:mm:ss", 'day': 'yyyy-MM-dd'} -%}
+date_format({{ ts }}, "{{ patterns[unit] }}")
+{%- endif -%}
+{%- endmacro %}
+
+{#- text from a template with {} placeholders: fmt('{}% via {}', 'share', 'app') -#}
+{% macro fmt(template) %}{{ return(adapter.dispatch('fmt', 'chorus')(template, varargs)) }}{% endmacro %}
+{% macro default__fmt(template, args) %}format({{ sql_literal(template) }}, {{ args | join(', ') }}){% endmacro %}
+{% macro spark__fmt(template, args) -%}
+format_string({{ sql_literal(template.replace('%', '%%').replace('{}', '%s')) }}, {{ args | join(', ') }})
+{%- endmacro %}
+
+{#- every match of a pattern replaced (DuckDB replaces the first unless told 'g') -#}
+{% macro regexp_replace_all(text, pattern, replacement) %}{{ return(adapter.dispatch('regexp_replace_all', 'chorus')(text, pattern, replacement)) }}{% endmacro %}
+{% macro default__regexp_replace_all(text, pattern, replacement) %}regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g'){% endmacro %}
+{% macro spark__regexp_replace_all(text, pattern, replacement) %}regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}){% endmacro %}
+
+{#- letters without their accents (é -> e); Spark has no such function: canonical decompositions
+    to a Latin letter (the same 488 letters DuckDB's strip_accents maps), then marks dropped -#}
+{% macro strip_accents(text) %}{{ return(adapter.dispatch('strip_accents', 'chorus')(text)) }}{% endmacro %}
+{% macro default__strip_accents(text) %}strip_accents({{ text }}){% endmacro %}
+{% macro spark__strip_accents(text) -%}
+regexp_replace(translate({{ text }}, 'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ', 'AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZzOoUuAaIiOoUuUuUuUuUuAaAaGgKkOoOojGgNnAaAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAaEeOoOoOoOoYyAaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOoOoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwyAaAaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUuUuYyYyYyYy'), '\p{Mn}+', '')
+{%- endmacro %}
+
+{#- lists -#}
+{% macro empty_list() %}{{ return(adapter.dispatch('empty_list', 'chorus')()) }}{% endmacro %}
+{% macro default__empty_list() %}[]{% endmacro %}
+{% macro spark__empty_list() %}array(){% endmacro %}
+
+{% macro list_length(list) %}{{ return(adapter.dispatch('list_length', 'chorus')(list)) }}{% endmacro %}
+{% macro default__list_length(list) %}len({{ list }}){% endmacro %}
+{% macro spark__list_length(list) %}size({{ list }}){% endmacro %}
+
+{#- the list's first element, NULL when it is empty -#}
+{% macro list_first(list) %}{{ return(adapter.dispatch('list_first', 'chorus')(list)) }}{% endmacro %}
+{% macro default__list_first(list) %}{{ list }}[1]{% endmacro %}
+{% macro spark__list_first(list) %}try_element_at({{ list }}, 1){% endmacro %}
+
+{#- the words of a text whose words are separated by single spaces; the distinct ones -#}
+{% macro split_words(text) %}{{ return(adapter.dispatch('split_words', 'chorus')(text)) }}{% endmacro %}
+{% macro default__split_words(text) %}string_split({{ text }}, ' '){% endmacro %}
+{% macro spark__split_words(text) %}split({{ text }}, ' '){% endmacro %}
+
+{% macro distinct_words(text) %}{{ return(adapter.dispatch('distinct_words', 'chorus')(text)) }}{% endmacro %}
+{% macro default__distinct_words(text) %}list_distinct({{ split_words(text) }}){% endmacro %}
+{% macro spark__distinct_words(text) %}array_distinct({{ split_words(text) }}){% endmacro %}
+
+{#- one row per element: a set-returning expression, alone in its select item -#}
+{% macro unnest(list) %}{{ return(adapter.dispatch('unnest', 'chorus')(list)) }}{% endmacro %}
+{% macro default__unnest(list) %}unnest({{ list }}){% endmacro %}
+{% macro spark__unnest(list) %}explode({{ list }}){% endmacro %}
+
+{#- aggregates into lists: distinct values in order; everything concatenated; structs in order -#}
+{% macro sorted_set_agg(value, where=none) %}{{ return(adapter.dispatch('sorted_set_agg', 'chorus')(value, where)) }}{% endmacro %}
+{% macro default__sorted_set_agg(value, where) -%}
+list(distinct {{ value }} order by {{ value }}){% if where %} filter (where {{ where }}){% endif %}
+{%- endmacro %}
+{% macro spark__sorted_set_agg(value, where) -%}
+array_sort(collect_set({{ value }}){% if where %} filter (where {{ where }}){% endif %})
+{%- endmacro %}
+
+{#- the distinct elements of every list in a group (their count: list_length of it) -#}
+{% macro distinct_elements_agg(list) %}{{ return(adapter.dispatch('distinct_elements_agg', 'chorus')(list)) }}{% endmacro %}
+{% macro default__distinct_elements_agg(list) %}list_distinct(flatten(list({{ list }}))){% endmacro %}
+{% macro spark__distinct_elements_agg(list) %}array_distinct(flatten(collect_list({{ list }}))){% endmacro %}
+
+{#- a list of structs {field: expression} ordered by order_by (a list of expressions) -#}
+{% macro ordered_struct_agg(fields, order_by) %}{{ return(adapter.dispatch('ordered_struct_agg', 'chorus')(fields, order_by)) }}{% endmacro %}
+{% macro default__ordered_struct_agg(fields, order_by) -%}
+list({
+    {%- for name, expression in fields.items() %}{{ sql_literal(name) }}: {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}
+} order by {{ order_by | join(', ') }})
+{%- endmacro %}
+{% macro spark__ordered_struct_agg(fields, order_by) -%}
+transform(
+    array_sort(collect_list(struct(
+        {%- for key in order_by %}{{ key }} as k{{ loop.index }}, {% endfor -%}
+        named_struct({%- for name, expression in fields.items() %}{{ sql_literal(name) }}, {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}) as v
+    ))),
+    e -> e.v
+)
+{%- endmacro %}
+
+{#- a tuple ordering by its elements in turn (for max_by) -#}
+{% macro tuple(elements) %}{{ return(adapter.dispatch('tuple', 'chorus')(elements)) }}{% endmacro %}
+{% macro default__tuple(elements) %}row({{ elements | join(', ') }}){% endmacro %}
+{% macro spark__tuple(elements) %}struct({{ elements | join(', ') }}){% endmacro %}
+
+{#- list functions: an element (1-based), the minimum, a list of expressions, a mapped list -#}
+{% macro list_at(list, index) %}{{ return(adapter.dispatch('list_at', 'chorus')(list, index)) }}{% endmacro %}
+{% macro default__list_at(list, index) %}{{ list }}[{{ index }}]{% endmacro %}
+{% macro spark__list_at(list, index) %}element_at({{ list }}, {{ index }}){% endmacro %}
+
+{% macro list_min(list) %}{{ return(adapter.dispatch('list_min', 'chorus')(list)) }}{% endmacro %}
+{% macro default__list_min(list) %}list_min({{ list }}){% endmacro %}
+{% macro spark__list_min(list) %}array_min({{ list }}){% endmacro %}
+
+{% macro list_of(items) %}{{ return(adapter.dispatch('list_of', 'chorus')(items)) }}{% endmacro %}
+{% macro default__list_of(items) %}[{{ items | join(', ') }}]{% endmacro %}
+{% macro spark__list_of(items) %}array({{ items | join(', ') }}){% endmacro %}
+
+{% macro list_map(list, name, expression) %}{{ return(adapter.dispatch('list_map', 'chorus')(list, name, expression)) }}{% endmacro %}
+{% macro default__list_map(list, name, expression) %}list_transform({{ list }}, lambda {{ name }}: {{ expression }}){% endmacro %}
+{% macro spark__list_map(list, name, expression) %}transform({{ list }}, {{ name }} -> {{ expression }}){% endmacro %}
+
+{#- how many positions two lists of equal length agree on -#}
+{% macro count_equal_positions(left, right, n) %}{{ return(adapter.dispatch('count_equal_positions', 'chorus')(left, right, n)) }}{% endmacro %}
+{% macro default__count_equal_positions(left, right, n) -%}
+list_sum(list_transform(range({{ n }}), lambda i: ({{ left }}[i + 1] = {{ right }}[i + 1])::int))
+{%- endmacro %}
+{% macro spark__count_equal_positions(left, right, n) -%}
+size(filter(zip_with({{ left }}, {{ right }}, (x, y) -> x = y), same -> same))
+{%- endmacro %}
+
+{#- |A ∩ B| / |A ∪ B| of two lists of distinct elements -#}
+{% macro set_jaccard(left, right) %}{{ return(adapter.dispatch('set_jaccard', 'chorus')(left, right)) }}{% endmacro %}
+{% macro default__set_jaccard(left, right) -%}
+len(list_intersect({{ left }}, {{ right }})) / len(list_distinct(list_concat({{ left }}, {{ right }})))
+{%- endmacro %}
+{% macro spark__set_jaccard(left, right) -%}
+size(array_intersect({{ left }}, {{ right }})) / size(array_union({{ left }}, {{ right }}))
+{%- endmacro %}
+
+{#- MinHash, the same on every engine (DuckDB's hash() and Spark's differ). A word's base hash
+    is the first 32 bits of its md5; the signature's i-th value is the minimum over the words of
+    (a_i * h + b_i) mod (2^31 - 1), a_i and b_i drawn once from a fixed linear congruential
+    sequence (no overflow: a_i * h + b_i < 2^63). -#}
+{% macro word_hashes(words) %}{{ return(adapter.dispatch('word_hashes', 'chorus')(words)) }}{% endmacro %}
+{% macro default__word_hashes(words) %}list_transform({{ words }}, lambda w: ('0x' || substr(md5(w), 1, 8))::bigint){% endmacro %}
+{% macro spark__word_hashes(words) %}transform({{ words }}, w -> cast(conv(substr(md5(w), 1, 8), 16, 10) as bigint)){% endmacro %}
+
+{% macro minhash_signature(hashes, n) -%}
+{%- set prime = 2147483647 -%}
+{%- set ns = namespace(state=20111013, items=[]) -%}
+{%- for i in range(n) -%}
+    {%- set ns.state = (ns.state * 48271) % prime -%}
+    {%- set a = ns.state -%}
+    {%- set ns.state = (ns.state * 48271) % prime -%}
+    {%- set ns.items = ns.items + [list_min(list_map(hashes, 'h', '(' ~ a ~ ' * h + ' ~ ns.state ~ ') % ' ~ prime))] -%}
+{%- endfor -%}
+{{ list_of(ns.items) }}
+{%- endmacro %}
