@@ -111,6 +111,7 @@ def candidate_from_spark(settings: Settings) -> Path:
     candidate.parent.mkdir(parents=True, exist_ok=True)
     candidate.unlink(missing_ok=True)
     with duckdb.connect(str(candidate)) as con:
+        con.execute("set TimeZone = 'UTC'")  # zoned timestamps from Spark's Parquet read as UTC
         for node in published_nodes(manifest):
             schema, table = node["schema"], node["alias"]
             name = f"{quoted(schema)}.{quoted(table)}"
@@ -119,14 +120,19 @@ def candidate_from_spark(settings: Settings) -> Path:
                 raise ChorusError(f"{folder}: {schema}.{table} is missing from the Spark build")
             files = spark_table_files(settings, schema, table)
             columns = con.execute(
-                "select column_name from (describe select * from read_parquet(?))", [files]
+                "select column_name, column_type from (describe select * from read_parquet(?))", [files]
             ).fetchall()
             typed = {c["name"].lower(): c.get("data_type") for c in node["columns"].values()}
+            # a contract's type where there is one; else Spark's, but timestamps as the warehouse
+            # keeps them everywhere: UTC without a zone (Spark's functions return zoned ones)
+            for column, found_type in columns:
+                if not typed.get(column.lower()) and found_type == "TIMESTAMP WITH TIME ZONE":
+                    typed[column.lower()] = "timestamp"
             items = [
                 f"cast({quoted(column)} as {typed[column.lower()]}) as {quoted(column)}"
                 if typed.get(column.lower())
                 else quoted(column)
-                for (column,) in columns
+                for column, _ in columns
             ]
             con.execute(f"create schema if not exists {quoted(schema)}")
             # identifiers and types come from the manifest (our project), quoted; paths are parameters
@@ -134,7 +140,7 @@ def candidate_from_spark(settings: Settings) -> Path:
             if node.get("description"):
                 con.execute(f"comment on table {name} is {literal(node['description'])}")
             described = {c["name"].lower(): c.get("description") for c in node["columns"].values()}
-            for (column,) in columns:
+            for column, _ in columns:
                 if described.get(column.lower()):
                     target = f"{name}.{quoted(column)}"
                     con.execute(f"comment on column {target} is {literal(described[column.lower()])}")

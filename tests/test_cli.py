@@ -12,7 +12,7 @@ from tests.conftest import chorus_cli, tools_cli
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "ingest", "build", "validate", "report", "query", "docs", "sensitivity"]
+    "command", ["run", "ingest", "build", "publish", "validate", "report", "query", "docs", "sensitivity"]
 )
 def test_every_command_has_help(command: str) -> None:
     done = chorus_cli(command, "--help")
@@ -41,6 +41,20 @@ def test_build_on_an_empty_home_says_what_to_do(tmp_path: Path) -> None:
     done = chorus_cli("build", "--home", str(tmp_path / "empty"))
     assert done.returncode == 2
     assert "the lake is empty" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unknown_engine_is_a_one_line_error(tmp_path: Path) -> None:
+    done = chorus_cli("build", "--home", str(tmp_path / "h"), env={"CHORUS_ENGINE": "trino"})
+    assert done.returncode == 2
+    assert "CHORUS_ENGINE: 'trino' is not one of duckdb, spark" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_publish_without_a_spark_build_says_what_to_do(tmp_path: Path) -> None:
+    done = chorus_cli("publish", "--home", str(tmp_path / "h"))
+    assert done.returncode == 2
+    assert "no Spark build to publish" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "h" / "chorus.duckdb").exists()
 
 
 def test_home_defaults_to_chorus_home(tmp_path: Path, sample) -> None:

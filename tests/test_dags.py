@@ -116,3 +116,20 @@ def test_ingest_transform_report_run_end_to_end_and_again(dagbag, sample, tmp_pa
         assert figures == first_figures
     finally:
         os.environ.pop("CHORUS_HOME", None)
+
+
+def test_the_tasks_take_the_engine_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """CHORUS_ENGINE (env, else the Airflow Variable) picks what runs the transform DAG's models."""
+    from chorus.errors import ChorusError
+    from chorus.orchestration import settings_from_env
+
+    monkeypatch.setenv("CHORUS_HOME", str(tmp_path))
+    monkeypatch.delenv("CHORUS_ENGINE", raising=False)
+    assert settings_from_env().engine == "duckdb"
+    monkeypatch.setenv("CHORUS_ENGINE", "Spark")
+    assert settings_from_env().engine == "spark"
+    monkeypatch.setenv("CHORUS_ENGINE", "presto")
+    with pytest.raises(ChorusError, match="CHORUS_ENGINE"):
+        settings_from_env()

@@ -32,14 +32,20 @@ pytestmark = [
 
 
 def published_tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every published table's rows, sorted, with its column names as the first row."""
+    """Every published table's rows, sorted, after a first row of its columns and their types."""
     with duckdb.connect(str(path), read_only=True) as con:
         names = con.execute("select schema_name, table_name from duckdb_tables() order by 1, 2").fetchall()
         tables = {}
         for schema, table in names:
-            found = con.execute(f'select * from "{schema}"."{table}"')
-            columns = tuple(d[0] for d in found.description)
-            tables[f"{schema}.{table}"] = [columns, *sorted(found.fetchall(), key=sort_key)]
+            columns = tuple(
+                con.execute(
+                    "select column_name || ' ' || data_type from duckdb_columns() "
+                    "where schema_name = ? and table_name = ? order by column_index",
+                    [schema, table],
+                ).fetchall()
+            )
+            found = con.execute(f'select * from "{schema}"."{table}"').fetchall()
+            tables[f"{schema}.{table}"] = [columns, *sorted(found, key=sort_key)]
     return tables
 
 
@@ -60,10 +66,10 @@ def assert_same_warehouse(duck: Path, spark: Path) -> None:
     assert sorted(found) == sorted(expected)
     for table, rows in expected.items():
         other = found[table]
-        assert other[0] == rows[0], f"{table}: columns differ"
+        assert other[0] == rows[0], f"{table}: columns or types differ"
         assert len(other) == len(rows), f"{table}: {len(other) - 1} rows on Spark, {len(rows) - 1} on DuckDB"
         for mine, theirs in zip(rows[1:], other[1:], strict=True):
-            differing = [c for c, a, b in zip(rows[0], mine, theirs, strict=True) if not same(a, b)]
+            differing = [c[0] for c, a, b in zip(rows[0], mine, theirs, strict=True) if not same(a, b)]
             assert not differing, f"{table}: {differing} differ: DuckDB {mine} / Spark {theirs}"
 
 
@@ -78,7 +84,7 @@ def test_spark_build_equals_duckdb_build(built: tuple[Settings, RunSummary], hom
     assert_same_warehouse(settings.warehouse, spark.warehouse)
     with duckdb.connect(str(spark.warehouse), read_only=True) as con:
         undescribed = con.execute(
-            "select table_schema, table_name, column_name from duckdb_columns() where comment is null"
+            "select schema_name, table_name, column_name from duckdb_columns() where comment is null and not internal"
         ).fetchall()
         assert (
             con.execute("select count(*) filter (where is_automated) from marts.campaigns").fetchall()[0][0]

@@ -3,7 +3,9 @@
   construct, dispatched on the adapter: models call these and share everything else. default__ is
   DuckDB's; spark__ is Spark's (run with spark.sql.ansi.enabled=false and
   spark.sql.parser.escapedStringLiterals=true, so NULL on bad casts and raw regex literals, as in
-  DuckDB: see profiles.yml).
+  DuckDB: see profiles.yml). Rounding is spelled floor(x * 1eN + 0.5) / 1eN in the models, not
+  round(): DuckDB's and Spark's round() break ties differently (0.9166675 -> 0.916667 or 0.916668),
+  plain IEEE arithmetic gives the same bits on both.
 -#}
 
 {#- "as materialized" for a CTE read several times (Spark has no hint: it plans CTEs itself) -#}

@@ -69,9 +69,9 @@ other_copies as (
 repeat_copiers as (
     select
         incidence.campaign_id,
-        round(avg(
+        floor((avg(
             case when coalesce(other_copies.n_other_copies, 0) >= {{ var('repeat_copy_messages') }} then 1 else 0 end
-        ), 6) as repeat_copier_share
+        )) * 1e6 + 0.5) / 1e6 as repeat_copier_share
     from incidence
     left join other_copies using (campaign_id, user_id)
     group by incidence.campaign_id
@@ -133,7 +133,7 @@ summed as (
     -- rounded: a parallel sum adds in any order, and the last bits must not change a verdict
     select
         campaigns.campaign_id,
-        round(coalesce(sum(weighted.weight), 0), 6) as co_messages,
+        floor((coalesce(sum(weighted.weight), 0)) * 1e6 + 0.5) / 1e6 as co_messages,
         count(weighted.other_message_key) filter (where weighted.weight > 0) as n_co_messages,
         coalesce(max(weighted.shared_share), 0) as max_shared_share
     from campaigns
@@ -144,7 +144,7 @@ summed as (
 final as (
     select
         summed.*,
-        round(1 - exp(-summed.co_messages / {{ var('coactivity_scale') }}), 6) as coactivity,
+        floor((1 - exp(-summed.co_messages / {{ var('coactivity_scale') }})) * 1e6 + 0.5) / 1e6 as coactivity,
         coalesce(repeat_copiers.repeat_copier_share, 0) as repeat_copier_share
     from summed
     left join repeat_copiers using (campaign_id)

@@ -47,7 +47,7 @@ final as (
         case
             when ranked.score >= {{ var('min_party_score') }}
                 and ranked.score > coalesce(ranked.runner_up_score, 0)
-                then round(ranked.score / ranked.total_score, 3)
+                then floor((ranked.score / ranked.total_score) * 1e3 + 0.5) / 1e3
         end as party_confidence,
         ranked.party as leading_party,
         ranked.score as party_score,

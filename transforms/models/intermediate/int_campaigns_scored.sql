@@ -58,15 +58,15 @@ components as (
             {{ ramp('follow_spam_share', floor, span) }}
         ) end as account_evidence,
         {{ ramp('coalesce(coactivity.repeat_copier_share, 0)', floor, span) }} as copier_evidence,
-        case when span80_seconds is not null then round({{ accounts_factor('n_accounts') }}
-            / (1 + greatest(0, span80_seconds - precision_seconds / 2) / ({{ var('burst_window_minutes') }} * 60)), 6)
+        case when span80_seconds is not null then floor(({{ accounts_factor('n_accounts') }}
+            / (1 + greatest(0, span80_seconds - precision_seconds / 2) / ({{ var('burst_window_minutes') }} * 60))) * 1e6 + 0.5) / 1e6
         else 0 end as synchrony,
         case
             -- a cadence needs gaps the archive can resolve: in minute data, posts a few seconds
             -- apart all fall in one minute and say nothing of a clock
             when n_tweets >= {{ var('min_drip_tweets') }} and cadence_cv is not null
                 and mean_gap_seconds >= precision_seconds
-                then round(greatest(0.0, 1.0 - cadence_cv), 6)
+                then floor((greatest(0.0, 1.0 - cadence_cv)) * 1e6 + 0.5) / 1e6
             else 0.0
         end as drip_regularity,
         {{ accounts_factor('n_accounts') }} as accounts_factor
@@ -86,18 +86,18 @@ combined as (
 scored as (
     select
         *,
-        round(1 - (1 - coalesce(app_evidence, 0))
+        floor((1 - (1 - coalesce(app_evidence, 0))
             * (1 - coalesce(account_evidence, 0))
             * (1 - coactivity)
             * (1 - copier_evidence)
-            * (1 - clock_evidence), 6) as inauthenticity
+            * (1 - clock_evidence)) * 1e6 + 0.5) / 1e6 as inauthenticity
     from combined
 ),
 
 rounded as (
     select
         *,
-        round(sqrt(inauthenticity) * (0.4 + 0.6 * coordination), 4) as amplification_score
+        floor((sqrt(inauthenticity) * (0.4 + 0.6 * coordination)) * 1e4 + 0.5) / 1e4 as amplification_score
     from scored
 ),
 
@@ -111,16 +111,16 @@ final as (
                 n_accounts, ' accounts, ', n_tweets, ' posts in ',
                 case
                     when duration_seconds < 3600 then concat(ceil(duration_seconds / 60)::int, ' min')
-                    else concat(round(duration_seconds / 3600, 1), ' h')
+                    else concat(floor((duration_seconds / 3600) * 1e1 + 0.5) / 1e1, ' h')
                 end
             ),
             case
                 when top_unknown_app is not null and top_unknown_app_share >= 0.5
-                    then concat(round(100 * top_unknown_app_share)::int, '% via ', top_unknown_app)
+                    then concat(floor(100 * top_unknown_app_share + 0.5)::int, '% via ', top_unknown_app)
                 when manual_share >= 0.5
-                    then concat(round(100 * manual_share)::int, '% from manual clients')
+                    then concat(floor(100 * manual_share + 0.5)::int, '% from manual clients')
                 when share_button_share >= 0.5
-                    then concat(round(100 * share_button_share)::int, '% via share buttons')
+                    then concat(floor(100 * share_button_share + 0.5)::int, '% via share buttons')
                 when missing_app_share >= 0.5 then 'posting app not in the archive'
             end,
             case
@@ -134,29 +134,29 @@ final as (
                 {{ var('coactivity_window_days') }}, ' days'
             ) end,
             case when n_accounts_dated >= {{ var('min_accounts') }} and creation_cluster_share >= {{ floor }} then concat(
-                round(100 * creation_cluster_share)::int, '% of accounts created within ',
+                floor(100 * creation_cluster_share + 0.5)::int, '% of accounts created within ',
                 {{ var('creation_cluster_days') }}, ' days of each other'
             ) end,
             case when n_accounts_dated >= {{ var('min_accounts') }} and young_share >= {{ floor }} then concat(
-                round(100 * young_share)::int, '% of accounts younger than ', {{ var('young_account_days') }}, ' days'
+                floor(100 * young_share + 0.5)::int, '% of accounts younger than ', {{ var('young_account_days') }}, ' days'
             ) end,
             case when n_accounts_with_followers >= {{ var('min_accounts') }} and few_followers_share >= {{ floor }} then concat(
-                round(100 * few_followers_share)::int, '% with fewer than ', {{ var('few_followers') }}, ' followers'
+                floor(100 * few_followers_share + 0.5)::int, '% with fewer than ', {{ var('few_followers') }}, ' followers'
             ) end,
             case when repeat_copier_share >= {{ floor }} then concat(
-                round(100 * repeat_copier_share)::int, '% of accounts copy-pasted ',
+                floor(100 * repeat_copier_share + 0.5)::int, '% of accounts copy-pasted ',
                 {{ var('repeat_copy_messages') }}, '+ other texts with others within ',
                 {{ var('coactivity_window_days') }}, ' days'
             ) end,
             case when follow_spam_share >= {{ floor }} then concat(
-                round(100 * follow_spam_share)::int, '% following ', {{ var('follow_spam_ratio') }},
+                floor(100 * follow_spam_share + 0.5)::int, '% following ', {{ var('follow_spam_ratio') }},
                 'x more accounts than follow them'
             ) end,
             case
                 when drip_regularity >= 0.5 and drip_regularity >= synchrony
                     then concat(
-                        'drip: a post every ', round(mean_gap_seconds / 60, 1),
-                        ' min (cadence CV ', round(cadence_cv, 2), ')'
+                        'drip: a post every ', floor((mean_gap_seconds / 60) * 1e1 + 0.5) / 1e1,
+                        ' min (cadence CV ', floor((cadence_cv) * 1e2 + 0.5) / 1e2, ')'
                     )
                 when synchrony >= 0.3
                     then concat(

@@ -52,11 +52,9 @@ final as (
         coalesce(campaign_activity.n_automated_tweets, 0) as n_automated_tweets,
         coalesce(campaign_activity.n_automated_accounts, 0) as n_automated_accounts,
         coalesce(volume.n_party_tweets, 0) as n_party_tweets,
-        round(
+        floor((
             coalesce(campaign_activity.n_automated_tweets, 0)
-            / nullif(coalesce(volume.n_party_tweets, 0), 0),
-            4
-        ) as automated_share
+            / nullif(coalesce(volume.n_party_tweets, 0), 0)) * 1e4 + 0.5) / 1e4 as automated_share
     from volume
     full outer join campaign_activity
         on volume.week_start = campaign_activity.week_start

@@ -1,0 +1,79 @@
+"""The models stay portable between DuckDB and Spark (fast tier: no Spark started).
+
+A model that spells a DuckDB-only construct directly builds on DuckDB and fails only on Spark,
+in the slow tier; these checks catch it in `make check`. The engine-specific spellings live in
+`transforms/macros/engine.sql` (one `adapter.dispatch` macro each); `tests/test_spark.py` builds
+both and compares the results.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chorus.config import DBT_PROJECT_DIR
+
+# DuckDB-only SQL and the macro that replaces it
+DUCKDB_ONLY = {
+    r"\blist_[a-z_]+\s*\(": "list_map, list_min, list_length, ... (macros/engine.sql)",
+    r"\blambda\s+\w+\s*:": "list_map",
+    r"\bunnest\s*\(": "unnest (explode on Spark)",
+    r"\blist\s*\(": "sorted_set_agg, ordered_struct_agg, distinct_elements_agg",
+    r"\blen\s*\(": "list_length",
+    r"\bstrftime\s*\(": "format_timestamp",
+    r"\bepoch\s*\(": "epoch_seconds",
+    r"\bformat\s*\(": "concat",
+    r"\bstrip_accents\s*\(": "strip_accents (the macro)",
+    r"\bstring_split\s*\(": "split_words",
+    r"\barg_max\s*\(": "max_by with tuple()",
+    r"\bhash\s*\(": "md5 (the same on both engines)",
+    r"\bto_(seconds|minutes|days)\s*\(": "interval N seconds",
+    r"\*\s*exclude\s*\(": "the columns, named",
+    r"::\s*varchar\b": "cast(... as string)",
+    r"\bas\s+materialized\b": "as {{ materialized() }}",
+    r",\s*'g'\s*\)": "regexp_replace_all",
+    r"\[\s*\]": "empty_list()",
+    r"\^": "power()",
+    r"\bround\s*\(": "floor(x * 1eN + 0.5) / 1eN (the engines' round() break ties differently)",
+    r"\bread_(csv|parquet|json)\w*\s*\(": "a source (macros/lake.sql)",
+}
+
+SQL_FILES = sorted(p for folder in ("models", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*.sql"))
+
+
+def code_of(path: Path) -> str:
+    """The SQL without comments, string literals and Jinja (what the engines parse)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
+    text = re.sub(r"--[^\n]*", "", text)
+    return re.sub(r"'(?:[^']|'')*'", "''", text)
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
+def test_models_spell_nothing_duckdb_only(path: Path) -> None:
+    code = code_of(path)
+    found = [
+        f"{pattern} -> use {fix}" for pattern, fix in DUCKDB_ONLY.items() if re.search(pattern, code, re.I)
+    ]
+    assert not found, f"{path.relative_to(DBT_PROJECT_DIR)}: " + "; ".join(found)
+
+
+def test_the_check_finds_duckdb_only_sql(tmp_path: Path) -> None:
+    model = tmp_path / "m.sql"
+    model.write_text("select list_transform(xs, lambda x: x + 1), strftime(t, '%Y') from t -- epoch(t)\n")
+    code = code_of(model)
+    hits = [p for p in DUCKDB_ONLY if re.search(p, code, re.I)]
+    assert hits == [r"\blist_[a-z_]+\s*\(", r"\blambda\s+\w+\s*:", r"\bstrftime\s*\("]
+
+
+def test_every_engine_macro_has_both_spellings() -> None:
+    """Each dispatched macro in engine.sql has a DuckDB (default__) and a Spark (spark__) body."""
+    text = (DBT_PROJECT_DIR / "macros" / "engine.sql").read_text(encoding="utf-8")
+    dispatched = set(re.findall(r"adapter\.dispatch\('(\w+)'", text))
+    assert len(dispatched) >= 15
+    for name in dispatched:
+        assert f"macro default__{name}(" in text, name
+        assert f"macro spark__{name}(" in text, name
