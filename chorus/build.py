@@ -325,7 +325,7 @@ def build(
     fingerprint = project_fingerprint(settings, extra_vars)
     stamp = settings.state_dir / "fingerprint"
     reuse = (
-        not full_refresh and settings.state.exists() and stamp.exists() and stamp.read_text() == fingerprint
+        not full_refresh and state_exists(settings) and stamp.exists() and stamp.read_text() == fingerprint
     )
     try:
         build_state(settings, extra_vars, fresh=not reuse)
@@ -344,6 +344,14 @@ def build(
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
+
+
+def state_exists(settings: Settings) -> bool:
+    """Whether a build state is there to reuse: DuckDB's file, or Spark's metastore (its tables
+    are in the lake's warehouse area)."""
+    if settings.engine == "spark":
+        return (settings.spark_dir / "metastore_db").is_dir()
+    return settings.state.exists()
 
 
 def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh: bool) -> None:

@@ -113,39 +113,42 @@ def candidate_from_spark(settings: Settings) -> Path:
     with duckdb.connect(str(candidate)) as con:
         con.execute("set TimeZone = 'UTC'")  # zoned timestamps from Spark's Parquet read as UTC
         for node in published_nodes(manifest):
-            schema, table = node["schema"], node["alias"]
-            name = f"{quoted(schema)}.{quoted(table)}"
-            folder = Path(settings.spark_warehouse) / f"{schema}.db" / table.lower()
-            if not any(folder.glob("*.parquet")):
-                raise ChorusError(f"{folder}: {schema}.{table} is missing from the Spark build")
-            files = spark_table_files(settings, schema, table)
-            columns = con.execute(
-                "select column_name, column_type from (describe select * from read_parquet(?))", [files]
-            ).fetchall()
-            typed = {c["name"].lower(): c.get("data_type") for c in node["columns"].values()}
-            # a contract's type where there is one; else Spark's, but timestamps as the warehouse
-            # keeps them everywhere: UTC without a zone (Spark's functions return zoned ones)
-            for column, found_type in columns:
-                if not typed.get(column.lower()) and found_type == "TIMESTAMP WITH TIME ZONE":
-                    typed[column.lower()] = "timestamp"
-            items = [
-                f"cast({quoted(column)} as {typed[column.lower()]}) as {quoted(column)}"
-                if typed.get(column.lower())
-                else quoted(column)
-                for column, _ in columns
-            ]
-            con.execute(f"create schema if not exists {quoted(schema)}")
-            # identifiers and types come from the manifest (our project), quoted; paths are parameters
-            con.execute(f"create table {name} as select {', '.join(items)} from read_parquet(?)", [files])  # noqa: S608
-            if node.get("description"):
-                con.execute(f"comment on table {name} is {literal(node['description'])}")
-            described = {c["name"].lower(): c.get("description") for c in node["columns"].values()}
-            for column, _ in columns:
-                if described.get(column.lower()):
-                    target = f"{name}.{quoted(column)}"
-                    con.execute(f"comment on column {target} is {literal(described[column.lower()])}")
+            copy_spark_table(con, settings, node)
         con.execute("checkpoint")
     return candidate
+
+
+def copy_spark_table(con: duckdb.DuckDBPyConnection, settings: Settings, node: dict[str, Any]) -> None:
+    """One published table of a Spark build into the candidate, typed and described."""
+    schema, table = node["schema"], node["alias"]
+    folder = Path(settings.spark_warehouse) / f"{schema}.db" / table.lower()
+    if not any(folder.glob("*.parquet")):
+        raise ChorusError(f"{folder}: {schema}.{table} is missing from the Spark build")
+    files = spark_table_files(settings, schema, table)
+    found = con.execute(
+        "select column_name, column_type from (describe select * from read_parquet(?))", [files]
+    ).fetchall()
+    documented = {name.lower(): column for name, column in node["columns"].items()}
+    items = []
+    for column, found_type in found:
+        # a contract's type where there is one; else Spark's, but timestamps as the warehouse
+        # keeps them everywhere: UTC without a zone (Spark's functions return zoned ones)
+        declared = documented.get(column.lower(), {}).get("data_type")
+        if not declared and found_type == "TIMESTAMP WITH TIME ZONE":
+            declared = "timestamp"
+        items.append(
+            f"cast({quoted(column)} as {declared}) as {quoted(column)}" if declared else quoted(column)
+        )
+    name = f"{quoted(schema)}.{quoted(table)}"
+    con.execute(f"create schema if not exists {quoted(schema)}")
+    # identifiers and types come from the manifest (our project), quoted; paths are parameters
+    con.execute(f"create table {name} as select {', '.join(items)} from read_parquet(?)", [files])  # noqa: S608
+    if node.get("description"):
+        con.execute(f"comment on table {name} is {literal(node['description'])}")
+    for column, _ in found:
+        description = documented.get(column.lower(), {}).get("description")
+        if description:
+            con.execute(f"comment on column {name}.{quoted(column)} is {literal(description)}")
 
 
 def publish(settings: Settings, candidate: Path | None = None) -> Path:

@@ -30,7 +30,7 @@ DUCKDB_ONLY = {
     r"\barg_max\s*\(": "max_by with tuple()",
     r"\bhash\s*\(": "md5 (the same on both engines)",
     r"\bto_(seconds|minutes|days)\s*\(": "interval N seconds",
-    r"\*\s*exclude\s*\(": "the columns, named",
+    r"\*\s*exclude\s*\(": "* except (...), which both engines read",
     r"::\s*varchar\b": "cast(... as string)",
     r"\bas\s+materialized\b": "as {{ materialized() }}",
     r",\s*'g'\s*\)": "regexp_replace_all",

@@ -6,20 +6,7 @@ with files as (
 ),
 
 final as (
-    select
-        path,
-        sha256,
-        format,
-        bytes,
-        lines,
-        blanks,
-        tweets,
-        notices,
-        rejects,
-        skipped,
-        note,
-        ingested_at
-    from files
+    select * except (parts) from files
 )
 
 select * from final

@@ -16,17 +16,7 @@ near_duplicates as (
 
 tweets as (
     select
-        normalised.tweet_id,
-        normalised.user_id,
-        normalised.screen_name,
-        normalised.created_at,
-        normalised.time_precision,
-        normalised.source,
-        normalised.text,
-        normalised.is_retweet,
-        normalised.retweeted_tweet_id,
-        normalised.text_norm,
-        normalised.app_kind,
+        normalised.* except (message_key),
         coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key,
         normalised.message_key as exact_message_key
     from normalised

@@ -44,16 +44,7 @@ normalised as (
 
 final as (
     select
-        normalised.tweet_id,
-        normalised.user_id,
-        normalised.screen_name,
-        normalised.created_at,
-        normalised.time_precision,
-        normalised.source,
-        normalised.text,
-        normalised.is_retweet,
-        normalised.retweeted_tweet_id,
-        normalised.text_norm,
+        normalised.* except (first_url, n_words),
         case
             when user_id is null then null
             when is_retweet and retweeted_tweet_id is not null then 'rt:' || retweeted_tweet_id
