@@ -33,13 +33,6 @@ date_format({{ ts }}, "{{ patterns[unit] }}")
 {%- endif -%}
 {%- endmacro %}
 
-{#- text from a template with {} placeholders: fmt('{}% via {}', 'share', 'app') -#}
-{% macro fmt(template) %}{{ return(adapter.dispatch('fmt', 'chorus')(template, varargs)) }}{% endmacro %}
-{% macro default__fmt(template, args) %}format({{ sql_literal(template) }}, {{ args | join(', ') }}){% endmacro %}
-{% macro spark__fmt(template, args) -%}
-format_string({{ sql_literal(template.replace('%', '%%').replace('{}', '%s')) }}, {{ args | join(', ') }})
-{%- endmacro %}
-
 {#- every match of a pattern replaced (DuckDB replaces the first unless told 'g') -#}
 {% macro regexp_replace_all(text, pattern, replacement) %}{{ return(adapter.dispatch('regexp_replace_all', 'chorus')(text, pattern, replacement)) }}{% endmacro %}
 {% macro default__regexp_replace_all(text, pattern, replacement) %}regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g'){% endmacro %}
