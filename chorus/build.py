@@ -129,9 +129,8 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
     through an empty Parquet file of the lake schema, so a build gives empty tables, not an error.
     """
     lake = settings.lake
-    tweets = (
-        lake.glob("tweets", "*", "*.parquet") if lake_has_tweets(settings) else str(empty_tweets(settings))
-    )
+    has_tweets = lake_has_tweets(settings)  # one listing of the lake (a remote one in object storage)
+    tweets = lake.glob("tweets", "*", "*.parquet") if has_tweets else str(empty_tweets(settings))
     return {
         **os.environ,
         "CHORUS_DBT_DB": str(database),
@@ -139,17 +138,17 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        **spark_environment(settings),
+        **(spark_environment(settings, has_tweets) if settings.engine == "spark" else {}),
     }
 
 
-def spark_environment(settings: Settings) -> dict[str, str]:
+def spark_environment(settings: Settings, has_tweets: bool) -> dict[str, str]:
     """Where a Spark build reads and writes (see profiles.yml and macros/lake.sql); paths are
     Hadoop patterns with their own glob characters and backticks escaped."""
     lake = settings.lake
     tweets = (
         lake.spark_glob("tweets", "*", "*.parquet")
-        if lake_has_tweets(settings)
+        if has_tweets
         else escape_hadoop_glob(str(empty_tweets(settings)))
     )
     parties = settings.state_dir / "party_reference.jsonl"
@@ -159,8 +158,14 @@ def spark_environment(settings: Settings) -> dict[str, str]:
         "CHORUS_SPARK_PARTIES": escape_hadoop_glob(str(parties)),
         "CHORUS_SPARK_WAREHOUSE": settings.spark_warehouse,
         "CHORUS_SPARK_METASTORE": str(settings.spark_dir / "metastore_db"),
-        "CHORUS_SPARK_LOGS": str(settings.spark_dir),
+        "CHORUS_SPARK_JAVA_OPTIONS": f"-Dderby.system.home={java_option_quoted(str(settings.spark_dir))}",
     }
+
+
+def java_option_quoted(value: str) -> str:
+    """A value inside Spark's extraJavaOptions, which Spark splits on spaces: double-quoted, with
+    backslashes and double quotes escaped (a home such as `q'h [1]` must not split)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def lake_has_tweets(settings: Settings) -> bool:
@@ -317,6 +322,8 @@ def build(
     """
     require_project(PROJECT_ROOT)
     check_party_reference(settings.parties)
+    if settings.engine == "spark":
+        check_spark_paths(settings)
     if lake_is_empty(settings):
         raise ChorusError(f"{settings.lake}: the lake is empty; run `chorus ingest PATH` first")
     if settings.candidate_dir.exists():
@@ -344,6 +351,20 @@ def build(
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
+
+
+# What a path may hold for Spark's tables: Hadoop reads a managed table's location as a pattern
+# and a URI (a home `q'h [1]` gave PATH_NOT_FOUND), so anything else is refused up front.
+SPARK_SAFE_PATH = re.compile(r"^[A-Za-z0-9._/@+=,~-]+$")
+
+
+def check_spark_paths(settings: Settings) -> None:
+    """A one-line error, before Spark starts, for a lake Spark cannot keep its tables under."""
+    if not SPARK_SAFE_PATH.match(settings.spark_warehouse):
+        raise ChorusError(
+            f"{settings.spark_warehouse}: Spark cannot keep its tables under this path (spaces, quotes, "
+            "brackets, ...); use a home or CHORUS_LAKE with plain characters, or CHORUS_ENGINE=duckdb"
+        )
 
 
 def state_exists(settings: Settings) -> bool:

@@ -86,12 +86,6 @@ def published_nodes(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(nodes, key=lambda node: (node["schema"], node["alias"]))
 
 
-def spark_table_files(settings: Settings, schema: str, table: str) -> str:
-    """The Parquet files of one table of a Spark build (Spark's managed-table layout), as a DuckDB
-    pattern: the warehouse's own path has its glob characters escaped."""
-    return f"{escape_glob(settings.spark_warehouse)}/{schema}.db/{table.lower()}/*.parquet"
-
-
 def candidate_from_spark(settings: Settings) -> Path:
     """A new candidate file made from the published tables a Spark build wrote as Parquet: the
     same schemas, tables, column types (a contract's types where the model has one) and comments
@@ -121,10 +115,10 @@ def candidate_from_spark(settings: Settings) -> Path:
 def copy_spark_table(con: duckdb.DuckDBPyConnection, settings: Settings, node: dict[str, Any]) -> None:
     """One published table of a Spark build into the candidate, typed and described."""
     schema, table = node["schema"], node["alias"]
-    folder = Path(settings.spark_warehouse) / f"{schema}.db" / table.lower()
+    folder = Path(settings.spark_warehouse) / f"{schema}.db" / table.lower()  # Spark's managed layout
     if not any(folder.glob("*.parquet")):
         raise ChorusError(f"{folder}: {schema}.{table} is missing from the Spark build")
-    files = spark_table_files(settings, schema, table)
+    files = f"{escape_glob(str(folder))}/*.parquet"  # the folder's own glob characters made literal
     found = con.execute(
         "select column_name, column_type from (describe select * from read_parquet(?))", [files]
     ).fetchall()

@@ -124,3 +124,10 @@ def test_freshness_says_when_the_lake_went_stale(tmp_path: Path) -> None:
     pq.write_table(stale, audit)
     done = chorus_cli("freshness", "--home", str(home))
     assert done.returncode == 1 and done.stdout.startswith("error"), done.stdout + done.stderr
+
+
+def test_spark_refuses_a_path_it_cannot_keep_tables_under(tmp_path: Path) -> None:
+    home = tmp_path / "q'h [1]"
+    done = chorus_cli("build", "--home", str(home), env={"CHORUS_ENGINE": "spark"})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "Spark cannot keep its tables under this path" in done.stderr

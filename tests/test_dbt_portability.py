@@ -77,3 +77,17 @@ def test_every_engine_macro_has_both_spellings() -> None:
     for name in dispatched:
         assert f"macro default__{name}(" in text, name
         assert f"macro spark__{name}(" in text, name
+
+
+def test_the_spark_java_options_keep_a_hostile_home_whole(tmp_path: Path) -> None:
+    """Spark splits extraJavaOptions on spaces, honouring quotes: a home with spaces, quotes and
+    brackets must stay one option (it once stopped the JVM from starting)."""
+    import shlex
+    from dataclasses import replace
+
+    from chorus.build import spark_environment
+    from chorus.config import Settings
+
+    settings = replace(Settings.make(tmp_path / 'q\'h [1] "x"'), engine="spark")
+    options = spark_environment(settings, has_tweets=True)["CHORUS_SPARK_JAVA_OPTIONS"]
+    assert shlex.split(options) == [f"-Dderby.system.home={settings.spark_dir}"]
