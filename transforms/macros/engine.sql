@@ -13,10 +13,11 @@
 {% macro default__materialized() %}materialized{% endmacro %}
 {% macro spark__materialized() %}{% endmacro %}
 
-{#- seconds since the epoch, fractional, of a timestamp -#}
+{#- seconds since the epoch, fractional, of a timestamp, as a double on both engines (1e6, not
+    1000000.0: Spark reads that as a decimal and rounds differently) -#}
 {% macro epoch_seconds(ts) %}{{ return(adapter.dispatch('epoch_seconds', 'chorus')(ts)) }}{% endmacro %}
 {% macro default__epoch_seconds(ts) %}epoch({{ ts }}){% endmacro %}
-{% macro spark__epoch_seconds(ts) %}(unix_micros({{ ts }}) / 1000000.0){% endmacro %}
+{% macro spark__epoch_seconds(ts) %}(unix_micros({{ ts }}) / 1e6){% endmacro %}
 
 {#- a timestamp as text, in UTC: 'second' (2011-10-13T21:05:00), 'day' (2011-10-13), 'iso_week' (2011-W41) -#}
 {% macro format_timestamp(ts, unit) %}{{ return(adapter.dispatch('format_timestamp', 'chorus')(ts, unit)) }}{% endmacro %}
