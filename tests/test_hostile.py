@@ -4,6 +4,7 @@ and nothing crashes, escapes or blocks a later publication (issue 14's cases, on
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import io
 import json
@@ -78,6 +79,13 @@ TYPED_V1 = {
         ["5"],
     ),
     "user created_at garbage": ({"user": {"created_at": ["x"]}}, "user_created_at", None),
+    # a retweeted_status naming no post (or no author) keeps the tweet's own text: never "RT @None"
+    "retweet of no post": ({"retweeted_status": {"id_str": None, "user": None}}, "text", "typed badly"),
+    "retweet by nobody": (
+        {"retweeted_status": {"id_str": "7", "text": "original", "user": None}},
+        "text",
+        "typed badly",
+    ),
 }
 
 
@@ -424,8 +432,34 @@ def test_duplicated_csv_column_is_refused_not_guessed(tmp_path: Path) -> None:
     header = "tweetid,userid,tweet_text,tweet_time,tweet_text\n"
     settings = ingest_bytes(tmp_path, "dup.csv", (header + '1,u,"a","2011-10-12 21:03","b"\n').encode())
     assert not list(settings.lake.path.glob("tweets/*/*.parquet"))
-    (reason,) = lake_rows(settings, "select reason from rejects")
-    assert "tweet_text twice" in reason[0]
+    rejected = lake_rows(settings, "select line_no, reason from rejects order by line_no")
+    assert [line for line, _ in rejected] == [1, 2]  # the header too: nothing read is dropped unseen
+    assert all("tweet_text twice" in reason for _, reason in rejected)
+
+
+def test_a_one_line_csv_nobody_knows_is_a_reject_not_a_header_dropped(tmp_path: Path) -> None:
+    settings = ingest_bytes(tmp_path, "row.csv", b"1183,u7,2016-01-01 00:00,no header above me\n")
+    ((line, reason, raw),) = lake_rows(settings, "select line_no, reason, raw from rejects")
+    assert (line, raw) == (1, "1183,u7,2016-01-01 00:00,no header above me")
+    assert "unrecognised CSV header" in reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_are_read_as_their_text(tmp_path: Path, encoding: str) -> None:
+    """Windows tools save "Unicode" text as UTF-16 with a byte-order mark: read, never lost."""
+    status = {
+        "id_str": "5",
+        "created_at": "Mon Oct 10 20:00:00 +0000 2011",
+        "text": "élan ✊ 𝕏 vote",
+        "user": {"id_str": "u1", "screen_name": "zoé"},
+    }
+    body = json.dumps(status, ensure_ascii=False) + "\r\n" + "not json\r\n"
+    data = body.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    settings = ingest_bytes(tmp_path, "wide.jsonl", data)
+    assert lake_rows(settings, "select text, screen_name from tweets") == [("élan ✊ 𝕏 vote", "zoé")]
+    assert lake_rows(settings, "select line_no from rejects") == [(2,)]
 
 
 def test_recognised_non_tweet_pages_are_skipped_with_a_reason(tmp_path: Path) -> None:
@@ -441,3 +475,9 @@ def test_recognised_non_tweet_pages_are_skipped_with_a_reason(tmp_path: Path) ->
     notes = dict(lake_rows(settings, "select regexp_extract(path, '__(.*)\\.jsonl', 1), note from files"))
     assert "users" in notes["users"] and "lists" in notes["lists"] and "counts" in notes["counts"]
     assert lake_rows(settings, "select distinct kind from notices") == [("compliance",)]
+
+
+def test_a_broken_tweets_js_is_one_reject_with_a_one_line_reason(tmp_path: Path) -> None:
+    settings = ingest_bytes(tmp_path, "tweets.js", b"window.YTD.tweets.part0 = {garbage")
+    ((line, reason),) = lake_rows(settings, "select line_no, reason from rejects")
+    assert line == 1 and "from here on" in reason and "\n" not in reason

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from chorus.config import Settings
 from chorus.errors import ChorusError, InputError
-from chorus.ingest.documents import document_items
+from chorus.ingest.documents import as_utf8, document_items, wide_encoding
 from chorus.ingest.formats import (
     MAX_RAW,
     Item,
@@ -200,10 +200,13 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
             head = stream.peek(PEEK)[:PEEK] if hasattr(stream, "peek") else b""
     except UNREADABLE as exc:  # a corrupt or truncated compressed file, an unreadable zip member
         return record_refusal(replace(unit, refusal=f"unreadable: {describe(exc)}"), settings)
+    encoding = wide_encoding(head)
+    if encoding:
+        head = head.decode(encoding, "ignore").encode("utf-8")  # the BOM and a cut last character go
     container = sniff(head)
     if container == "personal-archive-other":
         return record_refusal(replace(unit, skip="not a tweets file of a personal archive"), settings)
-    return load(unit, sha, container, settings, progress)
+    return load(unit, sha, container, settings, progress, encoding)
 
 
 def describe(exc: BaseException) -> str:
@@ -230,8 +233,11 @@ def record_refusal(unit: Unit, settings: Settings) -> FileResult:
     return result
 
 
-def load(unit: Unit, sha: str, container: str, settings: Settings, progress: bool) -> FileResult:
+def load(
+    unit: Unit, sha: str, container: str, settings: Settings, progress: bool, encoding: str | None = None
+) -> FileResult:
     """Read every line of one input: tweets to the lake, notices and rejects to its audit files.
+    (`encoding`: UTF-16 or UTF-32, read as UTF-8; else the bytes are UTF-8.)
 
     Each record is typed against the lake schema first (`typed.py`): a record that is not a
     tweet after all is a reject naming its line, never a crash. A stream that breaks (corrupt
@@ -251,7 +257,7 @@ def load(unit: Unit, sha: str, container: str, settings: Settings, progress: boo
                 "path": unit.name,
                 "file_sha256": sha,
                 "line_no": line,
-                "reason": reason[:500],
+                "reason": " ".join(reason.split())[:500],  # one line (parsers' messages span several)
                 "raw": raw[:MAX_RAW],
             }
         )
@@ -259,7 +265,7 @@ def load(unit: Unit, sha: str, container: str, settings: Settings, progress: boo
     with gc_paused():  # flushed inside: a collection over the buffered rows costs as much
         try:
             with progress_stream(unit, progress) as stream:
-                for item in items_of(stream, container, unit.owner):
+                for item in items_of(as_utf8(stream, encoding), container, unit.owner):
                     last_line = max(last_line, item.line)
                     if item.kind == "tweet":
                         row = item.row

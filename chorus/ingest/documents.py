@@ -6,6 +6,7 @@ every element before it and becomes one reject from there on.
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -45,6 +46,48 @@ def after_assignment(stream: BinaryIO) -> BinaryIO:
     if not starts:
         raise ValueError("no JSON value after the assignment")
     return io.BufferedReader(Prefixed(head[min(starts) :], stream))
+
+
+# Byte-order marks of the wide Unicode encodings (Windows tools write "Unicode" text as UTF-16);
+# UTF-32's go first: UTF-32-LE's begins with UTF-16-LE's.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """`utf-16` or `utf-32` when the stream starts with that encoding's byte-order mark."""
+    return next((name for bom, name in WIDE_BOMS if head.startswith(bom)), None)
+
+
+class Transcoded(io.RawIOBase):
+    """A UTF-16/UTF-32 stream read as UTF-8 (bytes no code point decodes to become U+FFFD)."""
+
+    def __init__(self, stream: BinaryIO, encoding: str) -> None:
+        self.text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self.pending:
+            chunk = self.text.read(1 << 16)
+            if not chunk:
+                return 0
+            self.pending = chunk.encode("utf-8", "replace")
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+def as_utf8(stream: BinaryIO, encoding: str | None) -> BinaryIO:
+    """The stream itself, or, in a wide encoding, its text as UTF-8 bytes."""
+    return io.BufferedReader(Transcoded(stream, encoding), 1 << 16) if encoding else stream
 
 
 def without_bom(stream: BinaryIO) -> BinaryIO:

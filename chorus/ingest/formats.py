@@ -233,8 +233,8 @@ def v1_fields(obj: dict[str, Any]) -> tuple[Any, ...]:
     if not tweet_id or not created_at or type(user) is not dict:
         raise NotATweet("v1.1 object without id_str/created_at/user")
     rt = get("retweeted_status")
-    if type(rt) is not dict:
-        rt = None
+    if type(rt) is not dict or not _id_of(rt):
+        rt = None  # no post named: not a retweet the archive can tell of
     text = _v1_text(obj)
     mentions: list[Any] = []
     rt_screen = rt_id = None
@@ -242,7 +242,10 @@ def v1_fields(obj: dict[str, Any]) -> tuple[Any, ...]:
         rt_screen = _dict(rt.get("user")).get("screen_name")
         rt_id = _id_of(rt)
         rt_text = _v1_text(rt)
-        text = f"RT @{rt_screen}: {rt_text}" if isinstance(rt_text, str) else rt_text
+        if isinstance(rt_text, str) and rt_screen is not None:
+            text = f"RT @{rt_screen}: {rt_text}"
+        elif not isinstance(text, str):
+            text = rt_text
         if rt_screen:
             mentions.append(rt_screen)
     entities = _v1_entities(rt if rt is not None else obj)

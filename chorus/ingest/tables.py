@@ -295,7 +295,6 @@ def csv_items(stream: BinaryIO) -> Iterator[Item]:
         yield reject(1, f"malformed CSV header: {exc}", "")
         header = []
     found = csv_flavour(header)
-    yield Item(1, "blank")  # the header line: accounted for (with blanks), not a tweet
     previous_end = reader.line_num
     rows = _rows_with_lines(reader, previous_end)
     twice = duplicated(header)
@@ -305,9 +304,12 @@ def csv_items(stream: BinaryIO) -> Iterator[Item]:
             if twice
             else "unrecognised CSV header (not twarc-csv, IO or toolkit)"
         )
+        # the first line too: a header nobody knows may be a row of data, never dropped unseen
+        yield reject(1, reason, ",".join(header))
         for start, row, _ in rows:
             yield reject(start, reason, ",".join(row or []))
         return
+    yield Item(1, "blank")  # the header line: accounted for (with blanks), not a tweet
     flavour, convert = found
     head = list(itertools.islice(rows, 50))
     if flavour == "twarc-csv":
