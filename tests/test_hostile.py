@@ -252,6 +252,25 @@ def test_gzip_and_bz2_inside_a_zip_are_read_and_a_nested_zip_is_refused(tmp_path
     assert "zip inside a zip" in reason[0]
 
 
+def test_macos_metadata_in_a_zip_is_skipped_as_such_not_read_as_data(tmp_path: Path) -> None:
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02" + bytes(range(256)) * 8
+    data = zip_with(
+        {
+            "tweets.jsonl": jsonl(GOOD[0], GOOD[1]),
+            "__MACOSX/._tweets.jsonl": apple_double,
+            ".DS_Store": b"\x00\x00\x00\x01Bud1" + bytes(200),
+            "sub/._notes.jsonl": apple_double,
+        }
+    )
+    settings = ingest_bytes(tmp_path, "from_a_mac.zip", data)
+    assert sorted(lake_rows(settings, "select tweet_id from tweets")) == [("1",), ("2",)]
+    assert lake_rows(settings, "select count(*) from rejects") == [(0,)]  # no junk read as lines
+    notes = dict(lake_rows(settings, "select split_part(path, '!', 2), note from files"))
+    assert notes.pop("tweets.jsonl") is None
+    assert sorted(notes) == [".DS_Store", "__MACOSX/._tweets.jsonl", "sub/._notes.jsonl"]
+    assert all("macOS metadata" in note for note in notes.values())
+
+
 # --- High 3: a path is never read as a pattern ----------------------------------------------------
 
 

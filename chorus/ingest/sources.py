@@ -178,6 +178,9 @@ def zip_units(path: Path) -> Iterator[Unit]:
         if info.is_dir():
             continue
         name = f"{path}!{info.filename}"
+        if is_metadata_member(info.filename):
+            yield Unit(name, _empty, info.compress_size, skip=METADATA_SKIP)
+            continue
         if owner is not None and not is_tweet_member(info.filename):
             yield Unit(name, _empty, info.compress_size, skip=personal_side_file(info.filename))
             continue
@@ -192,6 +195,16 @@ def zip_units(path: Path) -> Iterator[Unit]:
             return decompressed(member, info.compress_size, name)
 
         yield Unit(name, opener, info.compress_size, owner=owner)
+
+
+METADATA_SKIP = "not data: a hidden file or macOS metadata (__MACOSX/, ._*, .DS_Store)"
+
+
+def is_metadata_member(name: str) -> bool:
+    """A member zip tools add beside the data (macOS resource forks, hidden files); a folder's
+    hidden files are left out the same way."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return "__MACOSX" in parts or any(part.startswith(".") and part != ".." for part in parts)
 
 
 def personal_side_file(name: str) -> str:
