@@ -20,3 +20,16 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     results = json.loads((settings.dbt_dir / "unit" / "run_results.json").read_text())["results"]
     ran = [r for r in results if r["unique_id"].startswith("unit_test.")]
     assert len(ran) >= 10 and all(r["status"] == "pass" for r in ran)
+
+
+def test_a_new_home_starts_dbt_from_the_parse_another_home_made(tmp_path: Path) -> None:
+    """dbt runs in the state folder with relative paths, so its parse cache fits every home: a
+    fresh home re-reads only what differs (the lake's sources), not the whole project (~4 s)."""
+    logs = []
+    for name in ("first", "second"):
+        settings = Settings.make(tmp_path / name)
+        ingest([REAL_FIXTURES / "tweepy__testgetretweets.jsonl"], settings, progress=False, workers=1)
+        unit_tests(settings)
+        logs.append((settings.dbt_dir / "logs" / "dbt.log").read_text())
+    assert "Starting full parse" not in logs[1]
+    assert "Partial parsing enabled" in logs[1] or "Nothing changed" in logs[1]
