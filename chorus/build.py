@@ -493,5 +493,9 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
     stamp = published / "fingerprint"
     if (published / "index.html").exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
         return
-    run_dbt(["docs", "generate", "--static"], settings, settings.state, extra_vars, target="docs")
+    # --no-compile: the page shows each model's SQL as written (compiling every node again cost
+    # more than the rest of the page: 5.3 s -> 3.0 s on the sample)
+    run_dbt(
+        ["docs", "generate", "--static", "--no-compile"], settings, settings.state, extra_vars, target="docs"
+    )
     (settings.dbt_dir / "docs" / "fingerprint").write_text(digest.hexdigest())
