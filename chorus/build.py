@@ -493,9 +493,12 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
     stamp = published / "fingerprint"
     if (published / "index.html").exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
         return
-    # --no-compile: the page shows each model's SQL as written (compiling every node again cost
-    # more than the rest of the page: 5.3 s -> 3.0 s on the sample)
+    # The page is made from the build's own manifest, which holds every node compiled as it ran:
+    # compiling them all again (dbt's default) took longer than the rest (5.3 s -> 3.0 s, sample).
+    docs = settings.dbt_dir / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings.dbt_dir / "target" / "manifest.json", docs / "manifest.json")
     run_dbt(
         ["docs", "generate", "--static", "--no-compile"], settings, settings.state, extra_vars, target="docs"
     )
-    (settings.dbt_dir / "docs" / "fingerprint").write_text(digest.hexdigest())
+    (docs / "fingerprint").write_text(digest.hexdigest())
