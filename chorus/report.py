@@ -67,75 +67,53 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 def weeks_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[Week]:
-    found = con.execute(
-        "select distinct date_trunc('week', created_at)::date from staging.stg_tweets order by 1"
-    ).fetchall()
+    found = con.execute("select week_start from reports.rpt_weeks order by 1").fetchall()
     return [Week(r[0]) for r in found]
 
 
+HEADLINE = ("automated_campaigns", "automated_tweets", "automated_accounts", "tweets_in_archive")
+
+
 def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, int]:
-    row = rows(
-        con,
-        """
-        select
-            count(distinct c.campaign_id) as automated_campaigns,
-            count(*) as automated_tweets,
-            count(distinct ct.user_id) as automated_accounts
-        from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)
-        where c.is_automated and ct.created_at >= ? and ct.created_at < ?""",
-        [week.start, week.end],
-    )[0]
-    total = con.execute(
-        "select count(*) from staging.stg_tweets where created_at >= ? and created_at < ?",
-        [week.start, week.end],
-    ).fetchone()
-    row["tweets_in_archive"] = int(total[0]) if total else 0
-    return {k: int(v or 0) for k, v in row.items()}
+    found = rows(con, f"select {', '.join(HEADLINE)} from reports.rpt_weeks where week_start = ?", [week.start])
+    return {k: int(found[0][k]) if found else 0 for k in HEADLINE}
 
 
 def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
-    """Every figure of one week's report, as plain JSON-able values."""
-    params = [week.start, week.end]
+    """Every figure of one week's report, as plain JSON-able values (read from the `rpt_week*`
+    models and marts.party_daily)."""
     parties = rows(
         con,
         """
-        select w.party, w.n_campaigns, w.n_automated_campaigns, w.n_automated_tweets,
-               w.n_automated_accounts, w.n_party_tweets, w.automated_share,
-               (select list(distinct c.top_source order by c.top_source)
-                  from marts.campaigns c join marts.campaign_tweets ct using (campaign_id)
-                 where c.is_automated and c.party is not distinct from w.party
-                   and ct.created_at >= ? and ct.created_at < ?) as apps
-        from marts.party_weekly w where w.week_start = ?
-        order by w.party is null, w.n_automated_tweets desc, w.party""",
-        [*params, week.start],
+        select party, n_campaigns, n_automated_campaigns, n_automated_tweets, n_automated_accounts,
+               n_party_tweets, automated_share, apps
+        from reports.rpt_week_parties where week_start = ?
+        order by party is null, n_automated_tweets desc, party""",
+        [week.start],
     )
     campaigns = rows(
         con,
         """
-        with active as (
-            select campaign_id, count(*) as tweets_this_week
-            from marts.campaign_tweets where created_at >= ? and created_at < ?
-            group by campaign_id)
-        select c.campaign_id, c.party, c.party_confidence, c.is_automated, c.amplification_score,
-               c.n_tweets, c.n_accounts, c.first_seen, c.last_seen, c.canonical_text, c.reasons,
-               c.top_source, c.duration_seconds, a.tweets_this_week
-        from marts.campaigns c join active a using (campaign_id)
-        order by c.is_automated desc, c.n_tweets desc, c.campaign_id""",
-        params,
+        select campaign_id, party, party_confidence, is_automated, amplification_score, n_tweets,
+               n_accounts, first_seen, last_seen, canonical_text, reasons, top_source,
+               duration_seconds, tweets_this_week, group_id
+        from reports.rpt_week_campaigns where week_start = ?
+        order by is_automated desc, n_tweets desc, campaign_id""",
+        [week.start],
     )
     daily = rows(
         con,
         """
         select day, party, n_automated_tweets, n_organic_tweets
         from marts.party_daily where day >= ? and day < ? order by day, party""",
-        params,
+        [week.start, week.end],
     )
     for row in campaigns:
         row["first_seen"] = row["first_seen"].isoformat(sep=" ", timespec="minutes")
         row["last_seen"] = row["last_seen"].isoformat(sep=" ", timespec="minutes")
     for row in daily:
         row["day"] = row["day"].isoformat()
-    fold_by_group(con, campaigns)
+    fold_by_group(campaigns)
     current = headline(con, week)
     previous = headline(con, week.previous())
     return {
@@ -153,25 +131,12 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
 FOLD_MIN_CAMPAIGNS = 3  # a group that pushed this many campaigns in a week is shown as one row
 
 
-def fold_by_group(con: duckdb.DuckDBPyConnection, campaigns: list[dict[str, Any]]) -> None:
-    """Give each campaign the group holding most of its accounts (`group_id`), and mark with
-    `folded` those whose group pushed FOLD_MIN_CAMPAIGNS or more campaigns this week: the page
-    shows such a group once ("one group of 23 accounts pushed 109 headlines"), then its list."""
-    ids = [c["campaign_id"] for c in campaigns]
-    found = dict(
-        con.execute(
-            """select campaign_id, arg_max(group_id, n) from (
-                   select ct.campaign_id, a.group_id, count(*) as n
-                   from marts.campaign_tweets ct join marts.accounts a using (user_id)
-                   where a.group_id is not null and ct.campaign_id in (select unnest(?::varchar[]))
-                   group by all)
-               group by campaign_id""",
-            [ids],
-        ).fetchall()
-    )
+def fold_by_group(campaigns: list[dict[str, Any]]) -> None:
+    """Mark with `folded` the campaigns whose group (`group_id`: the one that posted most of
+    each) pushed FOLD_MIN_CAMPAIGNS or more campaigns this week: the page shows such a group
+    once ("one group of 23 accounts pushed 109 headlines"), then its list."""
     per_group: dict[str, int] = {}
     for c in campaigns:
-        c["group_id"] = found.get(c["campaign_id"])
         if c["group_id"]:
             per_group[c["group_id"]] = per_group.get(c["group_id"], 0) + 1
     for c in campaigns:
@@ -436,10 +401,8 @@ def detail_pages(
     campaigns = [
         r[0]
         for r in con.execute(
-            """select distinct c.campaign_id
-               from marts.campaigns c join marts.campaign_tweets ct using (campaign_id)
-               where c.is_automated and list_contains(?::date[], date_trunc('week', ct.created_at)::date)
-               order by 1""",
+            """select distinct campaign_id from reports.rpt_week_campaigns
+               where is_automated and list_contains(?::date[], week_start) order by 1""",
             [[w.start for w in weeks]],
         ).fetchall()
     ]
