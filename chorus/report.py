@@ -75,7 +75,12 @@ HEADLINE = ("automated_campaigns", "automated_tweets", "automated_accounts", "tw
 
 
 def headline(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, int]:
-    found = rows(con, f"select {', '.join(HEADLINE)} from reports.rpt_weeks where week_start = ?", [week.start])
+    found = rows(
+        con,
+        """select automated_campaigns, automated_tweets, automated_accounts, tweets_in_archive
+           from reports.rpt_weeks where week_start = ?""",
+        [week.start],
+    )
     return {k: int(found[0][k]) if found else 0 for k in HEADLINE}
 
 
@@ -329,11 +334,7 @@ def render_index(
     weekly = rows(
         con, "select iso_week, party, automated_share, n_automated_campaigns from marts.party_weekly"
     )
-    summaries = rows(
-        con,
-        """select iso_week, sum(n_automated_campaigns) as automated_campaigns,
-                  sum(n_automated_tweets) as automated_tweets from marts.party_weekly group by 1""",
-    )
+    summaries = rows(con, "select iso_week, automated_campaigns, automated_tweets from reports.rpt_weeks")
     with_pages = {p.stem for p in (settings.reports / "groups").glob("*.html")}
     groups = [
         g
