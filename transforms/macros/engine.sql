@@ -78,7 +78,7 @@ regexp_replace(translate({{ text }}, 'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖ
 {#- aggregates into lists: distinct values in order; everything concatenated; structs in order -#}
 {% macro sorted_set_agg(value, where=none) %}{{ return(adapter.dispatch('sorted_set_agg', 'chorus')(value, where)) }}{% endmacro %}
 {% macro default__sorted_set_agg(value, where) -%}
-list(distinct {{ value }} order by {{ value }}){% if where %} filter (where {{ where }}){% endif %}
+list_sort(list_distinct(list({{ value }}){% if where %} filter (where {{ where }}){% endif %}))
 {%- endmacro %}
 {% macro spark__sorted_set_agg(value, where) -%}
 array_sort(collect_set({{ value }}){% if where %} filter (where {{ where }}){% endif %})
@@ -91,10 +91,18 @@ array_sort(collect_set({{ value }}){% if where %} filter (where {{ where }}){% e
 
 {#- a list of structs {field: expression} ordered by order_by (a list of expressions) -#}
 {% macro ordered_struct_agg(fields, order_by) %}{{ return(adapter.dispatch('ordered_struct_agg', 'chorus')(fields, order_by)) }}{% endmacro %}
+{#- (DuckDB: a plain list sorted after aggregation; `list(... order by ...)` holds every group's
+    rows in memory, which no memory limit bounds: 10M tweets ran out of memory in account_pairs) -#}
 {% macro default__ordered_struct_agg(fields, order_by) -%}
-list({
-    {%- for name, expression in fields.items() %}{{ sql_literal(name) }}: {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}
-} order by {{ order_by | join(', ') }})
+list_transform(
+    list_sort(list({
+        {%- for key in order_by %}'k{{ loop.index }}': {{ key }}, {% endfor -%}
+        'v': {
+        {%- for name, expression in fields.items() %}{{ sql_literal(name) }}: {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}
+        }
+    })),
+    lambda e: e.v
+)
 {%- endmacro %}
 {% macro spark__ordered_struct_agg(fields, order_by) -%}
 transform(
