@@ -406,3 +406,69 @@ def test_an_operation_alone_in_its_archive_with_established_accounts_is_found(tm
         ).fetchall()
     assert "copy-pasted" in reasons and "younger" not in reasons
     assert everyday[0][0] == 0
+
+
+def test_a_steady_drip_by_established_accounts_without_app_is_found(tmp_path) -> None:
+    """Six years-old, well-followed accounts post one slogan (lightly edited) 70 times over a
+    week at random hours, no app, minute times: no synchrony, no clock, no odd accounts, no other
+    copied texts. What gives them away is the habit: each posts the same message again and again.
+    Beside them, 300 people post their own words and one person repeats herself: neither is flagged."""
+    rng = random.Random(11)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["tweetid", "userid", "user_screen_name", "follower_count", "following_count"]
+        + ["account_creation_date", "tweet_language", "tweet_text", "tweet_time", "is_retweet"]
+    )
+    tweet_id = 5_000_000_000
+
+    def post(name: str, text: str, at: datetime) -> None:
+        nonlocal tweet_id
+        tweet_id += 1
+        created = (datetime(2010, 1, 4) + timedelta(days=sum(map(ord, name)) % 1500)).strftime("%Y-%m-%d")
+        writer.writerow(
+            [
+                tweet_id,
+                hashed(name),
+                name,
+                800,
+                300,
+                created,
+                "fr",
+                text,
+                at.strftime("%Y-%m-%d %H:%M"),
+                "False",
+            ]
+        )
+
+    slogan = "Notre ville mérite mieux que les promesses trahies du conseil sur le logement"
+    for _ in range(70):
+        text = slogan + rng.choice(["", " #logement", " !!", " (partagez)", " #mairie"])
+        post(f"old{rng.randrange(6)}", text, START + timedelta(days=rng.uniform(0, 7)))
+    for n in range(300):
+        for _ in range(rng.randrange(3, 10)):
+            post(
+                f"local{n}",
+                " ".join(rng.choices(WORDS, k=rng.randrange(6, 14))),
+                START + timedelta(days=rng.uniform(0, 7)),
+            )
+    for _ in range(12):  # one person saying her piece again and again, by hand
+        post(
+            "local7",
+            "Rendez-nous le marché du samedi matin sur la place de la mairie",
+            START + timedelta(days=rng.uniform(0, 7)),
+        )
+    (tmp_path / "release.csv").write_text(out.getvalue(), encoding="utf-8")
+    settings = Settings.make(tmp_path / "home")
+    run([tmp_path / "release.csv"], settings, progress=False)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        verdicts = con.execute(
+            """select c.is_automated, c.reasons, list(distinct t.screen_name) from marts.campaigns c
+               join marts.campaign_tweets ct using (campaign_id) join staging.stg_tweets t using (tweet_id)
+               group by all"""
+        ).fetchall()
+    drip = [v for v in verdicts if all(name.startswith("old") for name in v[2])]
+    others = [v for v in verdicts if v not in drip]
+    assert drip and all(automated for automated, *_ in drip), drip
+    assert all("posted it 3+ times" in reasons for _, reasons, _ in drip)
+    assert not any(automated for automated, *_ in others), others

@@ -120,6 +120,44 @@ campaign_accounts as (
     group by members.campaign_id, members.user_id
 ),
 
+spans as (
+    select
+        campaign_id,
+        any_value(message_key) as message_key,
+        min(created_at) as first_seen,
+        max(created_at) as last_seen
+    from members
+    group by campaign_id
+),
+
+repeats as (
+    -- how often each account posted the campaign's message within max_campaign_days of it (the
+    -- campaign's own posts and those of the same message's neighbouring episodes: a drip broken
+    -- by silences is one habit)
+    select
+        spans.campaign_id,
+        campaign_accounts.user_id,
+        count(*) as n_posts
+    from spans
+    inner join campaign_accounts on spans.campaign_id = campaign_accounts.campaign_id
+    inner join members as same_message
+        on same_message.message_key = spans.message_key
+        and same_message.user_id = campaign_accounts.user_id
+        and same_message.created_at between spans.first_seen - interval {{ var('max_campaign_days') }} days
+            and spans.last_seen + interval {{ var('max_campaign_days') }} days
+    group by spans.campaign_id, campaign_accounts.user_id
+),
+
+repetition as (
+    -- accounts that posted the message again and again (duplicate posting, a spam habit)
+    select
+        campaign_id,
+        sum(case when n_posts >= {{ var('repeat_posts') }} then 1 else 0 end) as n_repeaters,
+        avg(case when n_posts >= {{ var('repeat_posts') }} then 1.0 else 0.0 end) as repeater_share
+    from repeats
+    group by campaign_id
+),
+
 creation_windows as (
     -- for each account, how many of the campaign's accounts were created within the next
     -- creation_cluster_days (accounts made together, by one hand)
@@ -196,6 +234,8 @@ final as (
         account_signals.n_accounts_with_followers,
         account_signals.few_followers_share,
         account_signals.follow_spam_share,
+        repetition.n_repeaters,
+        repetition.repeater_share,
         (creation_clusters.largest_creation_cluster - 1)
             / nullif(account_signals.n_accounts_dated - 1, 0) as creation_cluster_share
     from base
@@ -213,6 +253,7 @@ final as (
         on base.campaign_id = top_text.campaign_id and top_text.text_rank = 1
     left join account_signals on base.campaign_id = account_signals.campaign_id
     left join creation_clusters on base.campaign_id = creation_clusters.campaign_id
+    left join repetition on base.campaign_id = repetition.campaign_id
 )
 
 select * from final

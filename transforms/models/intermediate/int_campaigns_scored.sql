@@ -9,7 +9,9 @@
 --                    many accounts took part (full from accounts_for_full_burst);
 --       drip         1 - coefficient of variation of the gaps (a clock), for min_drip_tweets posts
 --                    whose gaps the archive's precision resolves (a tick apart on average);
---       coactivity   the same accounts pushing other messages together (int_campaign_coactivity).
+--       coactivity   the same accounts pushing other messages together (int_campaign_coactivity);
+--       persistence  several accounts each posting the message again and again (repeat_posts
+--                    times or more), scaled by how many do.
 --   inauthenticity: is something other than people typing behind it?  any of
 --       app          share posted through an automation app (unknown to the catalogue), among the
 --                    posts whose app the archive names; missing when most posts lack it;
@@ -18,7 +20,9 @@
 --       copiers      accounts that copy-paste text with others again and again (repeat copiers,
 --                    int_campaign_coactivity): a habit, counted without the archive's population;
 --       coactivity   (again: a group that keeps acting together is organised);
---       clock        a drip too regular for a hand.
+--       clock        a drip too regular for a hand;
+--       repetition   accounts posting the same message repeat_posts times or more (duplicate
+--                    posting: people say a thing once, a schedule or a script says it again).
 --   Evidence the archive lacks counts as missing, not as 0: pieces combine as independent
 --   chances (1 - product of 1 - each), so no single missing field caps the verdict.
 --
@@ -58,6 +62,11 @@ components as (
             {{ ramp('follow_spam_share', floor, span) }}
         ) end as account_evidence,
         {{ ramp('coalesce(coactivity.repeat_copier_share, 0)', floor, span) }} as copier_evidence,
+        -- one account repeating itself is a habit, not a campaign's: two repeaters or more
+        case when features.n_repeaters >= 2
+            then {{ ramp('features.repeater_share', floor, span) }} else 0.0 end as repetition_evidence,
+        coalesce(features.repeater_share, 0)
+            * {{ accounts_factor('greatest(coalesce(features.n_repeaters, 0), 1)') }} as persistence,
         case when span80_seconds is not null then floor(({{ accounts_factor('n_accounts') }}
             / (1 + greatest(0, span80_seconds - precision_seconds / 2) / ({{ var('burst_window_minutes') }} * 60))) * 1e6 + 0.5) / 1e6
         else 0 end as synchrony,
@@ -79,7 +88,7 @@ combined as (
         *,
         {{ ramp('drip_regularity', var('clock_floor'), var('clock_span')) }} as clock_evidence,
         0.5 * coalesce(app_evidence, 0) * accounts_factor as shared_app,
-        greatest(synchrony, drip_regularity, coactivity, shared_app) as coordination
+        greatest(synchrony, drip_regularity, coactivity, shared_app, persistence) as coordination
     from components
 ),
 
@@ -90,6 +99,7 @@ scored as (
             * (1 - coalesce(account_evidence, 0))
             * (1 - coactivity)
             * (1 - copier_evidence)
+            * (1 - repetition_evidence)
             * (1 - clock_evidence)) * 1e6 + 0.5) / 1e6 as inauthenticity
     from combined
 ),
@@ -147,6 +157,10 @@ final as (
                 floor(100 * repeat_copier_share + 0.5)::int, '% of accounts copy-pasted ',
                 {{ var('repeat_copy_messages') }}, '+ other texts with others within ',
                 {{ var('coactivity_window_days') }}, ' days'
+            ) end,
+            case when n_repeaters >= 2 and repeater_share >= {{ floor }} then concat(
+                floor(100 * repeater_share + 0.5)::int, '% of accounts posted it ',
+                {{ var('repeat_posts') }}, '+ times'
             ) end,
             case when follow_spam_share >= {{ floor }} then concat(
                 floor(100 * follow_spam_share + 0.5)::int, '% following ', {{ var('follow_spam_ratio') }},

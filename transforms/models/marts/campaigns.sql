@@ -33,6 +33,8 @@ final as (
         scored.drip_regularity,
         scored.coactivity,
         scored.n_co_messages,
+        scored.persistence,
+        scored.repeater_share,
         scored.inauthenticity,
         scored.app_evidence,
         scored.account_evidence,
