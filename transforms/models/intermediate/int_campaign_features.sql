@@ -153,7 +153,7 @@ repetition as (
     select
         campaign_id,
         sum(case when n_posts >= {{ var('repeat_posts') }} then 1 else 0 end) as n_repeaters,
-        avg(case when n_posts >= {{ var('repeat_posts') }} then 1.0 else 0.0 end) as repeater_share
+        avg(case when n_posts >= {{ var('repeat_posts') }} then 1 else 0 end) as repeater_share
     from repeats
     group by campaign_id
 ),
