@@ -412,7 +412,8 @@ def test_a_steady_drip_by_established_accounts_without_app_is_found(tmp_path) ->
     """Six years-old, well-followed accounts post one slogan (lightly edited) 70 times over a
     week at random hours, no app, minute times: no synchrony, no clock, no odd accounts, no other
     copied texts. What gives them away is the habit: each posts the same message again and again.
-    Beside them, 300 people post their own words and one person repeats herself: neither is flagged."""
+    Beside them, 300 people post their own words, 80 of them chant through a match, and one person
+    repeats herself: none of that is flagged."""
     rng = random.Random(11)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -451,6 +452,14 @@ def test_a_steady_drip_by_established_accounts_without_app_is_found(tmp_path) ->
                 f"local{n}",
                 " ".join(rng.choices(WORDS, k=rng.randrange(6, 14))),
                 START + timedelta(days=rng.uniform(0, 7)),
+            )
+    match = START + timedelta(days=3, hours=19)
+    for n in range(80):  # fans chanting through one match, each a few times: a crowd, not a drip
+        for _ in range(rng.randrange(2, 7)):
+            post(
+                f"local{n}",
+                rng.choice(["Allez les Bleus !", "ALLEZ LES BLEUS"]),
+                match + timedelta(minutes=rng.uniform(0, 120)),
             )
     for _ in range(12):  # one person saying her piece again and again, by hand
         post(

@@ -1,6 +1,8 @@
 -- What each campaign looks like, from the archive itself: size, speed (at the archive's own time
 -- precision), regularity, posting apps, and the accounts behind it. These feed the score.
 
+{% set is_repeater = "n_posts >= " ~ var('repeat_posts') ~ " and span_seconds >= " ~ var('repeat_span_hours') * 3600 %}
+
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
 ),
@@ -133,11 +135,13 @@ spans as (
 repeats as (
     -- how often each account posted the campaign's message within max_campaign_days of it (the
     -- campaign's own posts and those of the same message's neighbouring episodes: a drip broken
-    -- by silences is one habit)
+    -- by silences is one habit), and over how long
     select
         spans.campaign_id,
         campaign_accounts.user_id,
-        count(*) as n_posts
+        count(*) as n_posts,
+        {{ epoch_seconds('max(same_message.created_at)') }} - {{ epoch_seconds('min(same_message.created_at)') }}
+            as span_seconds
     from spans
     inner join campaign_accounts on spans.campaign_id = campaign_accounts.campaign_id
     inner join members as same_message
@@ -149,11 +153,12 @@ repeats as (
 ),
 
 repetition as (
-    -- accounts that posted the message again and again (duplicate posting, a spam habit)
+    -- accounts that kept posting the message, again and again over more than repeat_span_hours
+    -- (duplicate posting, a spam habit; fans chanting a line through one match are not)
     select
         campaign_id,
-        sum(case when n_posts >= {{ var('repeat_posts') }} then 1 else 0 end) as n_repeaters,
-        avg(case when n_posts >= {{ var('repeat_posts') }} then 1 else 0 end) as repeater_share
+        sum(case when {{ is_repeater }} then 1 else 0 end) as n_repeaters,
+        avg(case when {{ is_repeater }} then 1 else 0 end) as repeater_share
     from repeats
     group by campaign_id
 ),
