@@ -11,7 +11,7 @@
 --                    whose gaps the archive's precision resolves (a tick apart on average);
 --       coactivity   the same accounts pushing other messages together (int_campaign_coactivity);
 --       persistence  several accounts each posting the message again and again (repeat_posts
---                    times or more), scaled by how many do.
+--                    times or more, over more than repeat_span_hours), scaled by how many do.
 --   inauthenticity: is something other than people typing behind it?  any of
 --       app          share posted through an automation app (unknown to the catalogue), among the
 --                    posts whose app the archive names; missing when most posts lack it;
@@ -21,8 +21,10 @@
 --                    int_campaign_coactivity): a habit, counted without the archive's population;
 --       coactivity   (again: a group that keeps acting together is organised);
 --       clock        a drip too regular for a hand;
---       repetition   accounts posting the same message repeat_posts times or more (duplicate
---                    posting: people say a thing once, a schedule or a script says it again).
+--       repetition   accounts posting the same message repeat_posts times or more over more
+--                    than repeat_span_hours (duplicate posting: people say a thing once, or chant
+--                    it through one evening; a schedule or a script keeps saying it), when two
+--                    accounts or more do.
 --   Evidence the archive lacks counts as missing, not as 0: pieces combine as independent
 --   chances (1 - product of 1 - each), so no single missing field caps the verdict.
 --
