@@ -140,10 +140,15 @@ def archive_owner(archive: zipfile.ZipFile) -> dict[str, Any] | None:
     return None
 
 
+def member_path(name: str) -> PurePosixPath:
+    """A zip member's name as a path (some Windows tools write backslashes)."""
+    return PurePosixPath(name.replace("\\", "/"))
+
+
 def member_refusal(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     """Why a zip member must not be read, or None: a path escaping the archive (zip slip), a
     declared size or ratio of a bomb, encryption, or an archive nested inside."""
-    member = PurePosixPath(info.filename.replace("\\", "/"))
+    member = member_path(info.filename)
     if member.is_absolute() or ".." in member.parts:
         return "refused: member path escapes the archive (zip slip)"
     ratio = info.file_size / max(1, info.compress_size)
@@ -203,13 +208,13 @@ METADATA_SKIP = "not data: a hidden file or macOS metadata (__MACOSX/, ._*, .DS_
 def is_metadata_member(name: str) -> bool:
     """A member zip tools add beside the data (macOS resource forks, hidden files); a folder's
     hidden files are left out the same way."""
-    parts = PurePosixPath(name.replace("\\", "/")).parts
+    parts = member_path(name).parts
     return "__MACOSX" in parts or any(part.startswith(".") and part != ".." for part in parts)
 
 
 def personal_side_file(name: str) -> str:
     """Why a personal archive's member is skipped: which side file it is."""
-    stem = PurePosixPath(name.replace("\\", "/")).name
+    stem = member_path(name).name
     known = {
         "manifest.js": "the archive's manifest",
         "account.js": "the owner's account (read for the author)",

@@ -122,47 +122,6 @@ campaign_accounts as (
     group by members.campaign_id, members.user_id
 ),
 
-spans as (
-    select
-        campaign_id,
-        any_value(message_key) as message_key,
-        min(created_at) as first_seen,
-        max(created_at) as last_seen
-    from members
-    group by campaign_id
-),
-
-repeats as (
-    -- how often each account posted the campaign's message within max_campaign_days of it (the
-    -- campaign's own posts and those of the same message's neighbouring episodes: a drip broken
-    -- by silences is one habit), and over how long
-    select
-        spans.campaign_id,
-        campaign_accounts.user_id,
-        count(*) as n_posts,
-        {{ epoch_seconds('max(same_message.created_at)') }} - {{ epoch_seconds('min(same_message.created_at)') }}
-            as span_seconds
-    from spans
-    inner join campaign_accounts on spans.campaign_id = campaign_accounts.campaign_id
-    inner join members as same_message
-        on same_message.message_key = spans.message_key
-        and same_message.user_id = campaign_accounts.user_id
-        and same_message.created_at between spans.first_seen - interval {{ var('max_campaign_days') }} days
-            and spans.last_seen + interval {{ var('max_campaign_days') }} days
-    group by spans.campaign_id, campaign_accounts.user_id
-),
-
-repetition as (
-    -- accounts that kept posting the message, again and again over more than repeat_span_hours
-    -- (duplicate posting, a spam habit; fans chanting a line through one match are not)
-    select
-        campaign_id,
-        sum(case when {{ is_repeater }} then 1 else 0 end) as n_repeaters,
-        avg(case when {{ is_repeater }} then 1 else 0 end) as repeater_share
-    from repeats
-    group by campaign_id
-),
-
 creation_windows as (
     -- for each account, how many of the campaign's accounts were created within the next
     -- creation_cluster_days (accounts made together, by one hand)
@@ -216,6 +175,37 @@ base as (
         avg(case when app_kind = 'crossposter' then 1 else 0 end) as crossposter_share,
         avg(case when app_kind = 'missing' then 1 else 0 end) as missing_app_share
     from members
+    group by campaign_id
+),
+
+repeats as (
+    -- how often each account posted the campaign's message within max_campaign_days of it (the
+    -- campaign's own posts and those of the same message's neighbouring episodes: a drip broken
+    -- by silences is one habit), and over how long
+    select
+        base.campaign_id,
+        campaign_accounts.user_id,
+        count(*) as n_posts,
+        {{ epoch_seconds('max(same_message.created_at)') }} - {{ epoch_seconds('min(same_message.created_at)') }}
+            as span_seconds
+    from base
+    inner join campaign_accounts on base.campaign_id = campaign_accounts.campaign_id
+    inner join members as same_message
+        on same_message.message_key = base.message_key
+        and same_message.user_id = campaign_accounts.user_id
+        and same_message.created_at between base.first_seen - interval {{ var('max_campaign_days') }} days
+            and base.last_seen + interval {{ var('max_campaign_days') }} days
+    group by base.campaign_id, campaign_accounts.user_id
+),
+
+repetition as (
+    -- accounts that kept posting the message, again and again over more than repeat_span_hours
+    -- (duplicate posting, a spam habit; fans chanting a line through one match are not)
+    select
+        campaign_id,
+        sum(case when {{ is_repeater }} then 1 else 0 end) as n_repeaters,
+        avg(case when {{ is_repeater }} then 1 else 0 end) as repeater_share
+    from repeats
     group by campaign_id
 ),
 
