@@ -18,7 +18,7 @@ from chorus.publish import publish_docs
 
 pytestmark = pytest.mark.slow  # every test here builds a warehouse
 
-CACHES = ("int_text_normalised", "int_message_signatures", "int_message_similarity")
+CACHES = ("int_text_normalised", "int_message_signatures")
 # Published tables compared row for row (sorted), and the column that orders them.
 COMPARED = {
     "staging.stg_tweets": "tweet_id",
@@ -118,9 +118,9 @@ def test_changed_rules_or_request_rebuild_the_caches(split_sample: tuple[Path, P
     ingest([split_sample[0]], settings, progress=False)
     build(settings)
     build(settings, {"near_dup_jaccard": 0.7})
-    assert not ran_incrementally(settings, "int_message_similarity")
+    assert not ran_incrementally(settings, "int_message_signatures")
     build(settings, {"near_dup_jaccard": 0.7}, full_refresh=True)
-    assert not ran_incrementally(settings, "int_message_similarity")
+    assert not ran_incrementally(settings, "int_message_signatures")
 
 
 def test_docs_are_regenerated_only_when_the_project_changes(

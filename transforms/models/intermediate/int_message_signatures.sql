@@ -2,10 +2,15 @@
 -- near-duplicate matching (near_dup_min_words words). A message key is the md5 of its
 -- normalised text, so a key always has the same words and signature: each is computed once.
 -- Signature: near_dup_bands * near_dup_rows hash functions, each the minimum over the words
--- (see the minhash_signature macro: the same values on DuckDB and Spark).
+-- (see the minhash_minimums macro: the same values on DuckDB and Spark), computed as
+-- aggregates over one row per word.
 -- Incremental, rebuilt in full when the project or its vars change (see chorus/build.py).
 
 {{ config(materialized='incremental') }}
+
+{% set hashes = var('near_dup_bands') * var('near_dup_rows') %}
+{% set minimum_columns = [] %}
+{% for i in range(hashes) %}{% do minimum_columns.append('minimums.minhash_' ~ i) %}{% endfor %}
 
 with tweets as (
     select message_key, text_norm
@@ -24,13 +29,32 @@ new_messages as (
     group by message_key
 ),
 
-final as (
-    select
-        message_key,
-        words,
-        {{ minhash_signature(word_hashes('words'), var('near_dup_bands') * var('near_dup_rows')) }} as signature
+long_enough as {{ materialized() }} (
+    select message_key, words
     from new_messages
     where {{ list_length('words') }} >= {{ var('near_dup_min_words') }}
+),
+
+word_rows as (
+    select message_key, {{ unnest('words') }} as word
+    from long_enough
+),
+
+minimums as (
+    select
+        message_key,
+        {{ minhash_minimums(word_hash('word'), hashes) }}
+    from word_rows
+    group by message_key
+),
+
+final as (
+    select
+        long_enough.message_key,
+        long_enough.words,
+        {{ list_of(minimum_columns) }} as signature
+    from long_enough
+    inner join minimums using (message_key)
 )
 
 select * from final

@@ -4,10 +4,10 @@
 -- 1. int_message_signatures: each distinct normalised text of at least near_dup_min_words words
 --    as a word set and its MinHash signature (cached per text).
 -- 2. int_message_candidate_links: LSH buckets pair each text with its bucket's first text.
--- 3. int_message_similarity: the Jaccard similarity of each candidate pair (cached per pair).
--- 4. Here: pairs reaching near_dup_jaccard are linked, so a bucket never merges dissimilar
---    texts, and clusters are the connected components of those links (min-label propagation,
---    a fixed number of rounds; bucket links are stars, so a few rounds reach the fixed point).
+-- 3. int_message_similarity: the candidate pairs whose word-set Jaccard similarity reaches
+--    near_dup_jaccard, so a bucket never merges dissimilar texts.
+-- 4. Here: clusters are the connected components of those links (min-label propagation, a fixed
+--    number of rounds; bucket links are stars, so a few rounds reach the fixed point).
 -- Every CTE is materialised: the label rounds each read the previous round twice.
 -- Output: one row per linked text, with the key of its cluster (the smallest member key).
 
@@ -18,14 +18,8 @@ select cast(null as string) as message_key, cast(null as string) as cluster_key 
 {% else %}
 
 with links as {{ materialized() }} (
-    select
-        candidates.message_key as a,
-        candidates.representative as b
-    from {{ ref('int_message_candidate_links') }} as candidates
-    inner join {{ ref('int_message_similarity') }} as similarity
-        on similarity.a = candidates.message_key
-        and similarity.b = candidates.representative
-    where similarity.jaccard >= {{ var('near_dup_jaccard') }}
+    select a, b
+    from {{ ref('int_message_similarity') }}
 ),
 
 edges as {{ materialized() }} (
