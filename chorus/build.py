@@ -35,7 +35,7 @@ from pathlib import Path
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
 from chorus.errors import ChorusError, InputError, ValidationFailed
 from chorus.publish import candidate_from_spark, make_candidate
-from chorus.storage import escape_hadoop_glob
+from chorus.storage import escape_glob, escape_hadoop_glob
 
 log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("account", "hashtag", "domain", "source")
@@ -132,13 +132,18 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
     """
     lake = settings.lake
     has_tweets = lake_has_tweets(settings)  # one listing of the lake (a remote one in object storage)
-    tweets = lake.glob("tweets", "*", "*.parquet") if has_tweets else str(empty_tweets(settings))
+    # Local paths are relative to dbt's working folder, the state folder: the profile and the
+    # sources file (hence dbt's parse cache) are then the same in every home (see `shared_parse`).
+    root = escape_glob(os.path.relpath(lake.root, settings.state_dir)) if lake.is_local else lake.glob()
+    tweets = (
+        "/".join([root, "tweets", "*", "*.parquet"])
+        if has_tweets
+        else os.path.relpath(empty_tweets(settings), settings.state_dir)
+    )
     return {
         **os.environ,
-        # relative to dbt's working folder, the state folder: the profile, hence dbt's parse
-        # cache, is then the same in every home (see `shared_parse`)
         "CHORUS_DBT_DB": os.path.relpath(database, settings.state_dir),
-        "CHORUS_LAKE_SQL": sql_escaped(lake.glob()),
+        "CHORUS_LAKE_SQL": sql_escaped(root),
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

@@ -17,8 +17,8 @@ from chorus.config import DBT_PROJECT_DIR
 
 # DuckDB-only SQL and the macro that replaces it
 DUCKDB_ONLY = {
-    r"\blist_[a-z_]+\s*\(": "list_map, list_min, list_length, ... (macros/engine.sql)",
-    r"\blambda\s+\w+\s*:": "list_map",
+    r"\blist_[a-z_]+\s*\(": "list_length, list_at, list_of, ... (macros/engine.sql)",
+    r"\blambda\s+\w+\s*:": "a macro of macros/engine.sql",
     r"\bunnest\s*\(": "unnest (explode on Spark)",
     r"\blist\s*\(": "sorted_set_agg, ordered_struct_agg, distinct_elements_agg",
     r"\blen\s*\(": "list_length",
@@ -91,3 +91,27 @@ def test_the_spark_java_options_keep_a_hostile_home_whole(tmp_path: Path) -> Non
     settings = replace(Settings.make(tmp_path / 'q\'h [1] "x"'), engine="spark")
     options = spark_environment(settings, has_tweets=True)["CHORUS_SPARK_JAVA_OPTIONS"]
     assert shlex.split(options) == [f"-Dderby.system.home={settings.spark_dir}"]
+
+
+def test_sparks_accent_table_is_duckdbs_strip_accents() -> None:
+    """Spark's strip_accents translates the letters DuckDB's maps to another letter: the same
+    table, letter for letter, over the Basic Multilingual Plane (a message normalised on either
+    engine gets the same key)."""
+    import duckdb
+
+    engine = (DBT_PROJECT_DIR / "macros" / "engine.sql").read_text(encoding="utf-8")
+    found = re.search(
+        r"spark__strip_accents.*?translate\(\{\{ text \}\}, '([^']*)', '([^']*)'\)", engine, re.S
+    )
+    assert found, "spark__strip_accents translates a table"
+    spark = dict(zip(found.group(1), found.group(2), strict=True))
+    letters = [chr(c) for c in range(0xA0, 0x10000) if not 0xD800 <= c < 0xE000]
+    duck = dict(
+        duckdb.execute(
+            "select letter, strip_accents(letter) from unnest(?) as t(letter) "
+            "where strip_accents(letter) <> letter and length(strip_accents(letter)) = 1",
+            [letters],
+        ).fetchall()
+    )
+    assert len(duck) > 1000  # Latin, Greek, Cyrillic, Arabic, Indic, ...
+    assert spark == duck

@@ -95,11 +95,21 @@ def person(rng: random.Random, n: int, prefix: str) -> dict[str, Any]:
     }
 
 
-def headline_network(rng: random.Random, established: bool = False) -> tuple[bytes, list[str]]:
+def headline_network(
+    rng: random.Random,
+    established: bool = False,
+    headlines: list[str] = HEADLINES,
+    words: str = " ".join(WORDS),
+    first_id: int = 7_000_000_000,
+    links: bool = True,
+) -> tuple[bytes, list[str]]:
     """An IO file: 20 accounts of one operation push 12 headlines over two weeks, each within
-    minutes, lightly edited; their own everyday posts besides. Minute times, no app, hashed ids.
-    The accounts are new, made together, with few followers; or, `established`, years old with
-    followers in the hundreds or thousands (bought or aged accounts)."""
+    minutes, lightly edited (with a link to the story unless not `links`); their own everyday
+    posts besides (a mix of `words`, split on spaces, joined as the language writes: with spaces
+    when `words` has them). Minute times, no app, hashed ids. The accounts are new, made together,
+    with few followers; or, `established`, years old with followers in the hundreds or thousands
+    (bought or aged accounts)."""
+    vocabulary, joiner = (words.split(), " ") if " " in words else (list(words), "")
     accounts = [
         {
             "userid": hashed(f"op{i}"),
@@ -135,26 +145,27 @@ def headline_network(rng: random.Random, established: bool = False) -> tuple[byt
             "urls",
         ]
     )
-    tweet_id = 7_000_000_000
+    tweet_id = first_id
     texts = []
-    for h, headline in enumerate(HEADLINES):
-        at = START + timedelta(days=h * 14 / len(HEADLINES), hours=rng.uniform(0, 10))
+    for h, headline in enumerate(headlines):
+        at = START + timedelta(days=h * 14 / len(headlines), hours=rng.uniform(0, 10))
         link = f"https://news-front.example/{1000 + h}"
         texts.append(headline)
         for account in rng.sample(accounts, rng.randrange(12, 19)):
             posted = at + timedelta(minutes=rng.uniform(0, 40))
-            text = rng.choice([headline, f"{headline} {link}", f"URGENT : {headline}", f"{headline} !!"])
+            edits = [headline, f"URGENT : {headline}", f"{headline} !!"]
+            text = rng.choice([*edits, f"{headline} {link}"] if links else edits)
             tweet_id += 1
             writer.writerow(
                 [tweet_id, account["userid"], account["screen"], account["followers"], account["following"]]
                 + [account["created"], "fr", text, posted.strftime("%Y-%m-%d %H:%M"), "", "False", "[]"]
-                + [f"['{link}']"]
+                + [f"['{link}']" if links else "[]"]
             )
     for account in accounts:  # everyday posts of their own
         for _ in range(6):
             tweet_id += 1
             posted = START + timedelta(days=rng.uniform(0, 14))
-            text = " ".join(rng.choices(WORDS, k=rng.randrange(6, 14)))
+            text = joiner.join(rng.choices(vocabulary, k=rng.randrange(6, 14)))
             writer.writerow(
                 [tweet_id, account["userid"], account["screen"], account["followers"], account["following"]]
                 + [account["created"], "fr", text, posted.strftime("%Y-%m-%d %H:%M"), "", "False", "[]", "[]"]
@@ -481,3 +492,78 @@ def test_a_steady_drip_by_established_accounts_without_app_is_found(tmp_path) ->
     assert drip and all(automated for automated, *_ in drip), drip
     assert all("posted it 3+ times" in reasons for _, reasons, _ in drip)
     assert not any(automated for automated, *_ in others), others
+
+
+RUSSIAN = [
+    "Министр наконец признал полный провал своей экономической политики",
+    "Скандал в Брюсселе: секретные документы, которые никто не хочет публиковать",
+    "Данные о безработице скрыты правительством, сообщил информатор",
+    "НАТО готовит новую провокацию у границ Восточной Европы",
+    "Западные СМИ молчат о массовых протестах этих выходных",
+    "Опубликован разгромный доклад о коррупции финансовых элит",
+    "Энергетический кризис бьёт по семьям, а власти закрывают глаза",
+    "Независимые эксперты опровергают официальную версию событий вторника",
+    "Фермеры, брошенные Брюсселем, готовятся к историческому протесту",
+    "Настоящая цена санкций, которую каждый месяц платят граждане Европы",
+    "Расследование показало, как иностранные НКО финансируют выборы",
+    "Больницы на грани краха, говорится во внутреннем документе министерства",
+]
+CHINESE = [
+    "部长终于承认他的经济政策彻底失败了",
+    "布鲁塞尔丑闻：没有人愿意公开的秘密文件",
+    "政府隐瞒的失业数据被举报人曝光",
+    "北约正在东欧边境准备新的挑衅",
+    "西方媒体对本周末的大规模抗议保持沉默",
+    "关于金融精英腐败的报告终于公开",
+    "能源危机重创家庭而官员视而不见",
+    "独立专家揭穿了周二事件的官方说法",
+    "被布鲁塞尔抛弃的农民准备历史性动员",
+    "每个月由欧洲公民承担的制裁真实代价",
+    "调查揭示外国非政府组织如何资助竞选",
+    "内部文件显示医院已处于崩溃边缘",
+]
+ARABIC = [
+    "الوزير يعترف أخيرا بالفشل الكامل لسياسته الاقتصادية",
+    "فضيحة في بروكسل: وثائق سرية لا يريد أحد نشرها",
+    "أرقام البطالة التي أخفتها الحكومة يكشفها مبلغ عن المخالفات",
+    "حلف الناتو يعد استفزازا جديدا على حدود أوروبا الشرقية",
+    "وسائل الإعلام الغربية تصمت عن المظاهرات الحاشدة في نهاية هذا الأسبوع",
+    "تقرير دامغ عن فساد النخب المالية ينشر أخيرا",
+    "أزمة الطاقة تضرب العائلات بشدة بينما تغمض السلطات عينيها",
+    "خبراء مستقلون يدحضون الرواية الرسمية لأحداث الثلاثاء",
+    "المزارعون الذين تخلت عنهم بروكسل يستعدون لتعبئة تاريخية",
+    "التكلفة الحقيقية للعقوبات التي يدفعها المواطنون الأوروبيون كل شهر",
+    "تحقيق يكشف كيف تمول المنظمات الأجنبية الحملات الانتخابية",
+    "المستشفيات على حافة الانهيار وفقا لوثيقة داخلية للوزارة",
+]
+EVERYDAY = {  # everyday words, as many as WORDS
+    "ru": "сегодня погода город работа друзья кино музыка вечер утро новости семья школа дом магазин "
+    "дорога машина поезд отпуск море лес река парк футбол матч книга чай кофе обед ужин праздник "
+    "зима весна лето осень",
+    "zh": "今天天气很好我们去吃饭工作学习朋友电影音乐城市晚上早上新闻"
+    "家庭学校商店路车火假期海森林河公园足球比赛书茶咖啡",
+    "ar": "اليوم الطقس المدينة العمل الأصدقاء السينما الموسيقى المساء الصباح الأخبار العائلة المدرسة "
+    "البيت السوق الطريق السيارة القطار العطلة البحر الغابة النهر الحديقة الكرة المباراة الكتاب الشاي "
+    "القهوة الغداء العشاء العيد الشتاء الربيع الصيف الخريف",
+}
+
+
+def test_a_headline_network_writing_in_other_scripts_is_found(tmp_path) -> None:
+    """Most state-run operations in the Information Operations releases write in Russian, Chinese,
+    Arabic, ...: no link, no app, minute times. Their headlines, lightly edited, group and are
+    flagged as the French ones are (Chinese is written without spaces between words)."""
+    rng = random.Random(5)
+    for n, (language, headlines) in enumerate({"ru": RUSSIAN, "zh": CHINESE, "ar": ARABIC}.items()):
+        io_bytes, _ = headline_network(
+            rng, headlines=headlines, words=EVERYDAY[language], first_id=(n + 1) * 10**9, links=False
+        )
+        (tmp_path / f"release_{language}.csv").write_bytes(io_bytes)
+    settings = Settings.make(tmp_path / "home")
+    run([tmp_path], settings, progress=False)
+    for headlines in (RUSSIAN, CHINESE, ARABIC):
+        found = campaigns_of(settings, headlines)
+        assert all(n >= 12 for *_, n in found), found
+        assert sum(1 for c in found if c[1]) >= 0.8 * len(found), found
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        (campaigns,) = con.execute("select count(*) from marts.campaigns").fetchall()[0]
+    assert campaigns == len(RUSSIAN + CHINESE + ARABIC)  # the everyday posts stay apart

@@ -9,6 +9,7 @@ openjdk-17-jre-headless when it is missing); skipped, saying so, without it.
 from __future__ import annotations
 
 import math
+import random
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from chorus.config import Settings
 from chorus.ingest import ingest
 from chorus.pipeline import RunSummary, build_and_publish, publish_spark_build
+from tests.test_scenarios import ARABIC, CHINESE, EVERYDAY, RUSSIAN, headline_network
 from tools.synth import generate
 
 pytestmark = [
@@ -100,10 +102,17 @@ def test_spark_build_equals_duckdb_build(built: tuple[Settings, RunSummary], hom
 
 
 def test_spark_equals_duckdb_on_an_app_less_minute_archive(tmp_path: Path) -> None:
-    """An Information Operations CSV (no posting app, minute times) with every campaign kind, loaded
-    into the Spark home in two steps: the second build adds to the incremental caches (dbt-spark's
-    append) and still gives what DuckDB gives from one load."""
+    """An Information Operations CSV (no posting app, minute times) with every campaign kind, and
+    headline networks writing in three other scripts, loaded into the Spark home in two steps: the
+    second build adds to the incremental caches (dbt-spark's append) and still gives what DuckDB
+    gives from one load."""
     generate(tmp_path / "io", seed=23, days=5, accounts=700, organic_per_day=400, formats=["io"])
+    rng = random.Random(5)  # and networks writing in Cyrillic, Chinese and Arabic (normalisation)
+    for n, (language, headlines) in enumerate({"ru": RUSSIAN, "zh": CHINESE, "ar": ARABIC}.items()):
+        release, _ = headline_network(
+            rng, headlines=headlines, words=EVERYDAY[language], first_id=(n + 1) * 10**9, links=False
+        )
+        (tmp_path / "io" / "archive" / f"release_{language}.csv").write_bytes(release)
     files = sorted((tmp_path / "io" / "archive").iterdir())
     spark = replace(Settings.make(tmp_path / "spark"), engine="spark")
     ingest(files[:3], spark, progress=False)
