@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from chorus.config import Settings
 from chorus.errors import ValidationFailed
 from chorus.ingest import IngestSummary, ingest
 from chorus.lock import home_lock
-from chorus.publish import candidate_from_spark, publish
+from chorus.publish import candidate_from_spark, publish, publish_docs
 from chorus.report import report
 from chorus.validate import ValidationReport, remember_good, validate
 
@@ -39,12 +40,14 @@ def build_and_publish(
     extra_vars: dict[str, object] | None = None,
     full_refresh: bool = False,
     accept_shrink: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ValidationReport:
     """Build a candidate, gate it with the GX suites, and publish it only if they all pass.
 
     Work that does not wait on another step overlaps it: Great Expectations (3 s to import) loads
     while dbt builds in its own process, and the dbt docs page is generated from the build state
-    while the gate validates the candidate.
+    while the gate validates the candidate, the warehouse is published and `meanwhile` runs (the
+    report of `chorus run`); the page is published once ready.
     """
     with home_lock(settings.home, settings.lock_timeout), ThreadPoolExecutor(1) as background:
         gx_loaded = background.submit(importlib.import_module, "great_expectations")
@@ -52,8 +55,12 @@ def build_and_publish(
         gx_loaded.result()
         docs = background.submit(generate_docs, settings, extra_vars)
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
+        gate_and_publish(settings, candidate, validation, docs=False)
+        if meanwhile is not None:
+            meanwhile()
         docs.result()
-        return gate_and_publish(settings, candidate, validation)
+        publish_docs(settings)
+        return validation
 
 
 def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> ValidationReport:
@@ -65,14 +72,17 @@ def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> Vali
         return gate_and_publish(settings, candidate, validation)
 
 
-def gate_and_publish(settings: Settings, candidate: Path, validation: ValidationReport) -> ValidationReport:
-    """Publish a validated candidate, or raise with the gate's failures (nothing published)."""
+def gate_and_publish(
+    settings: Settings, candidate: Path, validation: ValidationReport, docs: bool = True
+) -> ValidationReport:
+    """Publish a validated candidate (with the build's docs page unless not `docs`), or raise with
+    the gate's failures (nothing published)."""
     if not validation.success:
         lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
         raise ValidationFailed(
             f"validation failed, nothing published ({settings.warehouse} unchanged):\n  {lines}"
         )
-    publish(settings, candidate)
+    publish(settings, candidate, docs=docs)
     remember_good(settings, validation)
     return validation
 
@@ -82,9 +92,12 @@ def run(
 ) -> RunSummary:
     """Ingest `paths`, rebuild, validate, publish and render every week's report."""
     summary = RunSummary(ingest=ingest(paths, settings, progress=progress))
-    summary.validation = build_and_publish(settings, accept_shrink=accept_shrink)
+
+    def write_reports() -> None:
+        summary.reports = report(settings)
+
+    summary.validation = build_and_publish(settings, accept_shrink=accept_shrink, meanwhile=write_reports)
     summary.warehouse = settings.warehouse
-    summary.reports = report(settings)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         found = con.execute(
             "select count(*), count(*) filter (where is_automated) from marts.campaigns"
