@@ -31,12 +31,15 @@ gaps as (
 
 cadence as (
     -- the gaps' spread, less what rounding times to the archive's precision adds (a drip every
-    -- 3 minutes looks irregular in minute data only by that much)
+    -- 3 minutes looks irregular in minute data only by that much); rounded to 1e-6, since the
+    -- last bits of a parallel variance vary from run to run
     select
         gaps.campaign_id,
         avg(gap_seconds) as mean_gap_seconds,
-        sqrt(greatest(0, var_pop(gap_seconds) - power(any_value(precision.precision_seconds), 2) / 6))
-            / nullif(avg(gap_seconds), 0) as cadence_cv
+        floor(
+            sqrt(greatest(0, var_pop(gap_seconds) - power(any_value(precision.precision_seconds), 2) / 6))
+            / nullif(avg(gap_seconds), 0) * 1e6 + 0.5
+        ) / 1e6 as cadence_cv
     from gaps
     inner join precision using (campaign_id)
     where gap_seconds is not null
