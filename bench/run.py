@@ -199,7 +199,15 @@ def run_size(
         if step != "validate (alone)":
             total += seconds
             peak = max(peak, rss)
-    add("total as `chorus run`", total, peak)
+    add(STAGES_SUMMED, total, peak)
+    if size.variants:
+        # the command itself, on a home of its own: one process, and the docs page made while
+        # the gate, the publication and the report run
+        whole = root / f"home-{name}-run"
+        shutil.rmtree(whole, ignore_errors=True)
+        seconds, rss = measured([chorus, "run", "-q", "--home", str(whole), str(data / "archive")])
+        add(ONE_COMMAND, seconds, rss, with_mb=True)
+        shutil.rmtree(whole, ignore_errors=True)
     graph = root / f"network-{name}.graphml"
     seconds, rss = measured(
         [chorus, "export", "graph", "--home", str(home), "--format", "graphml", "--out", str(graph)]
@@ -243,6 +251,8 @@ def spark_build(name: str, root: Path, chorus: str, home: Path, tweets: int) -> 
 
 
 BASELINE_DETECTOR = "plain duckdb detector (one query)"
+STAGES_SUMMED = "total as `chorus run` (stages summed)"
+ONE_COMMAND = "`chorus run` (one command, new home)"
 S3_INGEST = "s3 lake: ingest"
 S3_BUILD = "s3 lake: build (dbt + docs + gate + publish)"
 
@@ -438,10 +448,8 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
         f"{size}: ingest / read_json materialise = {ingest / step['duckdb read_json (materialise)']:.2f}x;"
         f" / read_json count = {ingest / step['duckdb read_json (count)']:.2f}x",
     ]
-    lines.append(
-        f"{size}: chorus run / plain duckdb detector = "
-        f"{step['total as `chorus run`'] / step[BASELINE_DETECTOR]:.2f}x"
-    )
+    run = step.get(ONE_COMMAND, step[STAGES_SUMMED])
+    lines.append(f"{size}: chorus run / plain duckdb detector = {run / step[BASELINE_DETECTOR]:.2f}x")
     added = step.get("incremental: build after one more day")
     if added is not None:
         full = step["build (dbt + docs + gate + publish)"]

@@ -34,7 +34,8 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
         "ingest",
         "build (dbt + docs + gate + publish)",
         "report",
-        "total as `chorus run`",
+        "total as `chorus run` (stages summed)",
+        "`chorus run` (one command, new home)",
         "duckdb read_json (materialise)",
         "build, exact grouping only",
         "incremental: ingest one more day",
@@ -45,6 +46,7 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
     } <= steps
     assert all(f["seconds"] > 0 and f["tweets"] > 0 for f in figures)
     assert "ingest / read_json materialise" in done.stdout
+    assert "chorus run / plain duckdb detector" in done.stdout
     assert "build after adding one day / full build" in done.stdout
     assert "s3 lake / local lake" in done.stdout
 
