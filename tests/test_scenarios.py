@@ -551,19 +551,43 @@ EVERYDAY = {  # everyday words, as many as WORDS
 def test_a_headline_network_writing_in_other_scripts_is_found(tmp_path) -> None:
     """Most state-run operations in the Information Operations releases write in Russian, Chinese,
     Arabic, ...: no link, no app, minute times. Their headlines, lightly edited, group and are
-    flagged as the French ones are (Chinese is written without spaces between words)."""
+    flagged as the French ones are (Chinese is written without spaces between words). Beside them,
+    a crowd of 300 people writing in Chinese, 60 of whom cheer their team with one line within
+    minutes through their phones: a campaign, not flagged."""
     rng = random.Random(5)
     for n, (language, headlines) in enumerate({"ru": RUSSIAN, "zh": CHINESE, "ar": ARABIC}.items()):
         io_bytes, _ = headline_network(
             rng, headlines=headlines, words=EVERYDAY[language], first_id=(n + 1) * 10**9, links=False
         )
         (tmp_path / f"release_{language}.csv").write_bytes(io_bytes)
+    cheer, match = "中国队加油，冲啊！", START + timedelta(days=4, hours=12)
+    phones = ["Twitter for iPhone", "Twitter for Android", "Twitter Web Client"]
+    people = [person(rng, n, "fan") for n in range(300)]
+    crowd = [
+        v1(
+            9_000_000_000 + n,
+            p,
+            "".join(rng.choices(EVERYDAY["zh"], k=rng.randrange(8, 20))),
+            START + timedelta(days=rng.uniform(0, 14)),
+            rng.choice(phones),
+        )
+        for n, p in enumerate(people)
+    ]
+    crowd += [
+        v1(9_100_000_000 + n, p, cheer, match + timedelta(seconds=rng.expovariate(1 / 200)), phones[n % 3])
+        for n, p in enumerate(rng.sample(people, 60))
+    ]
+    (tmp_path / "crowd.jsonl").write_text(
+        "".join(json.dumps(status, ensure_ascii=False) + "\n" for status in crowd), encoding="utf-8"
+    )
     settings = Settings.make(tmp_path / "home")
     run([tmp_path], settings, progress=False)
     for headlines in (RUSSIAN, CHINESE, ARABIC):
         found = campaigns_of(settings, headlines)
         assert all(n >= 12 for *_, n in found), found
         assert sum(1 for c in found if c[1]) >= 0.8 * len(found), found
+    (cheering,) = campaigns_of(settings, [cheer])
+    assert cheering[3] >= 55 and not cheering[1], cheering
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         (campaigns,) = con.execute("select count(*) from marts.campaigns").fetchall()[0]
-    assert campaigns == len(RUSSIAN + CHINESE + ARABIC)  # the everyday posts stay apart
+    assert campaigns == len(RUSSIAN + CHINESE + ARABIC) + 1  # everyday posts stay apart
