@@ -152,7 +152,7 @@ size(array_intersect({{ left }}, {{ right }})) / size(array_union({{ left }}, {{
 
 {#- The n minimum hashes of a text as n aggregate columns minhash_0 .. minhash_{n-1}, over the
     rows of its words' base hashes (`hash`, one row per word): plain aggregates over rows run
-    several times faster than n lambdas over each text's list. -#}
+    faster than n lambdas over each text's list (2.7 s -> 2.0 s for 785k texts at 1M). -#}
 {% macro minhash_minimums(hash, n) -%}
 {%- set prime = 2147483647 -%}
 {%- set ns = namespace(state=20111013) -%}
