@@ -55,7 +55,7 @@ def build_and_publish(
         gx_loaded.result()
         docs = background.submit(generate_docs, settings, extra_vars)
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
-        gate_and_publish(settings, candidate, validation, docs=False)
+        gate_and_publish(settings, candidate, validation)
         if meanwhile is not None:
             meanwhile()
         docs.result()
@@ -69,20 +69,19 @@ def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> Vali
     with home_lock(settings.home, settings.lock_timeout):
         candidate = candidate_from_spark(settings)
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
-        return gate_and_publish(settings, candidate, validation)
+        gate_and_publish(settings, candidate, validation)
+        publish_docs(settings)
+        return validation
 
 
-def gate_and_publish(
-    settings: Settings, candidate: Path, validation: ValidationReport, docs: bool = True
-) -> ValidationReport:
-    """Publish a validated candidate (with the build's docs page unless not `docs`), or raise with
-    the gate's failures (nothing published)."""
+def gate_and_publish(settings: Settings, candidate: Path, validation: ValidationReport) -> ValidationReport:
+    """Publish a validated candidate, or raise with the gate's failures (nothing published)."""
     if not validation.success:
         lines = "\n  ".join(str(f) for f in validation.failures) or "a suite failed"
         raise ValidationFailed(
             f"validation failed, nothing published ({settings.warehouse} unchanged):\n  {lines}"
         )
-    publish(settings, candidate, docs=docs)
+    publish(settings, candidate)
     remember_good(settings, validation)
     return validation
 

@@ -145,17 +145,15 @@ def copy_spark_table(con: duckdb.DuckDBPyConnection, settings: Settings, node: d
             con.execute(f"comment on column {name}.{quoted(column)} is {literal(description)}")
 
 
-def publish(settings: Settings, candidate: Path | None = None, docs: bool = True) -> Path:
-    """Atomically replace the published warehouse by the candidate (and, unless not `docs`, the
-    docs page by the build's); return the published path."""
+def publish(settings: Settings, candidate: Path | None = None) -> Path:
+    """Atomically replace the published warehouse by the candidate; return the published path.
+    The docs page follows with `publish_docs` once the build's page is ready."""
     candidate = candidate or settings.candidate
     wal = candidate.with_name(candidate.name + ".wal")
     if wal.exists():
         wal.unlink()
     settings.home.mkdir(parents=True, exist_ok=True)
     os.replace(candidate, settings.warehouse)
-    if docs:
-        publish_docs(settings)
     return settings.warehouse
 
 
