@@ -11,16 +11,20 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from chorus.config import Settings
 from chorus.ingest import ingest
+from chorus.ingest.formats import parse_time
+from chorus.ingest.tables import optional_time, parse_io_time
 from tests.conftest import v1_status
 
 # The same examples on every run (CI and `make check` stay deterministic); set
@@ -252,3 +256,50 @@ def test_a_lone_brace_after_a_blank_line_is_a_broken_document_not_a_crash() -> N
     settings, counts = ingest_file("x.jsonl", b"\n{\n")
     assert counts["document"] == 1 and counts["rejects"] == 1 and counts["tweet"] == 0
     assert unreadable_rejects(settings) == 0
+
+
+def reference_io_time(value: str) -> tuple[datetime, str]:
+    """`parse_io_time` as it was before its fast path: strptime, then any other timestamp."""
+    text = value.strip()[:64]
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M"), "minute"
+    except ValueError:
+        return parse_time(text), "second"
+
+
+def outcome(parse: Callable[[str], object], value: str) -> object:
+    try:
+        return parse(value)
+    except ValueError:
+        return ValueError
+
+
+# times as IO releases write them, and near misses: unpadded, out of range, other digits,
+# another separator, seconds or a zone after the minutes
+time_texts = st.builds(
+    "{}-{}-{}{}{}:{}{}".format,
+    st.sampled_from(["2011", "1999", "٢٠١١", "11"]),
+    st.sampled_from(["10", "1", "02", "13", "00"]),
+    st.sampled_from(["12", "5", "29", "31", "00"]),
+    st.sampled_from([" ", " ", "T", "  "]),
+    st.sampled_from(["21", "3", "00", "24"]),
+    st.sampled_from(["03", "59", "60", "7"]),
+    st.sampled_from(["", "", ":15", "Z", " +0000", " ", ".000Z"]),
+)
+
+
+@PROPERTY
+@given(text=time_texts)
+@example(text="2011-10-12 21:03")
+@example(text="2011-10-12T21:03")  # ISO, not the IO form: read as a full timestamp
+@example(text="2011-10-12 21:03:15")
+@example(text="2011-1-5 3:07")  # unpadded: strptime's reading
+@example(text="2011-02-29 21:03")
+@example(text="٢٠١١-10-12 21:03")
+def test_io_times_read_fast_as_strptime_reads_them(text: str) -> None:
+    """The fast path for `2011-10-12 21:03` accepts, rejects and resolves exactly what strptime did."""
+    assert outcome(parse_io_time, text) == outcome(reference_io_time, text)
+    expected_date = outcome(lambda t: datetime.strptime(t.strip(), "%Y-%m-%d"), text[:10])
+    if len(text[:10].strip()) == 10:
+        assert outcome(optional_time, text[:10]) in (expected_date, None)
+        assert (optional_time(text[:10]) is None) == (expected_date is ValueError)

@@ -105,6 +105,8 @@ def parse_time(value: object) -> datetime:
     text = value.strip()[:64]
     if text.isdigit():
         return epoch_time(int(text))
+    if text[10:11] == "T":  # ISO 8601 (v2, twarc-csv): no strptime format below has a T there
+        return parse_iso_time(text)
     for fmt in V1_FORMATS:
         try:
             return as_utc(datetime.strptime(text, fmt))

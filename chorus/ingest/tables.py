@@ -6,6 +6,7 @@ The flavour is recognised from the header. Each data row becomes a tweet or a re
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import html
@@ -96,9 +97,18 @@ def truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("true", "1", "yes", "t")
 
 
+# The zero-padded forms IO releases write, read without strptime (a third of a row's parsing);
+# any other form goes through strptime as before, so what is accepted does not change.
+IO_MINUTE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
+IO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_io_time(value: str) -> tuple[datetime, str]:
     """IO `tweet_time` (`2011-10-12 21:03`, minute resolution) or a full timestamp."""
     text = value.strip()[:64]
+    if IO_MINUTE.fullmatch(text):
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(text), "minute"
     try:
         return datetime.strptime(text, "%Y-%m-%d %H:%M"), "minute"
     except ValueError:
@@ -111,6 +121,8 @@ def optional_time(value: str | None) -> datetime | None:
         return None
     text = value.strip()[:64]
     try:
+        if IO_DATE.fullmatch(text):
+            return datetime.fromisoformat(text)
         return datetime.strptime(text, "%Y-%m-%d") if len(text) == 10 else parse_time(text)
     except ValueError:
         return None
