@@ -99,9 +99,7 @@ array_sort(collect_set({{ value }}){% if where %} filter (where {{ where }}){% e
 list_transform(
     list_sort(list({
         {%- for key in order_by %}'k{{ loop.index }}': {{ key }}, {% endfor -%}
-        'v': {
-        {%- for name, expression in fields.items() %}{{ sql_literal(name) }}: {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}
-        }
+        'v': {{ struct_of(fields) }}
     })),
     lambda e: e.v
 )
@@ -110,10 +108,19 @@ list_transform(
 transform(
     array_sort(collect_list(struct(
         {%- for key in order_by %}{{ key }} as k{{ loop.index }}, {% endfor -%}
-        named_struct({%- for name, expression in fields.items() %}{{ sql_literal(name) }}, {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}) as v
+        {{ struct_of(fields) }} as v
     ))),
     e -> e.v
 )
+{%- endmacro %}
+
+{#- a struct of named fields ({name: expression}) -#}
+{% macro struct_of(fields) %}{{ return(adapter.dispatch('struct_of', 'chorus')(fields)) }}{% endmacro %}
+{% macro default__struct_of(fields) -%}
+{ {%- for name, expression in fields.items() %}{{ sql_literal(name) }}: {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} }
+{%- endmacro %}
+{% macro spark__struct_of(fields) -%}
+named_struct({%- for name, expression in fields.items() %}{{ sql_literal(name) }}, {{ expression }}{{ ', ' if not loop.last }}{% endfor -%})
 {%- endmacro %}
 
 {#- a tuple ordering by its elements in turn (for max_by) -#}

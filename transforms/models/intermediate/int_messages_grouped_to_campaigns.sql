@@ -14,7 +14,7 @@ near_duplicates as (
     select * from {{ ref('int_messages_near_duplicates') }}
 ),
 
-tweets as (
+tweets as {{ materialized() }} (
     select
         normalised.* except (message_key),
         coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key,
@@ -23,11 +23,23 @@ tweets as (
     left join near_duplicates using (message_key)
 ),
 
+-- Most messages are posted once or twice and can never be a campaign (a campaign is part of a
+-- message, so the whole message has at least as many tweets and accounts): only the others
+-- are ordered and split, which spares the window functions most of the tweets.
+possible_campaign_messages as (
+    select message_key
+    from tweets
+    group by message_key
+    having count(*) >= {{ var('min_drip_tweets') }}
+        or count(distinct user_id) >= {{ var('min_accounts') }}
+),
+
 ordered as (
     select
         *,
         lag(created_at) over (partition by message_key order by created_at, tweet_id) as previous_at
     from tweets
+    semi join possible_campaign_messages using (message_key)
 ),
 
 silences as (
