@@ -25,14 +25,13 @@ import logging
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
+from chorus.dbt_process import dbt_child
 from chorus.errors import ChorusError, InputError, ValidationFailed
 from chorus.publish import candidate_from_spark, make_candidate
 from chorus.storage import escape_glob, escape_hadoop_glob
@@ -208,12 +207,6 @@ def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict
     return values
 
 
-def dbt_executable() -> str:
-    """The `dbt` installed beside this interpreter (the project's venv)."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
-
-
 def run_dbt(
     args: list[str],
     settings: Settings,
@@ -226,12 +219,12 @@ def run_dbt(
 
     `engine` (default: the settings') picks the dbt target: DuckDB's `candidate` or `spark`.
     A child process keeps dbt-duckdb's cached connection from holding the candidate open
-    in this process, and bounds dbt's memory to the step.
+    in this process, and bounds dbt's memory to the step; one started ahead (`prestart`) has
+    dbt loaded already.
     """
     work = settings.dbt_dir
     engine = engine or settings.engine
     command = [
-        dbt_executable(),
         *args,
         *(["--target", "spark"] if engine == "spark" else []),
         "--project-dir",
@@ -247,14 +240,7 @@ def run_dbt(
     ]
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     with shared_parse(work / target):
-        done = subprocess.run(
-            command,
-            env=dbt_environment(settings, database),
-            cwd=settings.state_dir,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = dbt_child().run(command, dbt_environment(settings, database), settings.state_dir)
     if done.returncode == 0:
         return
     results = node_results(work / target / "run_results.json")
@@ -487,16 +473,9 @@ def unit_tests(settings: Settings) -> None:
 def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = None) -> None:
     """The static dbt docs page of the build state, into the candidate's dbt folder.
 
-    Skipped when the published page was generated from the same project (models, macros, vars,
-    seeds): the page describes the project, not the rows, so it would come out the same.
+    Skipped when the published page is current (`docs_are_current`).
     """
-    digest = hashlib.sha256(project_fingerprint(settings, extra_vars).encode())
-    for path in sorted((DBT_PROJECT_DIR / "seeds").rglob("*")):
-        if path.is_file():
-            digest.update(path.read_bytes())
-    published = settings.home / "docs"
-    stamp = published / "fingerprint"
-    if (published / "index.html").exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
+    if docs_are_current(settings, extra_vars):
         return
     # The page is made from the build's own manifest, which holds every node compiled as it ran:
     # compiling them all again (dbt's default) took longer than the rest (5.3 s -> 3.0 s, sample).
@@ -506,4 +485,25 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
     run_dbt(
         ["docs", "generate", "--static", "--no-compile"], settings, settings.state, extra_vars, target="docs"
     )
-    (docs / "fingerprint").write_text(digest.hexdigest())
+    (docs / "fingerprint").write_text(docs_fingerprint(settings, extra_vars))
+
+
+def docs_fingerprint(settings: Settings, extra_vars: dict[str, object] | None = None) -> str:
+    """What the docs page is made from: the project (models, macros, vars) and its seeds."""
+    digest = hashlib.sha256(project_fingerprint(settings, extra_vars).encode())
+    for path in sorted((DBT_PROJECT_DIR / "seeds").rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def docs_are_current(settings: Settings, extra_vars: dict[str, object] | None = None) -> bool:
+    """Whether the published page was generated from the same project: the page describes the
+    project, not the rows, so it would come out the same."""
+    published = settings.home / "docs"
+    stamp = published / "fingerprint"
+    return (
+        (published / "index.html").exists()
+        and stamp.exists()
+        and stamp.read_text() == docs_fingerprint(settings, extra_vars)
+    )

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from chorus.build import build, generate_docs
+from chorus.build import build, docs_are_current, generate_docs
 from chorus.config import Settings
+from chorus.dbt_process import prestart
 from chorus.errors import ValidationFailed
 from chorus.ingest import IngestSummary, ingest
 from chorus.lock import home_lock
@@ -49,6 +50,7 @@ def build_and_publish(
     while the gate validates the candidate, the warehouse is published and `meanwhile` runs (the
     report of `chorus run`); the page is published once ready.
     """
+    prestart_dbt(settings, extra_vars)
     with home_lock(settings.home, settings.lock_timeout), ThreadPoolExecutor(1) as background:
         gx_loaded = background.submit(importlib.import_module, "great_expectations")
         candidate = build(settings, extra_vars, full_refresh=full_refresh, docs=False)
@@ -61,6 +63,11 @@ def build_and_publish(
         docs.result()
         publish_docs(settings)
         return validation
+
+
+def prestart_dbt(settings: Settings, extra_vars: dict[str, object] | None = None) -> None:
+    """dbt processes loading ahead of need: one for the build, one for the docs page if due."""
+    prestart(1 if docs_are_current(settings, extra_vars) else 2)
 
 
 def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> ValidationReport:
@@ -90,6 +97,7 @@ def run(
     paths: list[Path], settings: Settings, progress: bool = True, accept_shrink: bool = False
 ) -> RunSummary:
     """Ingest `paths`, rebuild, validate, publish and render every week's report."""
+    prestart_dbt(settings)  # dbt loads while the archive is read
     summary = RunSummary(ingest=ingest(paths, settings, progress=progress))
 
     def write_reports() -> None:
