@@ -212,3 +212,26 @@ def test_loading_in_two_steps_equals_loading_at_once(tmp_path: Path, sample) -> 
         ):
             left, right = a.execute(query).fetchall(), b.execute(query).fetchall()
         assert left == right and left, query
+
+
+def test_ingest_in_worker_processes_gives_the_lake_ingest_in_one_process_gives(
+    tmp_path: Path, sample
+) -> None:
+    """A small archive is read in the calling process, a large one by worker processes: the lake
+    holds the same rows either way."""
+    serial = Settings.make(tmp_path / "serial")
+    parallel = Settings.make(tmp_path / "parallel")
+    ingest([sample[0]], serial, progress=False)  # the sample is small: read in this process
+    ingest([sample[0]], parallel, progress=False, workers=2, parallel_from=0)
+    assert "parallel ingest unavailable" not in caplog.text  # the workers did read it
+    queries = [
+        "select * from read_parquet({lake!r} || '/tweets/*/*.parquet', hive_partitioning=false)",
+        "select * exclude (ingested_at) from read_parquet({lake!r} || '/_audit/files/*.parquet')",
+        "select * from read_parquet({lake!r} || '/_audit/rejects/*.parquet')",
+        "select * from read_parquet({lake!r} || '/_audit/notices/*.parquet')",
+    ]
+    with duckdb.connect() as con:
+        for query in queries:
+            left = sorted(con.execute(query.format(lake=str(serial.home / "lake"))).fetchall(), key=repr)
+            right = sorted(con.execute(query.format(lake=str(parallel.home / "lake"))).fetchall(), key=repr)
+            assert left == right and left, query
