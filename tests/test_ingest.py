@@ -215,7 +215,7 @@ def test_loading_in_two_steps_equals_loading_at_once(tmp_path: Path, sample) -> 
 
 
 def test_ingest_in_worker_processes_gives_the_lake_ingest_in_one_process_gives(
-    tmp_path: Path, sample
+    tmp_path: Path, sample, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A small archive is read in the calling process, a large one by worker processes: the lake
     holds the same rows either way."""
