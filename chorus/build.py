@@ -1,13 +1,13 @@
-"""Build stage: check the party reference, `dbt build` the lake into the state and a candidate.
+"""Build stage: check the party reference, `dbt build` the lake, and copy the result into a candidate.
 
-dbt builds the internal schema into the build state (`<home>/.state/chorus.duckdb`), which keeps
-it between builds. The incremental models there are caches of pure functions of the lake
-(normalised text per distinct text, MinHash signature per distinct message): a build computes
-them only for what is new, so adding a day to the lake costs a fraction of a full build. The
-state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
-reference change, or on request. The published schemas go straight into a new candidate file
-(attached to the state as `published`), which the gate validates and publish renames into place;
-a failed build or gate never touches the warehouse.
+dbt builds into the build state (`<home>/.state/chorus.duckdb`), which keeps every model between
+builds. The incremental models there are caches of pure functions of the lake (normalised text per
+distinct text, MinHash signature per distinct message, similarity per candidate pair): a build
+computes them only for what is new, so adding a day to the lake costs a fraction of a full build.
+The state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
+reference change, or on request. The published schemas of the finished state are copied into a
+new candidate file, which the gate validates and publish renames into place; a failed build or
+gate never touches the warehouse.
 
 With `CHORUS_ENGINE=spark` the same models run on Spark (dbt-spark, target `spark`): the tables
 are Parquet under the lake's warehouse area and the candidate is made from their published
@@ -33,7 +33,7 @@ from pathlib import Path
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
 from chorus.dbt_process import dbt_child
 from chorus.errors import ChorusError, InputError, ValidationFailed
-from chorus.publish import candidate_from_spark, finish_candidate
+from chorus.publish import candidate_from_spark, make_candidate
 from chorus.storage import escape_glob, escape_hadoop_glob
 
 log = logging.getLogger(__name__)
@@ -122,16 +122,8 @@ def sql_escaped(path: str | Path) -> str:
     return str(path).replace("'", "''")
 
 
-# What a dbt run that publishes nothing attaches as the published database (profiles.yml)
-SCRATCH = ":memory:"
-
-
-def dbt_environment(
-    settings: Settings, database: Path, published: Path | str = SCRATCH, read_only: bool = False
-) -> dict[str, str]:
-    """The process environment for dbt: its database, the file the published tables go to
-    (`published`, read-only for the docs page), and the lake's file patterns, as SQL string
-    contents.
+def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
+    """The process environment for dbt: the lake's file patterns, as SQL string contents.
 
     Only the pattern's last parts are globs: the lake's own path is escaped (`--home h[1]` must
     never read `h1`), then quoted for SQL. A lake holding no tweet yet (only rejects) is read
@@ -150,10 +142,6 @@ def dbt_environment(
     return {
         **os.environ,
         "CHORUS_DBT_DB": os.path.relpath(database, settings.state_dir),
-        "CHORUS_DBT_PUBLISHED": (
-            published if isinstance(published, str) else os.path.relpath(published, settings.state_dir)
-        ),
-        "CHORUS_DBT_PUBLISHED_READ_ONLY": str(read_only),  # a Python literal for as_bool
         "CHORUS_LAKE_SQL": sql_escaped(root),
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
@@ -226,13 +214,10 @@ def run_dbt(
     extra_vars: dict[str, object] | None = None,
     target: str = "target",
     engine: str | None = None,
-    published: Path | str = SCRATCH,
-    published_read_only: bool = False,
 ) -> None:
     """Run dbt on the project in a child process; raise a ChorusError naming what failed.
 
     `engine` (default: the settings') picks the dbt target: DuckDB's `candidate` or `spark`.
-    On DuckDB the published tables go to `published` (a file, or an in-memory scratch database).
     A child process keeps dbt-duckdb's cached connection from holding the candidate open
     in this process, and bounds dbt's memory to the step; one started ahead (`prestart`) has
     dbt loaded already.
@@ -255,8 +240,7 @@ def run_dbt(
     ]
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     with shared_parse(work / target):
-        env = dbt_environment(settings, database, published, published_read_only)
-        done = dbt_child().run(command, env, settings.state_dir)
+        done = dbt_child().run(command, dbt_environment(settings, database), settings.state_dir)
     if done.returncode == 0:
         return
     results = node_results(work / target / "run_results.json")
@@ -387,7 +371,7 @@ def build(
     if settings.engine == "spark":
         candidate_from_spark(settings)
     else:
-        finish_candidate(settings.candidate)
+        make_candidate(settings.state, settings.candidate)
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
@@ -427,14 +411,7 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     write_party_reference(settings)
     # dbt's unit tests check the models' logic on fixed rows, not the data: `make check` runs them
     # (`unit_tests`), a production build does not (as dbt advises).
-    settings.candidate.unlink(missing_ok=True)  # a failed attempt's tables go with it
-    run_dbt(
-        ["build", "--exclude-resource-type", "unit_test"],
-        settings,
-        settings.state,
-        extra_vars,
-        published=settings.candidate,
-    )
+    run_dbt(["build", "--exclude-resource-type", "unit_test"], settings, settings.state, extra_vars)
 
 
 @dataclass(frozen=True)
@@ -505,33 +482,10 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
     docs = settings.dbt_dir / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(settings.dbt_dir / "target" / "manifest.json", docs / "manifest.json")
-    published = SCRATCH if settings.engine == "spark" else docs_view_of_candidate(settings)
-    try:
-        run_dbt(
-            ["docs", "generate", "--static", "--no-compile"],
-            settings,
-            settings.state,
-            extra_vars,
-            target="docs",
-            published=published,
-            published_read_only=True,
-        )
-    finally:
-        if isinstance(published, Path):
-            published.unlink(missing_ok=True)
+    run_dbt(
+        ["docs", "generate", "--static", "--no-compile"], settings, settings.state, extra_vars, target="docs"
+    )
     (docs / "fingerprint").write_text(docs_fingerprint(settings, extra_vars))
-
-
-def docs_view_of_candidate(settings: Settings) -> Path:
-    """The candidate under a second name, for the docs page to read the published tables'
-    catalogue from while the candidate is validated and renamed into place (a hard link: no copy)."""
-    view = settings.dbt_dir / "docs" / "published.duckdb"
-    view.unlink(missing_ok=True)
-    try:
-        os.link(settings.candidate, view)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(settings.candidate, view)
-    return view
 
 
 def docs_fingerprint(settings: Settings, extra_vars: dict[str, object] | None = None) -> str:
