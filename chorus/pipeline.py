@@ -14,7 +14,7 @@ import duckdb
 from chorus.build import build, docs_are_current, generate_docs
 from chorus.config import Settings
 from chorus.dbt_process import prestart
-from chorus.errors import ValidationFailed
+from chorus.errors import ChorusError, ValidationFailed
 from chorus.ingest import IngestSummary, ingest
 from chorus.lock import home_lock
 from chorus.publish import candidate_from_spark, publish, publish_docs
@@ -66,8 +66,13 @@ def build_and_publish(
 
 
 def prestart_dbt(settings: Settings, extra_vars: dict[str, object] | None = None) -> None:
-    """dbt processes loading ahead of need: one for the build, one for the docs page if due."""
-    prestart(1 if docs_are_current(settings, extra_vars) else 2)
+    """dbt processes loading ahead of need: one for the build, one for the docs page if due.
+    (A project or vars that cannot be read are the build's to report, in its own words.)"""
+    try:
+        docs_due = not docs_are_current(settings, extra_vars)
+    except (ChorusError, OSError):
+        docs_due = False
+    prestart(2 if docs_due else 1)
 
 
 def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> ValidationReport:
