@@ -425,7 +425,7 @@ def stored_bytes(files: list[Candidate]) -> int:
     for candidate in files:
         if candidate.refusal is None:
             with contextlib.suppress(OSError):
-                total += candidate.path.lstat().st_size
+                total += candidate.path.stat().st_size
     return total
 
 
