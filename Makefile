@@ -63,7 +63,10 @@ airflow: $(STAMP)
 ## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m";
 ## PEER=1 adds coordination-network-toolkit on the same archives, in a venv of its own;
 ## S3=1 adds the same run with the lake in an S3 bucket, moto's server on loopback;
-## ENGINE=spark adds the dbt build on a local SparkSession over the same lake)
+## ENGINE=spark adds the dbt build on a local SparkSession over the same lake;
+## FORMATS=v1 generates v1.1 JSON lines only instead of issue 16's mix of v1.1, v2 pages and IO CSV;
+## PEER=1 needs FORMATS=v1)
 SIZES ?= 100k 1m
+FORMATS ?= mixed
 bench: $(STAMP)
-	$(BIN)/python -m bench $(if $(PEER),--peer) $(if $(S3),--s3) $(if $(filter spark,$(ENGINE)),--spark) $(SIZES)
+	$(BIN)/python -m bench --formats $(FORMATS) $(if $(PEER),--peer) $(if $(S3),--s3) $(if $(filter spark,$(ENGINE)),--spark) $(SIZES)

@@ -1,12 +1,18 @@
 """Benchmarks: generate archives, time every stage in its own process, print and save the figures.
 
 Each stage runs as `chorus <stage>` in a child process; its wall time and peak RSS (including
-the dbt child it starts) are measured from outside. The baseline is DuckDB's own `read_json` over the
-same files, measured in the same run: once as `count(*)` and once materialising every column.
+the dbt child it starts) are measured from outside. The baselines are DuckDB's own readers over the
+same files, measured in the same run (`bench.baseline`): a count of the tweets, every column
+materialised, and a plain single-query detector.
+
+The archive mixes formats as issue 16 states its target (API v1.1 JSON lines, API v2 pages and
+Information Operations CSV, a day each in turn); `--formats v1` makes one of v1.1 lines only.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import json
 import os
 import platform
@@ -19,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.baseline import files_by_format
 from chorus.config import DBT_PROJECT_DIR, Settings
 from tools.synth import generate
 
@@ -95,49 +102,17 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     return seconds, peak / 2**20
 
 
-BASELINE = """
-import sys, duckdb
-con = duckdb.connect()
-con.execute("set memory_limit = '4GB'")
-files = sys.argv[2:]
-if sys.argv[1] == "count":
-    con.execute("select count(*) from read_json(?, format='newline_delimited', union_by_name=true, "
-                "ignore_errors=true)",
-                [files]).fetchall()
-else:
-    con.execute("create table t as select * from read_json(?, format='newline_delimited', "
-                "union_by_name=true, ignore_errors=true, maximum_object_size=67108864)", [files])
-"""
-
-# The yardstick of issue 16: a plain single-query DuckDB detector over the same files: read the
-# tweets, normalise their text, group identical texts from 3+ accounts within a day into
-# "campaigns"; no near-duplicates, scores, audit, gate or report.
-DETECTOR = r"""
-import sys, duckdb
-con = duckdb.connect()
-con.execute("set memory_limit = '4GB'")
-con.execute(
-    "create table campaigns as "
-    "with tweets as ("
-    "  select id_str, \"user\".id_str as user_id,"
-    "         strptime(created_at, '%a %b %d %H:%M:%S %z %Y') as created_at,"
-    "         coalesce(extended_tweet.full_text, full_text, text) as text"
-    "  from read_json(?, format='newline_delimited', ignore_errors=true, maximum_object_size=67108864,"
-    "       columns={id_str: 'varchar', \"user\": 'struct(id_str varchar)', created_at: 'varchar',"
-    "                text: 'varchar', full_text: 'varchar', extended_tweet: 'struct(full_text varchar)'})"
-    "  where id_str is not null)"
-    "select md5(trim(regexp_replace(regexp_replace(lower(text), 'https?://[^ ]+', '', 'g'),"
-    "                               '[^a-z0-9#@ ]+', '', 'g'))) as message,"
-    "       created_at::date as day, count(*) as n_tweets, count(distinct user_id) as n_accounts,"
-    "       min(created_at) as first_seen, max(created_at) as last_seen "
-    "from tweets group by all having count(distinct user_id) >= 3",
-    [sys.argv[1:]],
-)
-"""
+# The formats of the bench archive, a day each in turn (issue 16's "mixed formats": v1.1 JSON
+# lines, v2 pages, Information Operations CSV), or v1.1 lines alone.
+ARCHIVE_FORMATS = {"mixed": ["v1", "v2", "io"], "v1": ["v1"]}
 
 
-def generate_archive(size: Size, data: Path) -> int:
-    """Generate (once) the archive of `size` under `data/archive`; return its number of tweets."""
+def generate_archive(size: Size, data: Path, formats: str = "v1") -> int:
+    """Generate (once) the archive of `size` under `data/archive`; return its number of tweets.
+
+    The generator packs v2 pages with bzip2, which DuckDB cannot read: they are re-packed with
+    gzip, so that the baselines read the very files Chorus reads.
+    """
     done = data / "tweets.txt"
     if done.exists():
         return int(done.read_text())
@@ -154,22 +129,34 @@ def generate_archive(size: Size, data: Path) -> int:
             accounts=size.accounts,
             organic_per_day=size.organic_per_day,
             campaigns_per_week=max(10, size.organic_per_day // 700),
+            formats=ARCHIVE_FORMATS[formats],
         )
         tweets += int(truth["tweets"])  # type: ignore[call-overload]
         for file in (part / "archive").iterdir():  # blocks overlap by a day: prefix the names
             file.rename(data / "archive" / f"b{block:02d}-{file.name}")
         shutil.rmtree(part)
+    for packed in (data / "archive").glob("*.bz2"):
+        with bz2.open(packed) as source, gzip.open(packed.with_suffix(".gz"), "wb") as sink:
+            shutil.copyfileobj(source, sink)
+        packed.unlink()
     done.write_text(str(tweets))
     return tweets
 
 
 def run_size(
-    name: str, root: Path, chorus: str, peer: bool, s3: bool = False, spark: bool = False
+    name: str,
+    root: Path,
+    chorus: str,
+    peer: bool,
+    s3: bool = False,
+    spark: bool = False,
+    formats: str = "mixed",
 ) -> list[Figure]:
     size = SIZES[name]
-    data = root / f"archive-{name}"
-    tweets = generate_archive(size, data)
+    data = root / (f"archive-{name}" if formats == "v1" else f"archive-{name}-{formats}")
+    tweets = generate_archive(size, data, formats)
     files = sorted(str(p) for p in (data / "archive").iterdir())
+    by_format = json.dumps(files_by_format(files))
     megabytes = sum(Path(f).stat().st_size for f in files) / 2**20
     home = root / f"home-{name}"
     shutil.rmtree(home, ignore_errors=True)
@@ -179,9 +166,9 @@ def run_size(
         figures.append(Figure.of(name, step, seconds, rss, tweets, megabytes if with_mb else None))
 
     for mode in ("count", "materialise"):
-        seconds, rss = measured([sys.executable, "-c", BASELINE, mode, *files])
+        seconds, rss = measured([sys.executable, "-m", "bench.baseline", mode, by_format])
         add(f"duckdb read_json ({mode})", seconds, rss, with_mb=True)
-    seconds, rss = measured([sys.executable, "-c", DETECTOR, *files])
+    seconds, rss = measured([sys.executable, "-m", "bench.baseline", "detector", by_format])
     add(BASELINE_DETECTOR, seconds, rss, with_mb=True)
     # `chorus run` = ingest + build (dbt, docs, GX gate, publish) + report. Validation is part of
     # build; it is also timed alone, and not counted twice in the total.
@@ -474,9 +461,21 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bench [--peer] [--s3] [--spark] [SIZE ...]` (sizes: tiny, 100k, 1m, 10m)."""
-    args = argv if argv is not None else sys.argv[1:]
+    """`python -m bench [--peer] [--s3] [--spark] [--formats mixed|v1] [SIZE ...]`
+    (sizes: tiny, 100k, 1m, 10m; formats: mixed by default)."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    formats = "mixed"
+    if "--formats" in args:
+        at = args.index("--formats")
+        formats = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
+    if formats not in ARCHIVE_FORMATS:
+        print(f"unknown formats {formats!r} (one of {', '.join(ARCHIVE_FORMATS)})", file=sys.stderr)
+        return 2
     peer, s3, spark = "--peer" in args, "--s3" in args, "--spark" in args
+    if peer and formats != "v1":
+        print("--peer needs --formats v1 (the peer tool reads v1.1 statuses only)", file=sys.stderr)
+        return 2
     sizes = [a for a in args if a not in ("--peer", "--s3", "--spark")] or ["100k", "1m"]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
@@ -490,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("CHORUS_LAKE", None)
     figures: list[Figure] = []
     for size in sizes:
-        figures.extend(run_size(size, root, chorus, peer, s3, spark))
+        figures.extend(run_size(size, root, chorus, peer, s3, spark, formats))
     print(f"{'size':>5} {'step':<44} {'seconds':>8} {'tweets/s':>10} {'MB/s':>7} {'peak MiB':>9}")
     for f in figures:
         mb = f"{f.mb_per_s:7.1f}" if f.mb_per_s is not None else " " * 7
@@ -500,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(ratios(figures, size)))
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "formats": ARCHIVE_FORMATS[formats],
         "commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
         ).stdout.strip(),

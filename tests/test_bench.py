@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from bench import baseline
 from bench import run as bench
+from chorus.config import Settings
+from chorus.ingest import ingest
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.slow  # every test here builds a warehouse
 
-
+@pytest.mark.slow  # builds warehouses
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--s3", "tiny"],
@@ -53,6 +55,25 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
 
 def test_unknown_size_is_refused() -> None:
     assert bench.main(["huge"]) == 2
+    assert bench.main(["--formats", "csv", "tiny"]) == 2
+    assert bench.main(["--peer", "tiny"]) == 2  # the peer reads v1.1 only: not the mixed archive
+
+
+def test_baselines_read_every_tweet_of_the_mixed_archive_chorus_reads(tmp_path: Path) -> None:
+    """The yardstick reads the same tweets as Chorus, in each of the three formats: a format it
+    skipped or half-read would make the speed ratio flatter Chorus."""
+    size = bench.Size(days=3, organic_per_day=300, accounts=400)
+    tweets = bench.generate_archive(size, tmp_path / "data", "mixed")
+    files = sorted(str(p) for p in (tmp_path / "data" / "archive").iterdir())
+    formats = baseline.files_by_format(files)
+    assert sorted(formats) == ["io", "v1", "v2"]
+    assert not [f for f in files if f.endswith(".bz2")]  # re-packed for DuckDB
+    summary = ingest([tmp_path / "data" / "archive"], Settings.make(home=tmp_path / "home"), progress=False)
+    assert summary.total("tweet") == tweets
+    assert baseline.run("count", formats) == tweets
+    for kind, its_files in formats.items():  # each reader reads its own format
+        assert baseline.run("count", {kind: its_files}) > 0, kind
+    assert baseline.run("detector", formats) > 0
 
 
 def test_peer_input_keeps_only_complete_statuses(tmp_path: Path) -> None:
