@@ -1,12 +1,13 @@
-"""Build stage: check the party reference, `dbt build` the lake, and copy the result into a candidate.
+"""Build stage: check the party reference, `dbt build` the lake into the state and a candidate.
 
-dbt builds into the build state (`<home>/.state/chorus.duckdb`), which keeps every model between
-builds. The incremental models there are caches of pure functions of the lake (normalised text per
-distinct text, MinHash signature per distinct message, similarity per candidate pair): a build
-computes them only for what is new, so adding a day to the lake costs a fraction of a full build.
-The state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
-reference change, or on request. The published schemas of the finished state are copied into a
-new candidate file, which the gate validates and publish renames into place; a failed build or
+dbt builds the internal schema into the build state (`<home>/.state/chorus.duckdb`), which keeps
+it between builds. The incremental models there are caches of pure functions of the lake
+(normalised text per distinct text, MinHash signature per distinct message): a build computes
+them only for what is new, so adding a day to the lake costs a fraction of a full build. The
+state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
+reference change, or on request. The published schemas go straight into a file of their own
+(`published_file`, attached as `published`: macros/generate_database_name.sql), which becomes
+the candidate the gate validates and publish renames into place, with no copy; a failed build or
 gate never touches the warehouse.
 
 With `CHORUS_ENGINE=spark` the same models run on Spark (dbt-spark, target `spark`): the tables
@@ -25,7 +26,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from pathlib import Path
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
 from chorus.dbt_process import dbt_child
 from chorus.errors import ChorusError, InputError, ValidationFailed
-from chorus.publish import candidate_from_spark, make_candidate
+from chorus.publish import candidate_from_spark, finish_candidate
 from chorus.storage import escape_glob, escape_hadoop_glob
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,16 @@ def sql_escaped(path: str | Path) -> str:
     return str(path).replace("'", "''")
 
 
+def published_file(database: Path) -> Path:
+    """Where a DuckDB run of dbt builds the published tables of `database` (profiles.yml attaches
+    it as `published`). Its name follows the database's, so that the build and the docs run
+    connect alike and share dbt's parse cache, while scratch runs never touch the build's file."""
+    return database.with_name(f"{database.stem}.published.duckdb")
+
+
 def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
-    """The process environment for dbt: the lake's file patterns, as SQL string contents.
+    """The process environment for dbt: its databases, and the lake's file patterns as SQL string
+    contents.
 
     Only the pattern's last parts are globs: the lake's own path is escaped (`--home h[1]` must
     never read `h1`), then quoted for SQL. A lake holding no tweet yet (only rejects) is read
@@ -142,6 +151,7 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
     return {
         **os.environ,
         "CHORUS_DBT_DB": os.path.relpath(database, settings.state_dir),
+        "CHORUS_DBT_PUBLISHED": os.path.relpath(published_file(database), settings.state_dir),
         "CHORUS_LAKE_SQL": sql_escaped(root),
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
@@ -338,7 +348,7 @@ def build(
     full_refresh: bool = False,
     docs: bool = True,
 ) -> Path:
-    """Build every model, seed and dbt test, then copy the result into a candidate; return its path.
+    """Build every model, seed and dbt test, the published ones into a candidate; return its path.
 
     Incremental models reuse the build state of the last build unless `full_refresh`, or the
     project fingerprint changed since. `docs=False` leaves the docs site to `generate_docs`
@@ -371,7 +381,7 @@ def build(
     if settings.engine == "spark":
         candidate_from_spark(settings)
     else:
-        make_candidate(settings.state, settings.candidate)
+        finish_candidate(published_file(settings.state), settings.candidate)
     if docs:
         generate_docs(settings, extra_vars)
     return settings.candidate
@@ -411,6 +421,7 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     write_party_reference(settings)
     # dbt's unit tests check the models' logic on fixed rows, not the data: `make check` runs them
     # (`unit_tests`), a production build does not (as dbt advises).
+    published_file(settings.state).unlink(missing_ok=True)  # a failed attempt's tables go with it
     run_dbt(["build", "--exclude-resource-type", "unit_test"], settings, settings.state, extra_vars)
 
 
@@ -475,17 +486,41 @@ def generate_docs(settings: Settings, extra_vars: dict[str, object] | None = Non
 
     Skipped when the published page is current (`docs_are_current`).
     """
+    job = docs_job(settings, extra_vars)
+    if job is not None:
+        job()
+
+
+def docs_job(settings: Settings, extra_vars: dict[str, object] | None = None) -> Callable[[], None] | None:
+    """The docs page's dbt run with its inputs in place, to call now or in the background; None
+    when the published page is current. The candidate may be moved once this has returned."""
     if docs_are_current(settings, extra_vars):
-        return
+        return None
     # The page is made from the build's own manifest, which holds every node compiled as it ran:
     # compiling them all again (dbt's default) took longer than the rest (5.3 s -> 3.0 s, sample).
     docs = settings.dbt_dir / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(settings.dbt_dir / "target" / "manifest.json", docs / "manifest.json")
-    run_dbt(
-        ["docs", "generate", "--static", "--no-compile"], settings, settings.state, extra_vars, target="docs"
-    )
-    (docs / "fingerprint").write_text(docs_fingerprint(settings, extra_vars))
+    # dbt reads the published tables' catalogue where the build wrote them: a copy of the
+    # candidate there (the gate holds the candidate open meanwhile, and dbt attaches read-write)
+    published = published_file(settings.state)
+    if settings.engine != "spark":
+        shutil.copyfile(settings.candidate, published)
+
+    def run() -> None:
+        try:
+            run_dbt(
+                ["docs", "generate", "--static", "--no-compile"],
+                settings,
+                settings.state,
+                extra_vars,
+                target="docs",
+            )
+        finally:
+            published.unlink(missing_ok=True)
+        (docs / "fingerprint").write_text(docs_fingerprint(settings, extra_vars))
+
+    return run
 
 
 def docs_fingerprint(settings: Settings, extra_vars: dict[str, object] | None = None) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from chorus.build import build, docs_are_current, generate_docs
+from chorus.build import build, docs_are_current, docs_job
 from chorus.config import Settings
 from chorus.dbt_process import prestart
 from chorus.errors import ChorusError, ValidationFailed
@@ -55,12 +55,14 @@ def build_and_publish(
         gx_loaded = background.submit(importlib.import_module, "great_expectations")
         candidate = build(settings, extra_vars, full_refresh=full_refresh, docs=False)
         gx_loaded.result()
-        docs = background.submit(generate_docs, settings, extra_vars)
+        job = docs_job(settings, extra_vars)  # takes what it needs of the candidate before it moves
+        docs = background.submit(job) if job is not None else None
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
         gate_and_publish(settings, candidate, validation)
         if meanwhile is not None:
             meanwhile()
-        docs.result()
+        if docs is not None:
+            docs.result()
         publish_docs(settings)
         return validation
 

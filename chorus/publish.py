@@ -1,6 +1,6 @@
 """Publish stage: swap a validated candidate in as the warehouse analysts open.
 
-The candidate (the published schemas of the build state, see `make_candidate`) is renamed
+The candidate (the published schemas, which dbt builds straight into it, see `finish_candidate`) is renamed
 over `chorus.duckdb` in one atomic step. An analyst who holds the old file open keeps reading
 that consistent snapshot until they reconnect; a new connection sees the new build. Nothing is
 ever written into the published file in place, so a reader never blocks a run.
@@ -20,7 +20,7 @@ from chorus.config import Settings
 from chorus.errors import ChorusError
 from chorus.storage import escape_glob
 
-INTERNAL_SCHEMAS = ("intermediate",)
+INTERNAL_SCHEMAS = ("intermediate",)  # the dbt var internal_schemas (a test keeps them equal)
 
 
 def quoted(identifier: str) -> str:
@@ -31,51 +31,26 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def make_candidate(state: Path, candidate: Path) -> None:
-    """A new candidate file with the published schemas of the build state: every table, its rows
-    and its comments. The internal schema (caches included) stays behind, and so do its pages:
-    the file analysts open holds only what they may read."""
-    with duckdb.connect(str(state)) as con:
-        con.execute("checkpoint")  # fold the WAL in before reading the file read-only
-    candidate.unlink(missing_ok=True)
-    internal = {"internal": list(INTERNAL_SCHEMAS)}
-    with duckdb.connect(str(candidate)) as con:
-        con.execute(f"attach {literal(str(state))} as state (read_only)")
-        views = con.execute(
-            "select view_name from duckdb_views() where not internal and database_name = 'state' "
-            "and not list_contains($internal, schema_name)",
-            internal,
-        ).fetchall()
+def finish_candidate(published: Path, candidate: Path) -> None:
+    """Make the file dbt built the published schemas into the candidate the gate validates.
+
+    The internal schema (caches included) stays in the build state, so the file analysts open
+    holds only what they may read; a published view would read tables analysts do not have, so
+    there is none. The write-ahead log is folded in, then the file is renamed: nothing is copied.
+    """
+    with duckdb.connect(str(published)) as con:
+        views = con.execute("select schema_name, view_name from duckdb_views() where not internal").fetchall()
         if views:
-            raise ChorusError(f"published views are not supported yet: {', '.join(v[0] for v in views)}")
-        tables = con.execute(
-            "select schema_name, table_name, comment from duckdb_tables() where database_name = 'state' "
-            "and not list_contains($internal, schema_name)",
-            internal,
-        ).fetchall()
-        for schema, table, comment in tables:
-            # identifiers come from the catalogue, quoted; nothing from input is pasted
-            name = f"{quoted(schema)}.{quoted(table)}"
-            con.execute(f"create schema if not exists {quoted(schema)}")
-            con.execute(f"create table {name} as select * from state.{name}")  # noqa: S608
-            if comment:
-                con.execute(f"comment on table {name} is {literal(comment)}")
-        columns = con.execute(
-            "select schema_name, table_name, column_name, comment from duckdb_columns() "
-            "where comment is not null and database_name = 'state' "
-            "and not list_contains($internal, schema_name)",
-            internal,
-        ).fetchall()
-        for schema, table, column, comment in columns:
-            target = f"{quoted(schema)}.{quoted(table)}.{quoted(column)}"
-            con.execute(f"comment on column {target} is {literal(comment)}")
-        con.execute("detach state")
+            names = ", ".join(f"{schema}.{view}" for schema, view in views)
+            raise ChorusError(f"published views are not supported yet: {names}")
         con.execute("checkpoint")
+    candidate.unlink(missing_ok=True)
+    os.replace(published, candidate)
 
 
 def published_nodes(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     """The models and seeds of a dbt manifest that analysts read: tables outside the internal
-    schemas (views and the internal schema stay behind, as in `make_candidate`)."""
+    schemas (views and the internal schema stay behind, as in a DuckDB build)."""
     nodes = [
         node
         for node in manifest["nodes"].values()

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from chorus.build import check_party_reference
+from chorus.build import check_party_reference, published_file
+from chorus.config import DBT_PROJECT_DIR
 from chorus.errors import InputError
+from chorus.publish import INTERNAL_SCHEMAS
 from tools.evaluate import evaluate
 
 CONTRACT = {
@@ -69,9 +72,22 @@ def test_every_contract_table_and_column_exists(warehouse) -> None:
         assert set(columns) <= present, f"{table} lacks {set(columns) - present}"
 
 
-def test_internal_models_are_not_published(warehouse) -> None:
+def test_internal_models_are_not_published(warehouse, built) -> None:
     schemas = {r[0] for r in warehouse.execute("select schema_name from duckdb_schemas()").fetchall()}
     assert "intermediate" not in schemas
+    assert not warehouse.execute("select * from duckdb_views() where not internal").fetchall()
+    # dbt built the published tables straight into the candidate: the build state keeps only the
+    # internal schema (no second copy of what analysts read), and no published file is left over
+    state_file = built[0].state
+    with duckdb.connect(str(state_file), read_only=True) as state:
+        kept = {r[0] for r in state.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    assert kept == set(INTERNAL_SCHEMAS)
+    assert not published_file(state_file).exists()
+
+
+def test_the_internal_schemas_are_the_same_for_dbt_and_publication() -> None:
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    assert tuple(project["vars"]["internal_schemas"]) == INTERNAL_SCHEMAS
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
