@@ -28,12 +28,15 @@ READERS = {
         "           text: 'varchar', full_text: 'varchar', extended_tweet: 'struct(full_text varchar)'})"
         " where id_str is not null"
     ),
+    # (the pages' lines as raw JSON, then the four fields: 5x faster here than read_json's typed
+    # reading of the whole page, which the yardstick should not be slowed by)
     "v2": (
         "select t.id as tweet_id, t.author_id as user_id, t.created_at::timestamptz as created_at,"
         " t.text as text"
-        " from (select unnest(data) as t"
-        "  from read_json($v2, format='newline_delimited', ignore_errors=true, maximum_object_size=67108864,"
-        "   columns={data: 'struct(id varchar, author_id varchar, created_at varchar, text varchar)[]'}))"
+        " from (select unnest(json_transform(json->'data',"
+        """   '[{"id": "VARCHAR", "author_id": "VARCHAR","""
+        """     "created_at": "VARCHAR", "text": "VARCHAR"}]')) as t"""
+        "  from read_ndjson_objects($v2, ignore_errors=true, maximum_object_size=67108864))"
     ),
     "io": (
         "select tweetid as tweet_id, userid as user_id, strptime(tweet_time, '%Y-%m-%d %H:%M') as created_at,"

@@ -449,6 +449,7 @@ def freshness(settings: Settings) -> list[Freshness]:
         pass  # a stale source makes dbt exit non-zero: its verdict is in sources.json
     finally:
         scratch.unlink(missing_ok=True)
+        published_file(scratch).unlink(missing_ok=True)
     found = settings.dbt_dir / "freshness" / "sources.json"
     results = json.loads(found.read_text()).get("results", []) if found.exists() else []
     if not results:

@@ -113,6 +113,7 @@ def test_freshness_says_when_the_lake_went_stale(tmp_path: Path) -> None:
     done = chorus_cli("freshness", "--home", str(home))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("pass") and "lake.ingest_files" in done.stdout
+    assert not list((home / ".state").glob("*.duckdb"))  # its scratch databases are gone
     (audit,) = (home / "lake" / "_audit" / "files").glob("*.parquet")
     table = pq.read_table(audit)
     old = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=40)
