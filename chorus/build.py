@@ -503,10 +503,14 @@ def docs_job(settings: Settings, extra_vars: dict[str, object] | None = None) ->
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(settings.dbt_dir / "target" / "manifest.json", docs / "manifest.json")
     # dbt reads the published tables' catalogue where the build wrote them: a copy of the
-    # candidate there (the gate holds the candidate open meanwhile, and dbt attaches read-write)
+    # candidate there (the gate holds the candidate open meanwhile, and dbt attaches read-write),
+    # or of the warehouse once the candidate is published
     published = published_file(settings.state)
     if settings.engine != "spark":
-        shutil.copyfile(settings.candidate, published)
+        built = next((f for f in (settings.candidate, settings.warehouse) if f.exists()), None)
+        if built is None:
+            raise ChorusError(f"{settings.home}: no build to document; run `chorus build` first")
+        shutil.copyfile(built, published)
 
     def run() -> None:
         try:

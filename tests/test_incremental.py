@@ -11,10 +11,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from chorus.build import build, generate_docs, project_fingerprint
+from chorus.build import build, generate_docs, project_fingerprint, published_file
 from chorus.config import Settings
 from chorus.ingest import ingest
-from chorus.publish import publish_docs
+from chorus.publish import publish, publish_docs
 
 pytestmark = pytest.mark.slow  # every test here builds a warehouse
 
@@ -139,3 +139,10 @@ def test_docs_are_regenerated_only_when_the_project_changes(
     assert not built_docs.exists(), "same project: the published page still describes it"
     generate_docs(settings, {"near_dup_jaccard": 0.7})
     assert (built_docs / "static_index.html").exists()
+    # once the candidate is published, the page is made from the warehouse's catalogue
+    publish(settings, settings.candidate)
+    shutil.rmtree(built_docs)
+    generate_docs(settings, {"near_dup_jaccard": 0.8})
+    catalogue = json.loads((built_docs / "catalog.json").read_text())
+    assert any(node.endswith(".campaigns") for node in catalogue["nodes"])
+    assert not published_file(settings.state).exists()
