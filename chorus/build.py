@@ -123,6 +123,13 @@ def sql_escaped(path: str | Path) -> str:
     return str(path).replace("'", "''")
 
 
+def remove_database(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log: a log left behind would be replayed into
+    the next file of that name."""
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
 def published_file(database: Path) -> Path:
     """Where a DuckDB run of dbt builds the published tables of `database` (profiles.yml attaches
     it as `published`). Its name follows the database's, so that the build and the docs run
@@ -421,7 +428,7 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     write_party_reference(settings)
     # dbt's unit tests check the models' logic on fixed rows, not the data: `make check` runs them
     # (`unit_tests`), a production build does not (as dbt advises).
-    published_file(settings.state).unlink(missing_ok=True)  # a failed attempt's tables go with it
+    remove_database(published_file(settings.state))  # a failed attempt's tables go with it
     run_dbt(["build", "--exclude-resource-type", "unit_test"], settings, settings.state, extra_vars)
 
 
@@ -448,8 +455,8 @@ def freshness(settings: Settings) -> list[Freshness]:
     except ChorusError:
         pass  # a stale source makes dbt exit non-zero: its verdict is in sources.json
     finally:
-        scratch.unlink(missing_ok=True)
-        published_file(scratch).unlink(missing_ok=True)
+        remove_database(scratch)
+        remove_database(published_file(scratch))
     found = settings.dbt_dir / "freshness" / "sources.json"
     results = json.loads(found.read_text()).get("results", []) if found.exists() else []
     if not results:
@@ -510,6 +517,7 @@ def docs_job(settings: Settings, extra_vars: dict[str, object] | None = None) ->
         built = next((f for f in (settings.candidate, settings.warehouse) if f.exists()), None)
         if built is None:
             raise ChorusError(f"{settings.home}: no build to document; run `chorus build` first")
+        remove_database(published)
         shutil.copyfile(built, published)
 
     def run() -> None:
@@ -522,7 +530,7 @@ def docs_job(settings: Settings, extra_vars: dict[str, object] | None = None) ->
                 target="docs",
             )
         finally:
-            published.unlink(missing_ok=True)
+            remove_database(published)
         (docs / "fingerprint").write_text(docs_fingerprint(settings, extra_vars))
 
     return run
