@@ -1,9 +1,9 @@
 """Publish stage: swap a validated candidate in as the warehouse analysts open.
 
 The candidate (the published schemas, which dbt builds straight into it: `finish_candidate`) is
-renamed over `chorus.duckdb` in one atomic step. An analyst who holds the old file open keeps reading
-that consistent snapshot until they reconnect; a new connection sees the new build. Nothing is
-ever written into the published file in place, so a reader never blocks a run.
+renamed over `chorus.duckdb` in one atomic step. An analyst who holds the old file open keeps
+reading that consistent snapshot until they reconnect; a new connection sees the new build.
+Nothing is ever written into the published file in place, so a reader never blocks a run.
 """
 
 from __future__ import annotations
