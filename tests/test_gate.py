@@ -141,3 +141,40 @@ def test_a_model_that_breaks_its_contract_fails_the_build(
     assert done.returncode == 2, done.stdout + done.stderr
     assert "contract" in done.stderr.lower() and says in done.stderr, done.stderr
     assert published_state(home_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "rows", "test"),
+    [
+        (
+            "rpt_weeks",
+            "(select * replace (null::date as week_start) from final order by week_start limit 1)",
+            "primary_key_rpt_weeks_week_start",
+        ),
+        (
+            "rpt_week_parties",  # its party may be NULL (unattributed): two such rows of a week still clash
+            "(select * replace (null::varchar as party) from final order by week_start limit 1) union all "
+            "(select * replace (null::varchar as party) from final order by week_start limit 1)",
+            "primary_key_rpt_week_parties_week_start__party",
+        ),
+    ],
+)
+def test_a_model_that_repeats_or_loses_its_key_fails_the_build(
+    home_copy: Settings, tmp_path: Path, model: str, rows: str, test: str
+) -> None:
+    """Every model's primary_key test runs in the build: a repeated or NULL key closes the gate
+    (exit 1, the test named) and the published warehouse stays the last good one."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        REPO / "transforms", project / "transforms", ignore=shutil.ignore_patterns("target", "logs")
+    )
+    shutil.copytree(REPO / "expectations", project / "expectations")
+    sql = project / "transforms" / "models" / "reports" / f"{model}.sql"
+    text = sql.read_text()
+    assert text.rstrip().endswith("select * from final")
+    sql.write_text(f"{text.rstrip()}\nunion all {rows}\n")
+    before = published_state(home_copy)
+    done = chorus_cli("build", "--home", str(home_copy.home), env={"CHORUS_PROJECT": str(project)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "dbt tests failed" in done.stderr and test in done.stderr, done.stderr
+    assert published_state(home_copy) == before

@@ -1,0 +1,109 @@
+"""The dbt project's conventions, read from its files (no dbt run): a primary key on every model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import jinja2
+import pytest
+import yaml
+
+from chorus.config import DBT_PROJECT_DIR
+
+MODELS = DBT_PROJECT_DIR / "models"
+
+
+def declared_models() -> dict[str, dict[str, Any]]:
+    """Every model's YAML entry, by name."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(MODELS.rglob("*.yml")):
+        for model in yaml.safe_load(path.read_text()).get("models") or []:
+            found[model["name"]] = model
+    return found
+
+
+def generic_tests(tests: list[Any]) -> set[str]:
+    """The generic tests of a `data_tests` list, by name (`unique` or `{primary_key: {...}}`)."""
+    return {next(iter(t)) if isinstance(t, dict) else t for t in tests}
+
+
+def pk_tests(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The model-level primary_key tests' settings (arguments, config)."""
+    tests = model.get("data_tests") or []
+    return [t["primary_key"] for t in tests if isinstance(t, dict) and "primary_key" in t]
+
+
+def primary_keys(model: dict[str, Any]) -> list[list[str]]:
+    """The key columns of each primary_key test of a model (on a column, or on the model)."""
+    keys = [test["arguments"]["columns"] for test in pk_tests(model)]
+    for column in model.get("columns") or []:
+        if "primary_key" in generic_tests(column.get("data_tests") or []):
+            keys.append([column["name"]])
+    return keys
+
+
+def test_every_model_has_one_primary_key_test() -> None:
+    models = declared_models()
+    files = {path.stem for path in MODELS.rglob("*.sql")}
+    assert files == set(models), "every model file has a YAML entry and every entry a file"
+    without = [name for name, model in models.items() if len(primary_keys(model)) != 1]
+    assert not without, f"models without exactly one primary_key test: {without}"
+
+
+def test_keys_name_the_models_columns_and_nullable_keys_are_key_columns() -> None:
+    for name, model in declared_models().items():
+        columns = {c["name"] for c in model.get("columns") or []}
+        for test in pk_tests(model):
+            arguments = test["arguments"]
+            assert set(arguments.get("nullable", [])) <= set(arguments["columns"]), name
+            if model.get("config", {}).get("contract"):  # a contract lists every column
+                assert set(arguments["columns"]) <= columns, name
+
+
+def test_no_model_spells_a_key_as_separate_unique_and_not_null_tests() -> None:
+    """One query per key: `unique` or `unique_combination` beside `not_null` would scan twice.
+    (A key test kept as a warning keeps its columns' own not_null tests, which stay errors.)"""
+    for name, model in declared_models().items():
+        assert "unique_combination" not in generic_tests(model.get("data_tests") or []), name
+        strict = {
+            column
+            for test in pk_tests(model)
+            if (test.get("config") or {}).get("severity") != "warn"
+            for column in set(test["arguments"]["columns"]) - set(test["arguments"].get("nullable", []))
+        }
+        for column in model.get("columns") or []:
+            tests = generic_tests(column.get("data_tests") or [])
+            assert "unique" not in tests, (name, column["name"])
+            assert not (column["name"] in strict and "not_null" in tests), (name, column["name"])
+
+
+def render_primary_key(model: str, **arguments: Any) -> str:
+    """The generic test's SQL for `model`, rendered as dbt would (its block read as a macro)."""
+    source = (DBT_PROJECT_DIR / "tests" / "generic" / "primary_key.sql").read_text()
+    source = source.replace("{% test ", "{% macro ").replace("{% endtest %}", "{% endmacro %}")
+    macro = jinja2.Environment().from_string(source).module.primary_key  # type: ignore[attr-defined]
+    return str(macro(model, **arguments))
+
+
+@pytest.mark.parametrize(
+    ("rows", "arguments", "failing"),
+    [
+        ([(1, "a"), (2, "a")], {"column_name": "k"}, 0),
+        ([(1, "a"), (1, "b")], {"column_name": "k"}, 1),
+        ([(1, "a"), (None, "b")], {"column_name": "k"}, 1),
+        ([(1, "a"), (1, "b")], {"columns": ["k", "p"]}, 0),
+        ([(1, "a"), (1, "a"), (2, "a")], {"columns": ["k", "p"]}, 1),
+        ([(1, None), (2, None)], {"columns": ["k", "p"]}, 2),
+        ([(1, None), (2, None)], {"columns": ["k", "p"], "nullable": ["p"]}, 0),
+        ([(1, None), (1, None)], {"columns": ["k", "p"], "nullable": ["p"]}, 1),
+    ],
+)
+def test_the_primary_key_test_fails_on_a_repeated_or_null_key(
+    rows: list[tuple[Any, Any]], arguments: dict[str, Any], failing: int
+) -> None:
+    """Repeated keys fail, NULLs in nullable key columns compare equal, other NULLs fail."""
+    with duckdb.connect() as con:
+        con.execute("create table t (k integer, p varchar)")
+        con.executemany("insert into t values (?, ?)", rows)
+        assert len(con.execute(render_primary_key("t", **arguments)).fetchall()) == failing

@@ -1,0 +1,15 @@
+{#- A primary key: no two rows share its values, and none of its columns is NULL, in one query
+    (a `unique` and a `not_null` test each would scan the model once more). On a column
+    (`data_tests: [primary_key]`) the key is that column; on a model, `columns` lists it, and
+    `nullable` names key columns that may be NULL (a campaign with no party), compared as equal
+    values. Returns each offending key with its number of rows. -#}
+{% test primary_key(model, column_name=none, columns=none, nullable=[]) %}
+{%- set keys = columns if columns else [column_name] -%}
+select {{ keys | join(', ') }}, count(*) as n
+from {{ model }}
+group by {{ keys | join(', ') }}
+having count(*) > 1
+{%- for key in keys if key not in nullable %}
+    or {{ key }} is null
+{%- endfor %}
+{% endtest %}
