@@ -1,7 +1,8 @@
 -- Near-duplicate candidates by locality-sensitive hashing: texts whose MinHash signatures agree
 -- on a whole band share a bucket, and each member of a bucket is paired with the bucket's first
--- text (its representative). Buckets larger than near_dup_max_bucket (texts made of the
--- commonest words) are skipped. Only texts still posted by a tweet in the lake take part.
+-- text (its representative), once per band they share. Buckets larger than near_dup_max_bucket
+-- (texts made of the commonest words) are skipped. Only texts still posted by a tweet in the lake
+-- take part.
 -- A bucket is a band's number and its near_dup_rows signature values.
 
 {% set rows = var('near_dup_rows') %}
@@ -43,9 +44,12 @@ buckets as {{ materialized() }} (
     having count(*) between 2 and {{ var('near_dup_max_bucket') }}
 ),
 
+-- A pair sharing several bands is listed once per band (1-2% of the pairs): dropping the
+-- repeats here would order millions of pairs, the similarity model drops them after measuring.
 final as (
-    select distinct
+    select
         band_keys.message_key,
+        band_keys.band,
         buckets.representative
     from band_keys
     inner join buckets using (band{% for row in range(rows) %}, value_{{ row }}{% endfor %})

@@ -18,7 +18,8 @@ with tweets as (
     where message_key like 'tx:%' and {{ 'true' if var('near_duplicates') else 'false' }}
 ),
 
-new_messages as (
+-- materialized: else the filter below computes each text's word list a second time
+new_messages as {{ materialized() }} (
     select
         message_key,
         {{ distinct_words('any_value(text_norm)') }} as words
@@ -40,12 +41,19 @@ word_rows as (
     from long_enough
 ),
 
+-- each distinct word hashed once (an md5 per word of every text cost more than the join)
+word_hashes as (
+    select word, {{ word_hash('word') }} as word_hash
+    from (select distinct word from word_rows) as vocabulary
+),
+
 minimums as (
     select
-        message_key,
-        {{ minhash_minimums(word_hash('word'), hashes) }}
+        word_rows.message_key,
+        {{ minhash_minimums('word_hashes.word_hash', hashes) }}
     from word_rows
-    group by message_key
+    inner join word_hashes using (word)
+    group by word_rows.message_key
 ),
 
 final as (

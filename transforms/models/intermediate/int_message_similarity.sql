@@ -23,7 +23,7 @@ measured as (
 ),
 
 final as (
-    select a, b, jaccard
+    select distinct a, b, jaccard  -- a pair that shares several LSH bands is a candidate in each
     from measured
     where jaccard >= {{ var('near_dup_jaccard') }}
 )
