@@ -346,6 +346,32 @@ def test_hostile_file_costs_under_a_gib_and_is_refused_or_read(tmp_path: Path, n
     assert peak < 1024, f"{name}: peak {peak:.0f} MiB"
 
 
+@pytest.mark.parametrize("container", ["lines", "array", "tweets.js"])
+def test_nesting_too_deep_for_a_tweet_is_refused_and_what_came_before_kept(
+    tmp_path: Path, container: str
+) -> None:
+    """A tweet carrying 40,000 nested brackets: the streaming JSON reader's memory grows with the
+    square of the depth (100,000 levels, a 200 KB line, took over 20 GB), so documents nested
+    deeper than any tweet are refused where the nesting starts; the tweets before it are kept
+    (in the same block of the stream too)."""
+    deep = json.dumps(v1_status(99, "deep", "nested")).encode()[:-1] + b', "x": ' + b"[" * 40_000
+    deep += b"]" * 40_000 + b"}"
+    good = [json.dumps(status).encode() for status in GOOD]
+    if container == "lines":
+        name, data = "deep.jsonl", deep + b"\n" + b"\n".join(good) + b"\n"
+    else:
+        name = "deep.json" if container == "array" else "tweets.js"
+        prefix = b"window.YTD.tweets.part0 = " if container == "tweets.js" else b""
+        wrap = (lambda raw: b'{"tweet": ' + raw + b"}") if prefix else (lambda raw: raw)
+        data = prefix + b"[" + b",".join([*map(wrap, good), wrap(deep)]) + b"]"
+    settings = ingest_bytes(tmp_path, name, data)
+    reasons = [reason for (reason,) in lake_rows(settings, "select reason from rejects")]
+    assert len(reasons) == 1 and "nested deeper than 512 levels" in reasons[0], reasons
+    # a first line longer than the sniffer's look-ahead makes a document: it ends where it breaks
+    kept = 0 if container == "lines" else len(GOOD)
+    assert lake_rows(settings, "select sum(tweets) from files") == [(kept,)]
+
+
 # --- Medium ---------------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from chorus.config import Settings
 from chorus.ingest import ingest
+from chorus.ingest.documents import DepthGuard
 from chorus.ingest.formats import parse_time
 from chorus.ingest.tables import optional_time, parse_io_time
 from tests.conftest import v1_status
@@ -249,6 +250,57 @@ def test_mutated_arrays_and_tweets_js_never_crash(elements: list[Any], cut: int)
         if cut >= 50 and valid_json(body):  # the whole, valid document: every element is read
             assert counts["tweet"] + counts["rejects"] + counts["skip"] + counts["notice"] >= len(elements)
         lake_is_typed(settings, counts["tweet"])
+
+
+tricky_strings = st.text(alphabet='ab"\\[]{}/u', max_size=8)
+nested = st.recursive(
+    st.one_of(tricky_strings, st.integers(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(tricky_strings, inner, max_size=3)),
+    max_leaves=30,
+)
+
+
+def json_depth(value: Any) -> int:
+    if isinstance(value, list | dict):
+        items = value.values() if isinstance(value, dict) else value
+        return 1 + max(map(json_depth, items), default=0)
+    return 0
+
+
+class Blocks(io.RawIOBase):
+    """Bytes handed out `size` at a time, so that blocks end inside strings and escapes."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size = data, size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        block, self.data = self.data[: self.size], self.data[self.size :]
+        return block
+
+
+@PROPERTY
+@given(value=nested, limit=st.integers(1, 8), size=st.integers(1, 9))
+def test_the_depth_guard_passes_json_unchanged_and_stops_it_past_the_limit(
+    value: Any, limit: int, size: int
+) -> None:
+    """Quotes, escaped quotes and backslashes and brackets inside strings, cut anywhere between
+    blocks: the guard passes every byte of a document nested up to the limit, and of a deeper one
+    every byte before the bracket that nests too deep, then raises."""
+    raw = json.dumps(value).encode()
+    guard = DepthGuard(Blocks(raw, size), limit)
+    passed = b""
+    try:
+        while block := guard.read(7):
+            passed += block
+    except ValueError:
+        assert json_depth(value) > limit
+        cut = len(passed)
+        assert raw.startswith(passed) and raw[cut : cut + 1] in (b"[", b"{")
+        return
+    assert json_depth(value) <= limit and passed == raw
 
 
 def test_a_lone_brace_after_a_blank_line_is_a_broken_document_not_a_crash() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -95,11 +96,91 @@ def without_bom(stream: BinaryIO) -> BinaryIO:
     return io.BufferedReader(Prefixed(head.removeprefix(BOM), stream))
 
 
+# A tweet nests about ten levels deep (a quoted retweet's media sizes). ijson keeps the path to
+# every value, so its memory grows with the square of the depth: a 200 KB line of brackets
+# nested 100,000 deep took more than 20 GB. Deeper documents are refused as they are read.
+MAX_DEPTH = 512
+NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+class DepthGuard(io.RawIOBase):
+    """A JSON stream's bytes, unchanged, measuring how deep the brackets outside strings nest as
+    they pass. The bytes before the first bracket past `limit` levels are passed on (the values
+    they complete are read), then reading raises ValueError. Strings are told apart by their
+    quotes, escaped ones (`\\"`) and escaped backslashes (`\\\\`) dropped first, so a block may
+    end anywhere, even inside an escape."""
+
+    def __init__(self, stream: BinaryIO, limit: int = MAX_DEPTH) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.backslashes = b""  # a lone one ending the last block escapes what follows
+        self.refusal = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self.refusal:
+            raise ValueError(self.refusal)
+        data = self.stream.read(len(buffer))
+        too_deep = self.measure(data)
+        if too_deep is not None:
+            self.refusal = f"JSON nested deeper than {self.limit} levels"
+            data = data[:too_deep]
+            if not data:
+                raise ValueError(self.refusal)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def measure(self, data: bytes) -> int | None:
+        """Follow the depth through one block; the offset of the bracket that nests too deep, if any."""
+        before = (self.depth, self.in_string, bool(self.backslashes))
+        carried = len(self.backslashes)
+        data = self.backslashes + data
+        complete = data.rstrip(b"\\")
+        self.backslashes = b"\\" * ((len(data) - len(complete)) % 2)  # pairs are string bytes
+        pieces = complete.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')
+        outside = pieces[1::2] if self.in_string else pieces[0::2]
+        self.in_string ^= len(pieces) % 2 == 0
+        brackets = b"".join(outside).translate(None, NOT_BRACKETS)
+        if not brackets:
+            return None
+        levels = list(itertools.accumulate(map(STEP.__getitem__, brackets), initial=self.depth))
+        self.depth = levels[-1]
+        return too_deep_at(data[carried:], *before, self.limit) if max(levels) > self.limit else None
+
+
+def too_deep_at(data: bytes, depth: int, in_string: bool, escaped: bool, limit: int) -> int:
+    """The offset of the first bracket nesting past `limit`, reading byte by byte from the given
+    state (the slow, exact path, for the one block where DepthGuard found the nesting too deep)."""
+    for offset, byte in enumerate(data):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return offset
+        elif byte in b"]}":
+            depth -= 1
+    return len(data)
+
+
 def elements(stream: BinaryIO, kind: str) -> Iterator[tuple[int, Any]]:
     """(1-based position, value) of each array element (`kind="array"`) or each top-level value
-    (`kind="values"`). Raises ijson's JSONError where the document breaks."""
+    (`kind="values"`). Raises ijson's JSONError where the document breaks, ValueError where it
+    nests too deep (DepthGuard)."""
     prefix, multiple = ("item", False) if kind == "array" else ("", True)
-    values = ijson.items(stream, prefix, multiple_values=multiple)
+    values = ijson.items(DepthGuard(stream), prefix, multiple_values=multiple)
     yield from enumerate(values, start=1)
 
 
