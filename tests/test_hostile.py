@@ -372,6 +372,19 @@ def test_nesting_too_deep_for_a_tweet_is_refused_and_what_came_before_kept(
     assert lake_rows(settings, "select sum(tweets) from files") == [(kept,)]
 
 
+def test_a_string_longer_than_any_tweet_is_refused_without_stalling(tmp_path: Path) -> None:
+    """ijson builds a long string in time that grows with the square of its length (a 600 MB one,
+    2.7 MB gzip'd, ran for over ten minutes): a document is refused from a string of more than
+    2 MB (a tweet's whole text, escaped, fits), the elements before it kept."""
+    long_one = json.dumps(v1_status(99, "long", "x")).replace('"x"', '"' + "y" * (3 << 20) + '"', 1)
+    data = ("[" + ",".join([*map(json.dumps, GOOD), long_one]) + "]").encode()
+    settings = ingest_bytes(tmp_path, "long.json.gz", gz(data))
+    assert lake_rows(settings, "select reason from rejects") == [
+        ("invalid JSON from here on: a JSON string longer than 2097152 bytes",)
+    ]
+    assert lake_rows(settings, "select sum(tweets) from files") == [(len(GOOD),)]
+
+
 # --- Medium ---------------------------------------------------------------------------------------
 
 
