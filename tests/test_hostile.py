@@ -366,10 +366,10 @@ def test_nesting_too_deep_for_a_tweet_is_refused_and_what_came_before_kept(
         data = prefix + b"[" + b",".join([*map(wrap, good), wrap(deep)]) + b"]"
     settings = ingest_bytes(tmp_path, name, data)
     reasons = [reason for (reason,) in lake_rows(settings, "select reason from rejects")]
-    assert len(reasons) == 1 and "nested deeper than 512 levels" in reasons[0], reasons
-    # a first line longer than the sniffer's look-ahead makes a document: it ends where it breaks
-    kept = 0 if container == "lines" else len(GOOD)
-    assert lake_rows(settings, "select sum(tweets) from files") == [(kept,)]
+    # JSON lines are parsed one by one (orjson stops at 1,024 levels); a document is streamed
+    refusal = "depth limit exceeded" if container == "lines" else "nested deeper than 512 levels"
+    assert len(reasons) == 1 and refusal in reasons[0], reasons
+    assert lake_rows(settings, "select sum(tweets) from files") == [(len(GOOD),)]
 
 
 def test_a_string_longer_than_any_tweet_is_refused_without_stalling(tmp_path: Path) -> None:
@@ -383,6 +383,32 @@ def test_a_string_longer_than_any_tweet_is_refused_without_stalling(tmp_path: Pa
         ("invalid JSON from here on: a JSON string longer than 2097152 bytes",)
     ]
     assert lake_rows(settings, "select sum(tweets) from files") == [(len(GOOD),)]
+
+
+def test_json_lines_longer_than_the_look_ahead_are_lines_and_a_broken_one_is_one_reject(
+    tmp_path: Path,
+) -> None:
+    """twarc2 writes a page of up to 100 tweets and their expansions per line, often hundreds of
+    KB: longer than the sniffer's 64 KB look-ahead. Read as one document, a line cut short lost
+    every line after it; read as lines, it is one reject and every other page is kept."""
+    filler = "x" * 100_000  # a long author description makes each page line ~100 KB
+    pages = [
+        json.dumps(
+            {
+                "data": [
+                    {"id": str(page * 10 + i), "text": f"page {page} tweet {i}", "author_id": "7",
+                     "created_at": "2011-10-12T20:00:00.000Z"}
+                    for i in range(3)
+                ],
+                "includes": {"users": [{"id": "7", "username": "someone", "description": filler}]},
+            }
+        ).encode()
+        for page in range(1, 5)
+    ]  # fmt: skip
+    pages[1] = pages[1][: len(pages[1]) // 2]  # cut short, as an interrupted collection leaves it
+    settings = ingest_bytes(tmp_path, "pages.jsonl", b"\n".join(pages) + b"\n")
+    assert lake_rows(settings, "select sum(tweets), sum(lines) from files") == [(9, 4)]
+    assert [line for (line,) in lake_rows(settings, "select line_no from rejects")] == [2]
 
 
 # --- Medium ---------------------------------------------------------------------------------------

@@ -30,9 +30,11 @@ from chorus.config import Settings
 from chorus.errors import ChorusError, InputError
 from chorus.ingest.documents import as_utf8, document_items, wide_encoding
 from chorus.ingest.formats import (
+    BOM,
     MAX_RAW,
     Item,
     NotATweet,
+    Oversized,
     jsonl_items,
     raw_json,
     read_lines,
@@ -151,6 +153,27 @@ def any_line_parses(text: bytes, lines: int = 5) -> bool:
     return False
 
 
+def first_lines_parse(unit: Unit, encoding: str | None, lines: int = 5) -> bool:
+    """Whether one of the first lines, read whole (up to MAX_LINE), is a JSON object or array on
+    its own: JSON lines longer than the sniffer's look-ahead, not one document. Read as a
+    document, such a file (twarc2 pages of 100 tweets with their expansions) would lose every
+    line after a broken one; read as lines, a broken line is one reject."""
+    with unit.open() as stream:
+        for number, line in enumerate(read_lines(as_utf8(stream, encoding))):
+            if number >= lines:
+                break
+            text = line.removeprefix(BOM).strip()
+            if isinstance(line, Oversized) or not text:
+                continue
+            try:
+                value = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(value, dict | list):
+                return True
+    return False
+
+
 def items_of(stream: BinaryIO, container: str, owner: dict[str, object] | None = None) -> Iterator[Item]:
     """The items of one stream, by container format."""
     if container == "personal-archive-js":
@@ -205,6 +228,8 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     if encoding:
         head = head.decode(encoding, "ignore").encode("utf-8")  # the BOM and a cut last character go
     container = sniff(head)
+    if container == "json-document" and b"\n" not in head and first_lines_parse(unit, encoding):
+        container = "jsonl"  # lines longer than the look-ahead (twarc2 pages run to hundreds of KB)
     if container == "personal-archive-other":
         return record_refusal(replace(unit, skip="not a tweets file of a personal archive"), settings)
     return load(unit, sha, container, settings, progress, encoding)
