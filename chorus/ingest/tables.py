@@ -6,6 +6,7 @@ The flavour is recognised from the header. Each data row becomes a tweet or a re
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import functools
@@ -263,20 +264,68 @@ def looks_like_csv_header(first_line: bytes) -> bool:
     return csv_flavour([h.strip() for h in header]) is not None
 
 
-def _rows_with_lines(reader: Any, previous_end: int) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(line the record starts on, its fields or None, the CSV error if any)."""
+# A tweet's text holds a few line breaks; a record running over more lines than this is a quote
+# left open (a stray `"`), which would swallow every row after it into one field.
+MAX_RECORD_LINES = 100
+
+
+class RecordTooLong(Exception):
+    """A CSV record ran over MAX_RECORD_LINES lines."""
+
+
+class RecordLines:
+    """The CSV reader's lines, numbered as in the file: it remembers the lines of the record being
+    read, and can hand them back to be read again, all but the first (after a quote left open,
+    the rows it swallowed are read as rows again)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = enumerate(lines, start=1)
+        self.pending: collections.deque[tuple[int, str]] = collections.deque()
+        self.record: list[tuple[int, str]] = []
+        self.last = 0
+
+    def __iter__(self) -> RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.record) >= MAX_RECORD_LINES:
+            raise RecordTooLong(f"a record over {MAX_RECORD_LINES} lines")
+        numbered = self.pending.popleft() if self.pending else next(self.lines)
+        self.record.append(numbered)
+        self.last = max(self.last, numbered[0])
+        return numbered[1]
+
+    def start(self) -> None:
+        self.record = []
+
+    def read_again(self) -> None:
+        """The current record's lines but the first are read again, as records of their own."""
+        self.pending.extendleft(reversed(self.record[1:]))
+
+
+def _rows_with_lines(
+    reader: Any, lines: RecordLines, width: int | None = None
+) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(line the record starts on, its fields or None, the CSV error if any). A record that
+    breaks (a CSV error, too many lines, or, given `width`, another number of fields) over
+    several lines is an error of its first line, and the lines after it are read again."""
     while True:
-        start = previous_end + 1
+        lines.start()
         try:
-            row = next(reader)
+            row: list[str] | None = next(reader)
+            error = ""
         except StopIteration:
             return
-        except csv.Error as exc:
-            previous_end = reader.line_num
-            yield start, None, str(exc)
-            continue
-        previous_end = reader.line_num
-        yield start, row, ""
+        except (csv.Error, RecordTooLong) as exc:
+            row, error = None, str(exc)
+        start = lines.record[0][0] if lines.record else lines.last + 1
+        if row is not None and width is not None and len(row) != width and len(lines.record) > 1:
+            error = f"expected {width} fields, got {len(row)} over {len(lines.record)} lines"
+            row = None
+        if row is None and len(lines.record) > 1:
+            lines.read_again()
+            error += "; the lines after it are read again (a quote left open?)"
+        yield start, row, error
 
 
 def decoded_lines(stream: BinaryIO) -> Iterator[str]:
@@ -298,18 +347,18 @@ def duplicated(header: list[str]) -> list[str]:
 
 def csv_items(stream: BinaryIO) -> Iterator[Item]:
     """Rows of a CSV archive, each a tweet or a reject with the line it starts on."""
-    reader = csv.reader(decoded_lines(stream))
+    lines = RecordLines(decoded_lines(stream))
+    reader = csv.reader(lines, strict=True)  # a quote closing mid-field is an error, not text
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         return
-    except csv.Error as exc:
+    except (csv.Error, RecordTooLong) as exc:
         yield reject(1, f"malformed CSV header: {exc}", "")
         header = []
     found = csv_flavour(header)
-    previous_end = reader.line_num
-    rows = _rows_with_lines(reader, previous_end)
     twice = duplicated(header)
+    rows = _rows_with_lines(reader, lines, len(header) if found and not twice else None)
     if found is None or twice:
         reason = (
             f"the header names {', '.join(twice)} twice: which one holds the value is ambiguous"
