@@ -264,9 +264,11 @@ def looks_like_csv_header(first_line: bytes) -> bool:
     return csv_flavour([h.strip() for h in header]) is not None
 
 
-# A tweet's text holds a few line breaks; a record running over more lines than this is a quote
-# left open (a stray `"`), which would swallow every row after it into one field.
-MAX_RECORD_LINES = 100
+# A tweet's text holds a few line breaks (a long-form post, a few hundred); a record running over
+# more lines than this is a quote left open (a stray `"`), which would swallow every row after it
+# into one field. (The 1 MB field limit bounds the lines held; lines read again hold no quote
+# that stays open, so no line is read more than twice.)
+MAX_RECORD_LINES = 1000
 
 
 class RecordTooLong(Exception):
