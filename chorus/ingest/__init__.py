@@ -6,13 +6,14 @@ import contextlib
 import gc
 import hashlib
 import io
+import itertools
 import logging
 import multiprocessing
 import os
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -140,10 +141,9 @@ def spans_lines(text: bytes) -> bool:
     return not newline or first.strip() in (b"{", b"[")
 
 
-def any_line_parses(text: bytes, lines: int = 5) -> bool:
-    """Whether one of the first complete, non-blank lines is a JSON object or array on its own."""
-    complete = text.split(b"\n")[:-1] if b"\n" in text else []
-    for line in [ln for ln in complete if ln.strip()][:lines]:
+def one_parses_alone(lines: Iterable[bytes], count: int = 5) -> bool:
+    """Whether one of the first `count` non-blank lines is a JSON object or array on its own."""
+    for line in itertools.islice((line for line in lines if line.strip()), count):
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError:
@@ -153,25 +153,19 @@ def any_line_parses(text: bytes, lines: int = 5) -> bool:
     return False
 
 
+def any_line_parses(text: bytes) -> bool:
+    """Whether one of the first complete, non-blank lines of the head parses on its own."""
+    return one_parses_alone(text.split(b"\n")[:-1] if b"\n" in text else [])
+
+
 def first_lines_parse(unit: Unit, encoding: str | None, lines: int = 5) -> bool:
     """Whether one of the first lines, read whole (up to MAX_LINE), is a JSON object or array on
     its own: JSON lines longer than the sniffer's look-ahead, not one document. Read as a
     document, such a file (twarc2 pages of 100 tweets with their expansions) would lose every
     line after a broken one; read as lines, a broken line is one reject."""
     with unit.open() as stream:
-        for number, line in enumerate(read_lines(as_utf8(stream, encoding))):
-            if number >= lines:
-                break
-            text = line.removeprefix(BOM).strip()
-            if isinstance(line, Oversized) or not text:
-                continue
-            try:
-                value = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(value, dict | list):
-                return True
-    return False
+        first = itertools.islice(read_lines(as_utf8(stream, encoding)), lines)
+        return one_parses_alone(line.removeprefix(BOM) for line in first if not isinstance(line, Oversized))
 
 
 def items_of(stream: BinaryIO, container: str, owner: dict[str, object] | None = None) -> Iterator[Item]:
