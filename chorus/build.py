@@ -161,6 +161,8 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
         "CHORUS_DBT_PUBLISHED": os.path.relpath(published_file(database), settings.state_dir),
         "CHORUS_LAKE_SQL": sql_escaped(root),
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
+        # read beside the parts, so that parts written before a column was added read it as NULL
+        "CHORUS_EMPTY_TWEETS_SQL": sql_escaped(os.path.relpath(empty_tweets(settings), settings.state_dir)),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(spark_environment(settings, has_tweets) if settings.engine == "spark" else {}),
@@ -204,7 +206,7 @@ def empty_tweets(settings: Settings) -> Path:
     from chorus.ingest.lake import TWEET_SCHEMA
 
     path = settings.state_dir / "empty_tweets.parquet"
-    if not path.exists():
+    if not path.exists() or not pq.read_schema(path).equals(TWEET_SCHEMA):
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(TWEET_SCHEMA.empty_table(), path)
     return path

@@ -591,3 +591,290 @@ def test_a_headline_network_writing_in_other_scripts_is_found(tmp_path) -> None:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         (campaigns,) = con.execute("select count(*) from marts.campaigns").fetchall()[0]
     assert campaigns == len(RUSSIAN + CHINESE + ARABIC) + 1  # everyday posts stay apart
+
+
+# --- Coordination is not automation (issue 27) ------------------------------------------------
+
+TALKING_POINTS = {  # whole sentences, as offices post them
+    "D": [
+        "Today is Equal Pay Day: women still earn less than men for the same work, and it is time we closed that gap for good",  # noqa: E501
+        "Millions of workers cannot live on the federal minimum wage, it is long past time we raised the wage for every family",  # noqa: E501
+        "On this Remembrance Day we honour the veterans who served our country and we recommit to caring for them and their families",  # noqa: E501
+        "The new budget cuts school lunches while giving tax breaks to the wealthiest, our children deserve better than this",  # noqa: E501
+        "Affordable child care is not a luxury, it is what working parents need to get to work and keep their jobs",  # noqa: E501
+        "Voting rights are under attack in too many states and we will keep fighting to protect every eligible voter",  # noqa: E501
+        "Our bill lowers the cost of prescription drugs for seniors who should never have to choose between medicine and food",  # noqa: E501
+        "Clean energy jobs are growing in every district and our plan will bring more of them to the communities that need them",  # noqa: E501
+    ],
+}
+OPENERS = ["", "", "Today: ", "Important: ", "Reminder - ", "Let's be clear: "]
+CLOSERS = ["", "", " #EqualPay", " #ForThePeople", " (thread)", " We will not stop."]
+OFFICE_CLIENTS = [
+    "Twitter Web App",
+    "Twitter for iPhone",
+    "Twitter for Android",
+    "TweetDeck",
+    "Hootsuite Inc.",
+    "Buffer",
+]
+
+
+def member(rng: random.Random, n: int, party: str) -> dict[str, Any]:
+    """An elected member's own account: verified, years old, thousands of followers."""
+    created = datetime(2009, 1, 1) + timedelta(days=rng.randrange(0, 2000))
+    followers = int(rng.lognormvariate(9.5, 0.8))
+    return {
+        "id_str": f"mp{party}{n}",
+        "screen_name": f"Rep{party}{n}",
+        "name": f"Rep. Member {party}{n}",
+        "created_at": v1_time(created),
+        "followers_count": followers,
+        "friends_count": rng.randrange(300, 3000),
+        "statuses_count": rng.randrange(2000, 20_000),
+        "listed_count": rng.randrange(100, 2000),
+        "verified": True,
+    }
+
+
+def elected_members(rng: random.Random, first_id: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Two parties' elected members, 30 each, over two weeks: each posts its own words through its
+    usual client (web, phone, TweetDeck, Hootsuite or Buffer); party D's offices paste the day's
+    talking points, 15-25 members each with their own small edits, spread over ten minutes to
+    three hours, the Hootsuite and Buffer users scheduled on round five-minute marks; party R's
+    caucus retweets its committee's post, 15-25 members within the hour, six times."""
+    members = {p: [member(rng, n, p) for n in range(30)] for p in ("D", "R")}
+    client = {m["id_str"]: rng.choice(OFFICE_CLIENTS) for ms in members.values() for m in ms}
+    tweets = []
+    for ms in members.values():
+        for m in ms:
+            for _ in range(30):
+                first_id += 1
+                text = " ".join(rng.choices(WORDS, k=rng.randrange(8, 16)))
+                at = START + timedelta(days=rng.uniform(0, 14))
+                tweets.append(v1(first_id, m, text, at, client[m["id_str"]]))
+    points = []
+    for day, point in enumerate(TALKING_POINTS["D"]):
+        start = START + timedelta(days=day * 1.6, hours=rng.uniform(9, 12))
+        spread = rng.uniform(10, 180)
+        for m in rng.sample(members["D"], rng.randrange(15, 26)):
+            first_id += 1
+            app = client[m["id_str"]]
+            at = start + timedelta(minutes=rng.uniform(0, spread))
+            if app in ("Hootsuite Inc.", "Buffer"):  # queued for a round five-minute mark
+                at = at.replace(minute=at.minute - at.minute % 5, second=0)
+            text = rng.choice(OPENERS) + point + rng.choice(CLOSERS)
+            tweets.append(v1(first_id, m, text, at, app))
+        points.append(point)
+    committee = {**member(rng, 0, "committee"), "screen_name": "HouseRCommittee", "id_str": "committee"}
+    pushes = []
+    for k in range(6):
+        first_id += 1
+        at = START + timedelta(days=k * 2 + 0.5, hours=rng.uniform(9, 15))
+        original = v1(first_id, committee, " ".join(rng.choices(WORDS, k=14)), at, "Twitter Web App")
+        tweets.append(original)
+        pushes.append(original["id_str"])
+        for m in rng.sample(members["R"], rng.randrange(15, 26)):
+            first_id += 1
+            posted = at + timedelta(minutes=rng.uniform(1, 60))
+            tweets.append(v1(first_id, m, "", posted, client[m["id_str"]], retweet_of=original))
+    return tweets, {"members": members, "points": points, "pushes": pushes}
+
+
+def party_reference(members: dict[str, list[dict[str, Any]]], listed: float, rng: random.Random) -> str:
+    rows = ["party,signal_type,value", "R,account,HouseRCommittee"]
+    for party, ms in members.items():
+        rows += [f"{party},account,{m['screen_name']}" for m in rng.sample(ms, round(listed * len(ms)))]
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("listed", [1.0, 0.3])
+def test_elected_members_talking_points_are_overt_party_messaging_not_automation(tmp_path, listed) -> None:
+    """Members' offices posting their party's talking points are coordinated, recurring and
+    party-aligned, and overt: verified accounts, their own clients, their own edits. None of it is
+    automated, on either side; each push gets its party. With the reference listing only some
+    members, the archive's own profile fields (verified) still tell the public identities."""
+    rng = random.Random(27)
+    tweets, truth = elected_members(rng, 3_000_000_000)
+    with (tmp_path / "members.jsonl").open("w", encoding="utf-8") as out:
+        for status in sorted(tweets, key=lambda s: s["id"]):
+            out.write(json.dumps(status) + "\n")
+    parties = tmp_path / "parties.csv"
+    parties.write_text(party_reference(truth["members"], listed, rng), encoding="utf-8")
+    settings = Settings.make(tmp_path / "home", parties=parties)
+    run([tmp_path / "members.jsonl"], settings, progress=False)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        verdicts = con.execute("select verdict, count(*) from marts.campaigns group by 1").fetchall()
+        points = con.execute(
+            """select c.verdict, c.party, c.verdict_reason from marts.campaigns c
+               where c.canonical_text is not null and c.n_accounts >= 10 and not c.is_retweet_campaign"""
+        ).fetchall()
+        pushes = con.execute(
+            """select c.verdict, c.party from marts.campaigns c where c.campaign_id in (
+                   select campaign_id from marts.campaign_tweets join staging.stg_tweets using (tweet_id)
+                   where retweeted_tweet_id in (select unnest(?)))""",
+            [truth["pushes"]],
+        ).fetchall()
+        automated_accounts = con.execute(
+            "select count(*) from marts.accounts where n_automated_campaigns > 0"
+        ).fetchall()[0][0]
+        verified = con.execute("select count(*) from marts.accounts where is_verified").fetchall()[0][0]
+    assert dict(verdicts).get("automated", 0) == 0, verdicts
+    assert automated_accounts == 0
+    assert verified >= 50  # the profile field reaches the accounts mart
+    assert len(points) == len(truth["points"]), points
+    assert all(verdict in ("overt", "organic") for verdict, *_ in points), points
+    overt = [reason for verdict, _, reason in points if verdict == "overt"]
+    assert len(overt) >= 0.75 * len(points), points  # the first push has no history to recur with
+    assert all("not called automated" in reason for reason in overt), overt
+    right = sum(1 for _, party, _ in points if party == "D")
+    wrong = sum(1 for _, party, _ in points if party not in (None, "D"))
+    assert wrong == 0, points
+    if listed == 1.0:
+        assert right >= 0.9 * len(points), points
+        assert pushes and all(party == "R" for _, party in pushes), pushes
+    assert all(verdict in ("overt", "organic") for verdict, _ in pushes), pushes
+
+
+def operation_retweet_team(rng: random.Random) -> tuple[bytes, str]:
+    """An IO file: 18 established accounts of an operation (years old, hundreds of followers, no
+    app, minute times) retweet their outlet's post within the same minute, about 14 of them each
+    time, twice a day for three weeks; besides, each posts its own everyday words."""
+    team = [hashed(f"team{i}") for i in range(18)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["tweetid", "userid", "user_screen_name", "follower_count", "following_count"]
+        + [
+            "account_creation_date",
+            "tweet_language",
+            "tweet_text",
+            "tweet_time",
+            "is_retweet",
+            "retweet_tweetid",
+        ]
+    )
+    tweet_id = 4_000_000_000
+
+    def row(user: str, text: str, at: datetime, retweet_of: int | None = None) -> None:
+        nonlocal tweet_id
+        tweet_id += 1
+        created = (datetime(2011, 1, 3) + timedelta(days=int(user[:4], 16) % 1500)).strftime("%Y-%m-%d")
+        writer.writerow(
+            [tweet_id, user, f"u_{user[:6]}", 300 + int(user[:3], 16) % 3000, 250, created, "ru", text]
+            + [at.strftime("%Y-%m-%d %H:%M"), "True" if retweet_of else "False", retweet_of or ""]
+        )
+
+    for day in range(21):
+        for _ in range(2):
+            at = START + timedelta(days=day, hours=rng.uniform(8, 22))
+            row(hashed("outlet"), " ".join(rng.choices(EVERYDAY["ru"].split(), k=12)), at)
+            original = tweet_id
+            fire = at + timedelta(minutes=rng.uniform(2, 30))
+            for user in rng.sample(team, 14):
+                row(user, f"RT @outlet: {original}", fire + timedelta(seconds=rng.uniform(0, 50)), original)
+    for user in team:
+        for _ in range(15):
+            row(
+                user,
+                " ".join(rng.choices(EVERYDAY["ru"].split(), k=10)),
+                START + timedelta(days=rng.uniform(0, 21)),
+            )
+    return out.getvalue().encode(), hashed("outlet")
+
+
+def leader_fans(rng: random.Random, first_id: int) -> list[dict[str, Any]]:
+    """A leader posts once a day for three weeks; 300 established fans retweet within minutes,
+    each with a habit of their own (a few loyal, most occasional), each posting their own words."""
+    leader = {**person(rng, 0, "leader"), "followers_count": 900_000, "screen_name": "leader"}
+    fans = [person(rng, n, "fan") for n in range(300)]
+    habit = {f["id_str"]: min(0.9, rng.betavariate(1.2, 4.0)) for f in fans}
+    tweets = []
+    for day in range(21):
+        first_id += 1
+        at = START + timedelta(days=day, hours=rng.uniform(8, 20))
+        original = v1(first_id, leader, " ".join(rng.choices(WORDS, k=14)), at, "Twitter for iPhone")
+        tweets.append(original)
+        for fan in fans:
+            if rng.random() < habit[fan["id_str"]]:
+                first_id += 1
+                delay = timedelta(seconds=20 + rng.lognormvariate(5.0, 1.0))
+                tweets.append(v1(first_id, fan, "", at + delay, "Twitter for Android", retweet_of=original))
+    for fan in fans:
+        for _ in range(10):
+            first_id += 1
+            at = START + timedelta(days=rng.uniform(0, 21))
+            tweets.append(v1(first_id, fan, " ".join(rng.choices(WORDS, k=10)), at, "Twitter for Android"))
+    return tweets
+
+
+def manual_retweet_drips(rng: random.Random) -> tuple[bytes, list[str]]:
+    """An IO file: 12 accounts paste three 'RT @x: ...' texts by hand (not native retweets) over
+    four weeks, each account every few days at random hours: long silences, the same accounts."""
+    texts = [
+        "RT @pravda_now: Западные санкции бьют прежде всего по простым семьям Европы, а не по элитам",
+        "RT @pravda_now: Независимые наблюдатели не нашли никаких нарушений на прошедших выборах",
+        "RT @pravda_now: Энергетический кризис в Европе вызван её собственными ошибочными решениями",
+    ]
+    accounts = [hashed(f"drip{i}") for i in range(12)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["tweetid", "userid", "user_screen_name", "tweet_language", "tweet_text", "tweet_time", "is_retweet"]
+    )
+    tweet_id = 6_000_000_000
+    for user in accounts:
+        for text in texts:
+            at = START + timedelta(days=rng.uniform(0, 3))
+            while at < START + timedelta(days=28):
+                tweet_id += 1
+                writer.writerow(
+                    [tweet_id, user, f"d_{user[:6]}", "ru", text, at.strftime("%Y-%m-%d %H:%M"), "False"]
+                )
+                at += timedelta(days=rng.uniform(2, 5), hours=rng.uniform(-6, 6))
+        for _ in range(8):
+            tweet_id += 1
+            at = START + timedelta(days=rng.uniform(0, 28))
+            text = " ".join(rng.choices(EVERYDAY["ru"].split(), k=10))
+            writer.writerow(
+                [tweet_id, user, f"d_{user[:6]}", "ru", text, at.strftime("%Y-%m-%d %H:%M"), "False"]
+            )
+    return out.getvalue().encode(), texts
+
+
+def test_an_operations_retweet_team_and_manual_drips_are_flagged_while_fans_are_not(tmp_path) -> None:
+    """A retweet team firing within one minute, day after day, with no app and no odd accounts, is
+    coordinated; manual-retweet drips over weeks are kept whole across their silences and flagged;
+    300 fans retweeting their leader within minutes every day stay organic."""
+    rng = random.Random(31)
+    team_bytes, outlet = operation_retweet_team(rng)
+    (tmp_path / "team.csv").write_bytes(team_bytes)
+    drip_bytes, drip_texts = manual_retweet_drips(rng)
+    (tmp_path / "drips.csv").write_bytes(drip_bytes)
+    with (tmp_path / "fans.jsonl").open("w", encoding="utf-8") as out:
+        for status in leader_fans(rng, 8_500_000_000):
+            out.write(json.dumps(status) + "\n")
+    settings = Settings.make(tmp_path / "home")
+    run([tmp_path], settings, progress=False)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        team = con.execute(
+            """select c.verdict from marts.campaigns c where c.is_retweet_campaign and c.campaign_id in (
+                   select campaign_id from marts.campaign_tweets join staging.stg_tweets t using (tweet_id)
+                   where t.source_format = 'io-csv')"""
+        ).fetchall()
+        fans = con.execute(
+            """select c.verdict, c.n_accounts from marts.campaigns c where c.campaign_id in (
+                   select campaign_id from marts.campaign_tweets join staging.stg_tweets t using (tweet_id)
+                   where t.user_id like 'fan%')"""
+        ).fetchall()
+        drip_posts = con.execute(
+            """select count(*) filter (where c.verdict <> 'organic'), count(*)
+               from staging.stg_tweets t
+               left join marts.campaign_tweets ct using (tweet_id)
+               left join marts.campaigns c using (campaign_id)
+               where t.text like 'RT @pravda_now:%'"""
+        ).fetchall()[0]
+    assert len(team) >= 40, team
+    assert sum(1 for (v,) in team if v != "organic") >= 0.9 * len(team), team
+    assert fans and all(v == "organic" for v, _ in fans), fans
+    flagged, total = drip_posts
+    assert flagged >= 0.75 * total, drip_posts

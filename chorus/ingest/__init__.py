@@ -46,6 +46,7 @@ from chorus.ingest.lake import (
     FILE_SCHEMA,
     NOTICE_SCHEMA,
     REJECT_SCHEMA,
+    SOURCE_FORMAT,
     TweetWriter,
     is_ingested,
     write_audit_table,
@@ -296,8 +297,8 @@ def load(
                                 raw = raw_json(item.record).decode("utf-8", "replace")
                                 reject_line(item.line, str(exc), raw)
                                 continue
-                            if row[-1] is None:
-                                row = (*row[:-1], container)
+                            if row[SOURCE_FORMAT] is None:
+                                row = (*row[:SOURCE_FORMAT], container, *row[SOURCE_FORMAT + 1 :])
                         created_at = row[CREATED_AT]
                         if not EARLIEST <= created_at <= latest:
                             reason = f"created_at {created_at} outside {EARLIEST.date()}..today"

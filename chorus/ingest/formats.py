@@ -280,6 +280,16 @@ def v1_fields(obj: dict[str, Any]) -> tuple[Any, ...]:
         _values(entities.get("urls"), "expanded_url", "url"),
         "second",
         "twitter-v1.1",
+        (
+            user.get("name"),
+            user.get("description"),
+            user.get("location"),
+            user.get("verified"),
+            user.get("protected"),
+            user.get("default_profile_image"),
+            user.get("listed_count"),
+            user.get("favourites_count"),
+        ),
     )
 
 
@@ -330,7 +340,26 @@ def from_v2(
         "mentions": _values(entities.get("mentions"), "username"),
         "urls": _values(entities.get("urls"), "unwound_url", "expanded_url", "url"),
         "time_precision": "second",
+        "profile": (
+            author.get("name"),
+            author.get("description"),
+            author.get("location"),
+            author.get("verified"),
+            author.get("protected"),
+            default_image(author.get("profile_image_url")),
+            metrics.get("listed_count"),
+            metrics.get("like_count"),
+        )
+        if author
+        else None,
     }
+
+
+def default_image(url: Any) -> bool | None:
+    """Whether a v2 profile image URL is Twitter's default egg or silhouette (None without a URL)."""
+    if not isinstance(url, str) or not url:
+        return None
+    return "default_profile_images" in url
 
 
 def notice(obj: dict[str, Any]) -> dict[str, Any] | None:

@@ -48,12 +48,23 @@ TWEET_SCHEMA = pa.schema(
         ("source_format", pa.string()),
         ("file_sha256", pa.string()),
         ("line_no", pa.int64()),
+        # what the archive says of the author's profile (NULL where it says nothing; see typed.PROFILE_FIELDS)
+        ("user_name", pa.string()),
+        ("user_description", pa.string()),
+        ("user_location", pa.string()),
+        ("user_verified", pa.bool_()),
+        ("user_protected", pa.bool_()),
+        ("user_default_image", pa.bool_()),
+        ("user_listed", pa.int64()),
+        ("user_favourites", pa.int64()),
     ]
 )
 
 TWEET_COLUMNS = tuple(TWEET_SCHEMA.names)
 CREATED_AT = TWEET_COLUMNS.index("created_at")
 FILE_SHA256 = TWEET_COLUMNS.index("file_sha256")  # the writer adds it and the line number
+SOURCE_FORMAT = TWEET_COLUMNS.index("source_format")
+PROFILE = TWEET_COLUMNS.index("line_no") + 1  # the profile columns follow them
 
 FILE_SCHEMA = pa.schema(
     [
@@ -113,10 +124,11 @@ class TweetWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         """Buffer one lake record given as a dict (columns it lacks are null)."""
-        self.add_row(tuple(map(record.get, TWEET_COLUMNS[:FILE_SHA256])), int(record.get("line_no") or 0))
+        columns = TWEET_COLUMNS[:FILE_SHA256] + TWEET_COLUMNS[PROFILE:]
+        self.add_row(tuple(map(record.get, columns)), int(record.get("line_no") or 0))
 
     def add_row(self, row: tuple[Any, ...], line: int) -> None:
-        """Buffer one typed row (`created_at` is its 8th value) read from `line`."""
+        """Buffer one typed row (`created_at` is its 8th value; the profile columns last) read from `line`."""
         day = row[CREATED_AT].date()
         found = self.buffer.get(day)
         if found is None:
@@ -134,12 +146,14 @@ class TweetWriter:
             name = f"{self.sha256[:16]}-{self.parts:05d}.parquet"
             columns = list(zip(*rows, strict=True))
             self.formats.update(columns[FILE_SHA256 - 1])
+            fields = [*TWEET_SCHEMA][:FILE_SHA256] + [*TWEET_SCHEMA][PROFILE:]
             arrays = [
-                pa.array(column, type=field.type)
-                for column, field in zip(columns, TWEET_SCHEMA, strict=False)
+                pa.array(values, type=field.type) for values, field in zip(columns, fields, strict=True)
             ]
-            arrays.append(pa.array([self.sha256] * len(rows), type=pa.string()))
-            arrays.append(pa.array(lines, type=pa.int64()))
+            arrays[FILE_SHA256:FILE_SHA256] = [
+                pa.array([self.sha256] * len(rows), type=pa.string()),
+                pa.array(lines, type=pa.int64()),
+            ]
             table = pa.Table.from_arrays(arrays, schema=TWEET_SCHEMA)
             folder = f"day={day.isoformat()}"
             self.lake.write_parquet(table, "tweets", folder, name)

@@ -26,7 +26,7 @@ def js_payload(raw: bytes) -> Any:
 
 
 def account_from_js(raw: bytes) -> dict[str, Any]:
-    """`{id_str, screen_name, created_at}` of the archive owner from account.js / user_details.js."""
+    """`{id_str, screen_name, created_at, name}` of the archive owner from account.js / user_details.js."""
     payload = js_payload(raw)
     item = payload[0] if isinstance(payload, list) and payload else payload
     account = item.get("account", item) if isinstance(item, dict) else {}
@@ -36,6 +36,7 @@ def account_from_js(raw: bytes) -> dict[str, Any]:
         "id_str": str(account.get("accountId") or account.get("id") or "") or None,
         "screen_name": account.get("username") or account.get("screen_name"),
         "created_at": parse_time(created) if created else None,
+        "name": account.get("accountDisplayName") or account.get("full_name"),
     }
 
 
@@ -69,5 +70,7 @@ def personal_item(index: int, element: Any, owner: dict[str, Any] | None) -> Ite
         record["user_id"] = record["user_id"] or owner.get("id_str")
         record["screen_name"] = record["screen_name"] or owner.get("screen_name")
         record["user_created_at"] = record["user_created_at"] or owner.get("created_at")
+        if owner.get("name"):
+            record["profile"] = (owner["name"], *(None,) * 7)
     record["source_format"] = "personal-archive"
     return Item(index, "tweet", record=record)

@@ -25,6 +25,7 @@ from chorus.ingest.formats import (
     NotATweet,
     Oversized,
     app_name,
+    default_image,
     epoch_time,
     parse_time,
     read_lines,
@@ -170,6 +171,16 @@ def from_twarc_csv(row: Row, encoded_text: bool = False) -> dict[str, Any]:
         "urls": entity_values(row.get("entities.urls"), "unwound_url"),
         "time_precision": "second",
         "source_format": "twarc-csv",
+        "profile": (
+            row.get("author.name") or None,
+            row.get("author.description") or None,
+            row.get("author.location") or None,
+            row.get("author.verified") or None,
+            row.get("author.protected") or None,
+            default_image(row.get("author.profile_image_url")),
+            row.get("author.public_metrics.listed_count") or None,
+            row.get("author.public_metrics.like_count") or None,
+        ),
     }
 
 
@@ -207,6 +218,17 @@ def from_io_csv(row: Row) -> dict[str, Any]:
         "urls": [str(u) for u in parse_list(row.get("urls"))],
         "time_precision": precision,
         "source_format": "io-csv",
+        # releases give the display name, the description and the location the account reported
+        "profile": (
+            row.get("user_display_name") or None,
+            row.get("user_profile_description") or None,
+            row.get("user_reported_location") or None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
     }
 
 

@@ -170,8 +170,49 @@ FIELDS = (
     "tweet_id", "user_id", "screen_name", "user_created_at", "user_followers", "user_following",
     "user_tweets", "created_at", "text", "source", "source_url", "lang", "is_retweet",
     "retweeted_tweet_id", "retweeted_screen_name", "quoted_tweet_id", "in_reply_to_tweet_id",
-    "hashtags", "mentions", "urls", "time_precision", "source_format",
+    "hashtags", "mentions", "urls", "time_precision", "source_format", "profile",
 )  # fmt: skip
+
+# What a reader gives as `profile`: a tuple of these, as the archive has them (None: it says nothing)
+PROFILE_FIELDS = (
+    "name", "description", "location", "verified", "protected", "default_image", "listed", "favourites",
+)  # fmt: skip
+NO_PROFILE = (None,) * len(PROFILE_FIELDS)
+MAX_DESCRIPTION = 1_024  # a profile description is 160 characters; some tools add the expanded links
+
+
+def typed_profile(profile: Any) -> tuple[Any, ...]:
+    """The author's profile fields typed and bounded; a field of the wrong shape is None (missing),
+    never a guess: a flag given as `"true"` or `1` is read, one given as `"maybe"` is not."""
+    if type(profile) is not tuple or len(profile) != len(PROFILE_FIELDS):
+        return NO_PROFILE
+    name, description, location, verified, protected, default_image, listed, favourites = profile
+    return (
+        None if name is None else as_text(name, MAX_SHORT) or None,
+        None if description is None else as_text(description, MAX_DESCRIPTION) or None,
+        None if location is None else as_text(location, MAX_SHORT) or None,
+        as_flag(verified),
+        as_flag(protected),
+        as_flag(default_image),
+        listed if type(listed) is int and 0 <= listed <= MAX_COUNT else as_count(listed),
+        favourites if type(favourites) is int and 0 <= favourites <= MAX_COUNT else as_count(favourites),
+    )
+
+
+def as_flag(value: Any) -> bool | None:
+    """A yes/no field: True or False when the archive says which, None when it does not."""
+    if value is True or value is False:
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "t", "1", "yes"):
+            return True
+        if text in ("false", "f", "0", "no"):
+            return False
+        return None
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    return None
 
 
 def typed_tweet(record: dict[str, Any]) -> tuple[Any, ...]:
@@ -183,9 +224,9 @@ def typed_row(  # noqa: PLR0913 - one parameter per column of the lake schema
     tweet_id: Any, user_id: Any, screen_name: Any, user_created_at: Any, followers: Any,
     following: Any, statuses: Any, created_at: Any, text: Any, source: Any, source_url: Any,
     lang: Any, is_retweet: Any, retweeted: Any, retweeted_screen: Any, quoted: Any, replied: Any,
-    hashtags: Any, mentions: Any, urls: Any, precision: Any, source_format: Any,
+    hashtags: Any, mentions: Any, urls: Any, precision: Any, source_format: Any, profile: Any = None,
 ) -> tuple[Any, ...]:  # fmt: skip
-    """A row of the lake schema (TWEET_COLUMNS but the file and line, which the caller appends),
+    """A row of the lake schema (TWEET_COLUMNS but the file and line, which the writer adds),
     every field typed and bounded; raises NotATweet when the id, the time or the text cannot be
     read.
 
@@ -239,6 +280,7 @@ def typed_row(  # noqa: PLR0913 - one parameter per column of the lake schema
         [] if not urls else as_list(urls),
         "minute" if precision == "minute" else "second",
         source_format if type(source_format) is str and len(source_format) <= 32 else None,
+        *(NO_PROFILE if profile is None else typed_profile(profile)),
     )
 
 

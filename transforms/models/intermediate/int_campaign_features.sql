@@ -8,7 +8,7 @@ with members as (
 ),
 
 accounts as (
-    select * from {{ ref('int_accounts') }}
+    select * from {{ ref('int_account_habits') }}
 ),
 
 precision as (
@@ -119,10 +119,71 @@ campaign_accounts as (
         min(members.created_at) as first_post_at,
         any_value(accounts.account_created_at) as account_created_at,
         any_value(accounts.followers) as followers,
-        any_value(accounts.following) as following
+        any_value(accounts.following) as following,
+        any_value(accounts.is_persona) as is_persona,
+        any_value(accounts.is_public) as is_public,
+        any_value(accounts.is_verified) as is_verified,
+        any_value(accounts.is_reference_account) as is_reference_account,
+        any_value(accounts.copy_share) as copy_share
     from members
     left join accounts using (user_id)
     group by members.campaign_id, members.user_id
+),
+
+habits as (
+    -- the campaign's accounts against their own habits (int_account_habits)
+    select
+        campaign_id,
+        avg(case when is_persona then 1 else 0 end) as persona_share,
+        avg(case when is_public then 1 else 0 end) as public_share,
+        avg(case when is_reference_account then 1 else 0 end) as reference_account_share,
+        count(is_verified) as n_accounts_verified_known,
+        avg(case when is_verified then 1 else 0 end) filter (where is_verified is not null) as verified_share,
+        avg(copy_share) as mean_copy_share
+    from campaign_accounts
+    group by campaign_id
+),
+
+usual_clients as (
+    -- among the posts whose app the archive names: the share made through the poster's own usual
+    -- app (a campaign app posting for its subscribers is not what they usually post with)
+    select
+        members.campaign_id,
+        avg(case when members.source = accounts.usual_source then 1 else 0 end) as usual_client_share
+    from members
+    inner join accounts using (user_id)
+    where members.source is not null
+    group by members.campaign_id
+),
+
+stripped_texts as (
+    select
+        campaign_id,
+        user_id,
+        trim({{ regexp_replace_all('text', "'https?://[^ ]+'", "''") }}) as bare_text
+    from members
+    where not is_retweet
+),
+
+text_posters as (
+    select campaign_id, bare_text, count(distinct user_id) as n_posters
+    from stripped_texts
+    group by campaign_id, bare_text
+),
+
+own_edits as (
+    -- the share of accounts that posted a wording no other account of the campaign posted: people
+    -- reword a talking point, a script pastes it (templates aside)
+    select
+        campaign_id,
+        avg(case when has_own then 1 else 0 end) as own_edit_share
+    from (
+        select stripped_texts.campaign_id, stripped_texts.user_id, bool_or(text_posters.n_posters = 1) as has_own
+        from stripped_texts
+        inner join text_posters using (campaign_id, bare_text)
+        group by stripped_texts.campaign_id, stripped_texts.user_id
+    ) as per_account
+    group by campaign_id
 ),
 
 creation_windows as (
@@ -176,6 +237,7 @@ base as (
         avg(case when app_kind = 'manual' then 1 else 0 end) as manual_share,
         avg(case when app_kind = 'share_button' then 1 else 0 end) as share_button_share,
         avg(case when app_kind = 'crossposter' then 1 else 0 end) as crossposter_share,
+        avg(case when app_kind = 'scheduler' then 1 else 0 end) as scheduler_share,
         avg(case when app_kind = 'missing' then 1 else 0 end) as missing_app_share
     from members
     group by campaign_id
@@ -234,6 +296,14 @@ final as (
         account_signals.follow_spam_share,
         repetition.n_repeaters,
         repetition.repeater_share,
+        habits.persona_share,
+        habits.public_share,
+        habits.reference_account_share,
+        habits.n_accounts_verified_known,
+        habits.verified_share,
+        habits.mean_copy_share,
+        usual_clients.usual_client_share,
+        own_edits.own_edit_share,
         (creation_clusters.largest_creation_cluster - 1)
             / nullif(account_signals.n_accounts_dated - 1, 0) as creation_cluster_share
     from base
@@ -252,6 +322,9 @@ final as (
     left join account_signals on base.campaign_id = account_signals.campaign_id
     left join creation_clusters on base.campaign_id = creation_clusters.campaign_id
     left join repetition on base.campaign_id = repetition.campaign_id
+    left join habits on base.campaign_id = habits.campaign_id
+    left join usual_clients on base.campaign_id = usual_clients.campaign_id
+    left join own_edits on base.campaign_id = own_edits.campaign_id
 )
 
 select * from final

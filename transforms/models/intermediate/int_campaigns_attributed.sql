@@ -1,14 +1,25 @@
 -- The party behind each campaign: every member tweet votes for the parties whose reference
--- signals it carries, weighted by signal type (app > hashtag, domain, retweeted account > mention,
--- so an attack message that mentions a rival still goes to the party that ran it). The party
--- with the highest mean vote wins if it reaches min_party_score; a tie leaves the party NULL.
+-- signals it carries, weighted by signal type (author listed in the reference > app > hashtag,
+-- domain, retweeted account > mention, so an attack message that mentions a rival still goes to
+-- the party that ran it), and for the party its author leans to across all its posts
+-- (int_account_leans, weight_lean x the lean's confidence). The party with the highest mean vote
+-- wins if it reaches min_party_score; a tie leaves the party NULL.
 
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
 ),
 
+leans as (
+    select * from {{ ref('int_account_leans') }}
+),
+
 signals as (
-    select * from {{ ref('int_tweet_party_signals') }}
+    select tweet_id, party, signal_type, weight from {{ ref('int_tweet_party_signals') }}
+    union all
+    select members.tweet_id, leans.party, 'account_lean' as signal_type,
+        {{ var('weight_lean') }} * leans.lean_confidence as weight
+    from {{ ref('int_messages_grouped_to_campaigns') }} as members
+    inner join leans using (user_id)
 ),
 
 campaign_sizes as (

@@ -1,38 +1,35 @@
--- The amplification score of each campaign, in [0, 1], and the reasons for it in words.
+-- What each campaign proves, from every kind of evidence the archive carries. Two questions:
 --
--- Two questions, each answered from every kind of evidence the archive carries:
---   coordination: did the accounts act together?  the strongest of
---       one app     half the app evidence, scaled by the number of accounts: one automation app
---                    posting a message for many accounts is what coordinated them;
---       synchrony    how tightly the posts came (the shortest span holding 80% of them, at the
---                    archive's own time precision; half at burst_window_minutes), scaled by how
---                    many accounts took part (full from accounts_for_full_burst);
---       drip         1 - coefficient of variation of the gaps (a clock), for min_drip_tweets posts
---                    whose gaps the archive's precision resolves (a tick apart on average);
+--   did the accounts act together beyond chance?  (`together`, in [0, 1]) the strongest of
 --       coactivity   the same accounts pushing other messages together (int_campaign_coactivity);
+--       copiers      accounts that copy-paste text with others again and again (repeat copiers);
+--       one app      one automation app posting a message for many accounts;
 --       persistence  several accounts each posting the message again and again (repeat_posts
---                    times or more, over more than repeat_span_hours), scaled by how many do.
---   inauthenticity: is something other than people typing behind it?  any of
---       app          share posted through an automation app (unknown to the catalogue), among the
---                    posts whose app the archive names; missing when most posts lack it;
---       accounts     accounts created together or recently, with few followers, or following
---                    far more than follow them; missing when the archive says nothing of them;
---       copiers      accounts that copy-paste text with others again and again (repeat copiers,
---                    int_campaign_coactivity): a habit, counted without the archive's population;
---       coactivity   (again: a group that keeps acting together is organised);
+--                    times or more, over more than repeat_span_hours);
 --       clock        a drip too regular for a hand;
---       repetition   accounts posting the same message repeat_posts times or more over more
---                    than repeat_span_hours (duplicate posting: people say a thing once, or chant
---                    it through one evening; a schedule or a script keeps saying it), when two
---                    accounts or more do.
---   Evidence the archive lacks counts as missing, not as 0: pieces combine as independent
---   chances (1 - product of 1 - each), so no single missing field caps the verdict.
+--       team timing  synchrony, counted only over the accounts that keep posting within the
+--                    coordination window with the same partners (int_campaign_ties): one crowd
+--                    acting at once (a goal, a punchline, a leader's fans) proves nothing.
+--   is a program or a persona behind it?  (`inauthenticity`, "not people") any of
+--       app          posts through an automation app (not a client, share button, cross-poster
+--                    or scheduler of the catalogue), among the posts whose app the archive names;
+--       accounts     accounts created together or recently, with few followers, or following far
+--                    more than follow them (an account farm);
+--       personas     accounts whose posting in the archive is mostly copies pushed with others
+--                    (int_account_habits; never a verified or party-listed account);
+--       clock, repetition  as below, counted over the accounts that are not public identities
+--                    (an office scheduling its own talking point is still its own act).
+--   Missing evidence is missing, not 0: pieces combine as independent chances.
 --
---   score = sqrt(inauthenticity) * (0.4 + 0.6 * coordination)
+--   coordination        = max(synchrony, drip, one app, coactivity, persistence, copiers)
+--   amplification_score = sqrt(inauthenticity) * (0.4 + 0.6 * coordination)
 --
--- A synchronous crowd of established accounts typing on their phones scores 0 however fast it
--- is (no inauthenticity); an app, a farm of new accounts or a recurring group pushing a line at
--- once, or on a clock, scores near 1.
+-- The verdict says what the archive proves (domain notes, "Coordination is not automation"):
+--   automated    amplification_score >= automation_threshold: a program or personas posted it;
+--   overt        together >= coordination_threshold, by accounts mostly public identities
+--                (verified, or the party's own in the reference): a party's open messaging;
+--   coordinated  together >= coordination_threshold, nothing shows automation;
+--   organic      otherwise (organic repetition, crowds reacting to one event).
 
 {% set floor = var('account_evidence_floor') %}
 {% set span = var('account_evidence_span') %}
@@ -43,6 +40,10 @@ with features as (
 
 coactivity as (
     select * from {{ ref('int_campaign_coactivity') }}
+),
+
+ties as (
+    select * from {{ ref('int_campaign_ties') }}
 ),
 
 components as (
@@ -64,6 +65,9 @@ components as (
             {{ ramp('follow_spam_share', floor, span) }}
         ) end as account_evidence,
         {{ ramp('coalesce(coactivity.repeat_copier_share, 0)', floor, span) }} as copier_evidence,
+        {{ ramp('features.persona_share', floor, span) }} as persona_evidence,
+        coalesce(ties.tight_share, 0) as tight_share,
+        coalesce(features.public_share, 0) as public_identity_share,
         -- one account repeating itself is a habit, not a campaign's: two repeaters or more
         case when features.n_repeaters >= 2
             then {{ ramp('features.repeater_share', floor, span) }} else 0.0 end as repetition_evidence,
@@ -83,6 +87,7 @@ components as (
         {{ accounts_factor('n_accounts') }} as accounts_factor
     from features
     left join coactivity using (campaign_id)
+    left join ties using (campaign_id)
 ),
 
 combined as (
@@ -90,8 +95,17 @@ combined as (
         *,
         {{ ramp('drip_regularity', var('clock_floor'), var('clock_span')) }} as clock_evidence,
         0.5 * coalesce(app_evidence, 0) * accounts_factor as shared_app,
-        greatest(synchrony, drip_regularity, coactivity, shared_app, persistence) as coordination
+        greatest(synchrony, drip_regularity, coactivity, shared_app, persistence, copier_evidence) as coordination
     from components
+),
+
+together as (
+    select
+        *,
+        floor(greatest(
+            coactivity, copier_evidence, shared_app, persistence, clock_evidence, synchrony * tight_share
+        ) * 1e6 + 0.5) / 1e6 as together
+    from combined
 ),
 
 scored as (
@@ -99,11 +113,10 @@ scored as (
         *,
         floor((1 - (1 - coalesce(app_evidence, 0))
             * (1 - coalesce(account_evidence, 0))
-            * (1 - coactivity)
-            * (1 - copier_evidence)
-            * (1 - repetition_evidence)
-            * (1 - clock_evidence)) * 1e6 + 0.5) / 1e6 as inauthenticity
-    from combined
+            * (1 - coalesce(persona_evidence, 0))
+            * (1 - repetition_evidence * (1 - public_identity_share))
+            * (1 - clock_evidence * (1 - public_identity_share))) * 1e6 + 0.5) / 1e6 as inauthenticity
+    from together
 ),
 
 rounded as (
@@ -113,10 +126,24 @@ rounded as (
     from scored
 ),
 
+verdicts as (
+    select
+        *,
+        case
+            when amplification_score >= {{ var('automation_threshold') }} then 'automated'
+            when together >= {{ var('coordination_threshold') }}
+                and public_identity_share >= {{ var('overt_public_share') }} then 'overt'
+            when together >= {{ var('coordination_threshold') }} then 'coordinated'
+            else 'organic'
+        end as verdict
+    from rounded
+),
+
 final as (
     select
         *,
-        amplification_score >= {{ var('automation_threshold') }} as is_automated,
+        verdict = 'automated' as is_automated,
+        {{ verdict_reason() }} as verdict_reason,
         concat_ws(
             '; ',
             concat(
@@ -133,6 +160,8 @@ final as (
                     then concat(floor(100 * manual_share + 0.5)::int, '% from manual clients')
                 when share_button_share >= 0.5
                     then concat(floor(100 * share_button_share + 0.5)::int, '% via share buttons')
+                when scheduler_share >= 0.5
+                    then concat(floor(100 * scheduler_share + 0.5)::int, '% via schedulers')
                 when missing_app_share >= 0.5 then 'posting app not in the archive'
             end,
             case
@@ -160,6 +189,18 @@ final as (
                 {{ var('repeat_copy_messages') }}, '+ other texts with others within ',
                 {{ var('coactivity_window_days') }}, ' days'
             ) end,
+            case when persona_share >= {{ floor }} then concat(
+                floor(100 * persona_share + 0.5)::int, '% of accounts post mostly copies (',
+                {{ var('repeat_copy_messages') }}, '+ messages pushed with others, ',
+                floor(100 * {{ var('persona_copy_share') }} + 0.5)::int, '%+ of their posts)'
+            ) end,
+            case when tight_share >= {{ floor }} and synchrony >= 0.3 then concat(
+                floor(100 * tight_share + 0.5)::int, '% of accounts post within ',
+                {{ var('coordination_window_seconds') }}, ' s of the same partners campaign after campaign'
+            ) end,
+            case when public_identity_share >= {{ floor }} then concat(
+                floor(100 * public_identity_share + 0.5)::int, '% of accounts are public identities (verified or the party''s own)'
+            ) end,
             case when n_repeaters >= 2 and repeater_share >= {{ floor }} then concat(
                 floor(100 * repeater_share + 0.5)::int, '% of accounts posted it ',
                 {{ var('repeat_posts') }}, '+ times'
@@ -182,7 +223,7 @@ final as (
                     )
             end
         ) as reasons
-    from rounded
+    from verdicts
 )
 
 select * from final

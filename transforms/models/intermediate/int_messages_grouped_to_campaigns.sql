@@ -1,7 +1,8 @@
 -- Campaign membership: tweets carrying the same message (see int_tweets_normalised: identical
 -- once normalised, a near-duplicate of it, retweets of one post, or short comments on one link),
--- split where the message goes silent for longer than max_gap_minutes, and again every
--- max_campaign_days (a message pushed for weeks is several campaigns, never one). A group is a
+-- split where the message goes silent for longer than max_gap_minutes - unless the same accounts
+-- take it up again after the silence (a drip) - and again every max_campaign_days (a message
+-- pushed for weeks is several campaigns, never one). A group is a
 -- campaign when enough distinct accounts post it (min_accounts) or when it is posted often
 -- enough to be a drip (min_drip_tweets).
 
@@ -58,14 +59,62 @@ silences as (
     from ordered
 ),
 
+silence_accounts as (
+    select message_key, silence_episode, user_id, min(created_at) as first_at
+    from silences
+    group by message_key, silence_episode, user_id
+),
+
+silence_starts as (
+    select message_key, silence_episode, min(first_at) as started_at, count(*) as n_accounts
+    from silence_accounts
+    group by message_key, silence_episode
+),
+
+returners as (
+    -- accounts of a stretch that had posted the message in the max_campaign_days before it began
+    select distinct later.message_key, later.silence_episode, later.user_id
+    from silence_accounts as later
+    inner join silence_starts as starts using (message_key, silence_episode)
+    inner join silence_accounts as earlier
+        on earlier.message_key = later.message_key
+        and earlier.user_id = later.user_id
+        and earlier.silence_episode < later.silence_episode
+        and earlier.first_at >= starts.started_at - interval {{ var('max_campaign_days') }} days
+),
+
+continued as (
+    -- a silence does not end a drip: when at least half of the accounts posting after it had
+    -- posted the message in the max_campaign_days before, the same accounts keep pasting one
+    -- text (an operation's manual-retweet drip over weeks); new accounts make a new campaign
+    select
+        starts.message_key,
+        starts.silence_episode,
+        count(returners.user_id) >= 0.5 * any_value(starts.n_accounts) as continues
+    from silence_starts as starts
+    left join returners using (message_key, silence_episode)
+    group by starts.message_key, starts.silence_episode
+),
+
+stretches as (
+    select
+        message_key,
+        silence_episode,
+        sum(case when continues and silence_episode > 1 then 0 else 1 end) over (
+            partition by message_key order by silence_episode rows unbounded preceding
+        ) as stretch
+    from continued
+),
+
 episodes as (
     select
-        *,
-        silence_episode * 100000 + floor(
-            ({{ epoch_seconds('created_at') }} - {{ epoch_seconds('min(created_at) over (partition by message_key, silence_episode)') }})
+        silences.*,
+        stretches.stretch * 100000 + floor(
+            ({{ epoch_seconds('silences.created_at') }} - {{ epoch_seconds('min(silences.created_at) over (partition by silences.message_key, stretches.stretch)') }})
             / ({{ var('max_campaign_days') }} * 86400)
         )::bigint as episode
     from silences
+    inner join stretches using (message_key, silence_episode)
 ),
 
 groups as (

@@ -1,6 +1,7 @@
--- Which party's reference signals each tweet carries: its posting app, hashtags, link domains
--- (subdomains match), the account it retweets, and accounts it mentions. One row per
--- (tweet, party, signal type), with the signal type's weight.
+-- Which party's reference signals each tweet carries: its author (an account the reference lists
+-- as the party's own: the strongest signal), its posting app, hashtags, link domains (subdomains
+-- match), the account it retweets, and accounts it mentions. One row per (tweet, party, signal
+-- type), with the signal type's weight.
 
 with tweets as (
     select * from {{ ref('stg_tweets') }}
@@ -57,6 +58,14 @@ hits as (
 
     union all
 
+    select tweets.tweet_id, reference.party, 'author' as signal_type
+    from tweets
+    inner join reference
+        on reference.signal_type = 'account'
+        and lower(tweets.screen_name) = reference.value
+
+    union all
+
     select mentions.tweet_id, reference.party, 'mention' as signal_type
     from mentions
     inner join reference on reference.signal_type = 'account' and mentions.value = reference.value
@@ -73,6 +82,7 @@ final as (
             when 'hashtag' then {{ var('weight_hashtag') }}
             when 'domain' then {{ var('weight_domain') }}
             when 'retweeted_account' then {{ var('weight_retweeted_account') }}
+            when 'author' then {{ var('weight_author') }}
             else {{ var('weight_mention') }}
         end::double as weight
     from hits

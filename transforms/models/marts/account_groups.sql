@@ -15,7 +15,7 @@ group_campaigns as (
 ),
 
 with_campaign as (
-    select group_campaigns.*, campaigns.is_automated, campaigns.party, campaigns.canonical_text,
+    select group_campaigns.*, campaigns.is_automated, campaigns.verdict, campaigns.party, campaigns.canonical_text,
            campaigns.first_seen, campaigns.last_seen
     from group_campaigns
     inner join campaigns using (campaign_id)
@@ -50,6 +50,8 @@ summary as (
         group_id,
         count(*) as n_campaigns,
         count(*) filter (where is_automated) as n_automated_campaigns,
+        count(*) filter (where verdict = 'coordinated') as n_coordinated_campaigns,
+        count(*) filter (where verdict = 'overt') as n_overt_campaigns,
         sum(n_posts) as n_posts,
         sum(n_posts) filter (where is_automated) as n_automated_posts,
         min(first_seen) as first_seen,
@@ -64,6 +66,16 @@ final as (
         sizes.n_accounts,
         coalesce(summary.n_campaigns, 0) as n_campaigns,
         coalesce(summary.n_automated_campaigns, 0) as n_automated_campaigns,
+        coalesce(summary.n_coordinated_campaigns, 0) as n_coordinated_campaigns,
+        coalesce(summary.n_overt_campaigns, 0) as n_overt_campaigns,
+        case
+            when coalesce(summary.n_automated_posts, 0) >= 0.5 * summary.n_posts then 'automated'
+            when summary.n_coordinated_campaigns > 0
+                and summary.n_coordinated_campaigns >= summary.n_overt_campaigns then 'coordinated'
+            when summary.n_overt_campaigns > 0 then 'overt'
+            when summary.n_automated_campaigns > 0 then 'coordinated'
+            else 'organic'
+        end as verdict,
         coalesce(summary.n_posts, 0)::bigint as n_posts,
         floor((coalesce(summary.n_automated_posts, 0) / nullif(summary.n_posts, 0)) * 1e4 + 0.5) / 1e4 as automated_share,
         parties.party,
@@ -73,7 +85,9 @@ final as (
         top_message.canonical_text as top_message,
         case when summary.first_seen is not null then concat(
             sizes.n_accounts, ' accounts pushed ', coalesce(summary.n_campaigns, 0),
-            ' message(s) together (', coalesce(summary.n_automated_campaigns, 0), ' automated) from ',
+            ' message(s) together (', coalesce(summary.n_automated_campaigns, 0), ' automated, ',
+            coalesce(summary.n_coordinated_campaigns, 0), ' coordinated, ',
+            coalesce(summary.n_overt_campaigns, 0), ' overt) from ',
             {{ format_timestamp('summary.first_seen', 'day') }}, ' to ',
             {{ format_timestamp('summary.last_seen', 'day') }}
         ) end as summary

@@ -1,5 +1,7 @@
 -- One row per account seen in any campaign: what it took part in, how, what the archive says of
--- it, and whom it acted with.
+-- it (profile included), its habits (int_account_habits), whom it acted with, and a verdict in the
+-- campaigns' words: automated when it took part in an automated campaign, else coordinated, overt
+-- or organic after the strongest verdict of its campaigns.
 
 with members as (
     select * from {{ ref('campaign_tweets') }}
@@ -10,7 +12,7 @@ campaigns as (
 ),
 
 accounts as (
-    select * from {{ ref('int_accounts') }}
+    select * from {{ ref('int_account_habits') }}
 ),
 
 groups as (
@@ -36,6 +38,8 @@ activity as (
         members.user_id,
         count(distinct members.campaign_id) as n_campaigns,
         count(distinct members.campaign_id) filter (where campaigns.is_automated) as n_automated_campaigns,
+        count(distinct members.campaign_id) filter (where campaigns.verdict = 'coordinated') as n_coordinated_campaigns,
+        count(distinct members.campaign_id) filter (where campaigns.verdict = 'overt') as n_overt_campaigns,
         count(*) as n_campaign_posts,
         count(*) filter (where campaigns.is_automated) as n_automated_posts,
         min(members.created_at) as first_seen,
@@ -67,6 +71,14 @@ final as (
         accounts.screen_name,
         activity.n_campaigns,
         activity.n_automated_campaigns,
+        activity.n_coordinated_campaigns,
+        activity.n_overt_campaigns,
+        case
+            when activity.n_automated_campaigns > 0 then 'automated'
+            when activity.n_coordinated_campaigns > 0 then 'coordinated'
+            when activity.n_overt_campaigns > 0 then 'overt'
+            else 'organic'
+        end as verdict,
         activity.n_campaign_posts,
         activity.n_automated_posts,
         floor((activity.n_automated_posts / activity.n_campaign_posts) * 1e4 + 0.5) / 1e4 as automated_share,
@@ -79,6 +91,19 @@ final as (
         accounts.followers,
         accounts.following,
         accounts.statuses,
+        accounts.display_name,
+        accounts.description,
+        accounts.location,
+        accounts.is_verified,
+        accounts.is_protected,
+        accounts.has_default_image,
+        accounts.listed,
+        accounts.favourites,
+        accounts.is_reference_account,
+        accounts.is_public,
+        accounts.is_persona,
+        accounts.copy_share,
+        accounts.usual_source,
         accounts.n_tweets as n_tweets_in_archive,
         coalesce(degrees.coordination_degree, 0) as coordination_degree,
         groups.group_id

@@ -1,0 +1,98 @@
+-- How each account posts across the whole archive: the yardstick its part in any one campaign is
+-- read against. People and personas both join campaigns; what tells them apart is the rest of
+-- their posting (domain notes, "Coordination is not automation"):
+--   copy_share      the share of its own posts (retweets aside) in the archive that are texts
+--                   copy-pasted with others (posts of campaigns of min_accounts accounts or more):
+--                   an operation's headline persona posts mostly copies, a member's office about a
+--                   tenth. Retweets are not counted: a citizen whose presence in an archive is
+--                   mostly retweets of a leader is common, and no persona;
+--   usual_source    the app it posts through most (a campaign app posting for it is not its habit);
+--   is_public       a public identity: verified, or named in the party reference as the party's
+--                   own account (its posts are the party's overt voice, whatever their rhythm);
+--   is_persona      not public, and most of its posts are copies of repeat_copy_messages or more
+--                   distinct messages: an account that exists to push copies.
+-- Missing is missing: an archive that says nothing of verification leaves is_verified NULL.
+
+with tweets as (
+    select * from {{ ref('stg_tweets') }}
+    where user_id is not null
+),
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+reference_accounts as (
+    select distinct value as screen_key
+    from {{ ref('stg_reference__parties') }}
+    where signal_type = 'account'
+),
+
+members as (
+    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+),
+
+shared_campaigns as (
+    -- texts pushed by several accounts (a drip by one account is no copy "with others")
+    select campaign_id
+    from members
+    group by campaign_id
+    having count(distinct user_id) >= {{ var('min_accounts') }} and not bool_or(is_retweet)
+),
+
+own_posts as (
+    select user_id, count(*) as n_own_posts
+    from tweets
+    where not is_retweet
+    group by user_id
+),
+
+copies as (
+    select
+        members.user_id,
+        count(*) as n_copy_posts,
+        count(distinct members.message_key) as n_copied_messages
+    from members
+    semi join shared_campaigns using (campaign_id)
+    group by members.user_id
+),
+
+apps as (
+    select
+        user_id,
+        source,
+        count(*) as n_posts,
+        row_number() over (partition by user_id order by count(*) desc, source) as app_rank,
+        sum(count(*)) over (partition by user_id) as n_posts_with_app
+    from tweets
+    where source is not null
+    group by user_id, source
+),
+
+profiles as (
+    select
+        accounts.*,
+        coalesce(copies.n_copy_posts, 0) as n_copy_posts,
+        coalesce(copies.n_copied_messages, 0) as n_copied_messages,
+        floor((coalesce(copies.n_copy_posts, 0) / own_posts.n_own_posts) * 1e4 + 0.5) / 1e4 as copy_share,
+        usual.source as usual_source,
+        floor((usual.n_posts / usual.n_posts_with_app) * 1e4 + 0.5) / 1e4 as usual_source_share,
+        reference_accounts.screen_key is not null as is_reference_account
+    from accounts
+    left join copies using (user_id)
+    left join own_posts using (user_id)
+    left join apps as usual on accounts.user_id = usual.user_id and usual.app_rank = 1
+    left join reference_accounts on lower(accounts.screen_name) = reference_accounts.screen_key
+),
+
+final as (
+    select
+        *,
+        coalesce(is_verified, false) or is_reference_account as is_public,
+        not (coalesce(is_verified, false) or is_reference_account)
+            and n_copied_messages >= {{ var('repeat_copy_messages') }}
+            and coalesce(copy_share, 0) >= {{ var('persona_copy_share') }} as is_persona
+    from profiles
+)
+
+select * from final
