@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -99,11 +100,11 @@ def week_data(con: duckdb.DuckDBPyConnection, week: Week) -> dict[str, Any]:
     campaigns = rows(
         con,
         """
-        select campaign_id, party, party_confidence, is_automated, amplification_score, n_tweets,
-               n_accounts, first_seen, last_seen, canonical_text, reasons, top_source,
-               duration_seconds, tweets_this_week, group_id
+        select campaign_id, party, party_confidence, is_automated, verdict, verdict_reason,
+               amplification_score, n_tweets, n_accounts, first_seen, last_seen, canonical_text,
+               reasons, top_source, duration_seconds, tweets_this_week, group_id
         from reports.rpt_week_campaigns where week_start = ?
-        order by is_automated desc, n_tweets desc, campaign_id""",
+        order by is_automated desc, n_accounts desc, n_tweets desc, campaign_id""",
         [week.start],
     )
     daily = rows(
@@ -148,8 +149,12 @@ def fold_by_group(campaigns: list[dict[str, Any]]) -> None:
         c["folded"] = per_group.get(c["group_id"] or "", 0) >= FOLD_MIN_CAMPAIGNS
 
 
-def week_groups(con: duckdb.DuckDBPyConnection, campaigns: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The groups folded on a week's page, with what they did that week."""
+def week_groups(
+    con: duckdb.DuckDBPyConnection, campaigns: list[dict[str, Any]], week: Week
+) -> list[dict[str, Any]]:
+    """The groups folded on a week's page, with what they did that week: the group's accounts that
+    posted in those campaigns this week (not its size over every week), its verdicts, and the
+    party of this week's campaigns (not the group's lean over every week)."""
     folded: dict[str, list[dict[str, Any]]] = {}
     for c in campaigns:
         if c["folded"]:
@@ -157,14 +162,27 @@ def week_groups(con: duckdb.DuckDBPyConnection, campaigns: list[dict[str, Any]])
     out = []
     for group_id, members in folded.items():
         info = rows(
-            con, "select n_accounts, party, summary from marts.account_groups where group_id = ?", [group_id]
+            con, "select n_accounts, summary from marts.account_groups where group_id = ?", [group_id]
         )
+        (active,) = con.execute(
+            """select count(distinct ct.user_id) from marts.campaign_tweets ct
+               join marts.accounts a using (user_id)
+               where a.group_id = ? and ct.created_at >= ? and ct.created_at < ?
+                 and list_contains(?::varchar[], ct.campaign_id)""",
+            [group_id, week.start, week.end, [c["campaign_id"] for c in members]],
+        ).fetchone() or (0,)
+        parties = Counter(c["party"] for c in members if c["party"] is not None)
+        verdicts = Counter(c["verdict"] for c in members)
         out.append(
             {
                 "group_id": group_id,
-                **(info[0] if info else {"n_accounts": None, "party": None, "summary": ""}),
+                **(info[0] if info else {"n_accounts": None, "summary": ""}),
+                "n_accounts_this_week": active,
+                "party": parties.most_common(1)[0][0] if parties else None,
                 "n_campaigns": len(members),
-                "n_automated": sum(1 for c in members if c["is_automated"]),
+                "n_automated": verdicts["automated"],
+                "n_coordinated": verdicts["coordinated"],
+                "n_overt": verdicts["overt"],
                 "campaigns": members,
             }
         )
@@ -298,7 +316,7 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
         "timelines": [(p["party"], bar_timeline(data["daily"], week, p["party"])) for p in data["parties"]],
         "scatter": scatter(data["campaigns"]),
     }
-    groups = week_groups(con, data["campaigns"])
+    groups = week_groups(con, data["campaigns"], week)
     html = env.get_template("week.html.j2").render(
         data=data,
         quality=quality,
@@ -307,8 +325,13 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
         organic=ORGANIC,
         groups=groups,
         top=[c for c in data["campaigns"] if c["is_automated"] and not c["folded"]][:30],
-        unattributed=[c for c in data["campaigns"] if c["is_automated"] and c["party"] is None][:10],
-        flagged_organic=[c for c in data["campaigns"] if not c["is_automated"]][:10],
+        unattributed=[
+            c for c in data["campaigns"] if c["is_automated"] and c["party"] is None and not c["folded"]
+        ][:10],
+        messaging=[
+            c for c in data["campaigns"] if c["verdict"] in ("overt", "coordinated") and not c["folded"]
+        ][:30],
+        flagged_organic=[c for c in data["campaigns"] if c["verdict"] == "organic" and not c["folded"]][:10],
     )
     settings.reports.mkdir(parents=True, exist_ok=True)
     out = settings.reports / f"{week.label}.html"
@@ -332,7 +355,9 @@ def render_index(
     on_disk = {p.stem for p in settings.reports.glob("*-W*.html")}
     weeks = sorted((w.label for w in weeks_with_data if w.label in on_disk), reverse=True)
     weekly = rows(
-        con, "select iso_week, party, automated_share, n_automated_campaigns from marts.party_weekly"
+        con,
+        """select iso_week, party, automated_share, n_automated_campaigns, messaging_share
+           from marts.party_weekly""",
     )
     summaries = rows(con, "select iso_week, automated_campaigns, automated_tweets from reports.rpt_weeks")
     with_pages = {p.stem for p in (settings.reports / "groups").glob("*.html")}
@@ -351,6 +376,7 @@ def render_index(
         weeks=weeks,
         figures={r["iso_week"]: r for r in summaries},
         chart=trend(weekly, PALETTE),
+        messaging_chart=trend(weekly, PALETTE, "messaging_share"),
         groups=groups,
         sensitivity=sweeps(con),
         headings=HEADINGS,
@@ -397,13 +423,14 @@ SAFE_ID = re.compile(r"[0-9a-f]{32}|g[0-9a-f]{12}")  # campaign and group ids, s
 def detail_pages(
     con: duckdb.DuckDBPyConnection, weeks: list[Week], every_group: bool
 ) -> tuple[list[str], list[str]]:
-    """The automated campaigns active in `weeks`, and the groups (of at least two campaigns) that
-    took part in them, or every such group, that get pages of their own."""
+    """The campaigns active in `weeks` that are not organic (automated, coordinated, overt: each
+    page says why it got its verdict), and the groups (of at least two campaigns) that took part in
+    them, or every such group, that get pages of their own."""
     campaigns = [
         r[0]
         for r in con.execute(
             """select distinct campaign_id from reports.rpt_week_campaigns
-               where is_automated and list_contains(?::date[], week_start) order by 1""",
+               where verdict <> 'organic' and list_contains(?::date[], week_start) order by 1""",
             [[w.start for w in weeks]],
         ).fetchall()
     ]

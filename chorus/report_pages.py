@@ -54,24 +54,25 @@ def per_minute(counts: list[dict[str, Any]]) -> Markup:
     return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()
 
 
-def trend(weekly: list[dict[str, Any]], palette: list[str]) -> Markup:
-    """Automated share of each party's volume, week by week (one line per party)."""
+def trend(weekly: list[dict[str, Any]], palette: list[str], share: str = "automated_share") -> Markup:
+    """A share of each party's volume (`share`: automated_share, messaging_share), week by week
+    (one line per party)."""
     weeks = sorted({w["iso_week"] for w in weekly})
     if not weeks:
         return Markup('<p class="muted">No weeks yet.</p>')
     width, height, pad = 720, 220, 40
     parties = sorted({w["party"] or "no party attributed" for w in weekly})
-    top = max([0.05] + [w["automated_share"] or 0 for w in weekly])
+    top = max([0.05] + [w[share] or 0 for w in weekly])
 
     def x(index: int) -> float:
         return pad + (width - pad - 20) * (index / max(1, len(weeks) - 1))
 
-    def y(share: float) -> float:
-        return height - 10 - (height - 30) * share / top
+    def y(value: float) -> float:
+        return height - 10 - (height - 30) * value / top
 
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 30}" role="img" '
-        'aria-label="automated share per party">'
+        f'aria-label="{escape(share.replace("_", " "))} per party">'
     ]
     parts.append(f'<line x1="{pad}" y1="{height - 10}" x2="{width}" y2="{height - 10}" stroke="#555"/>')
     parts.append(f'<text x="2" y="24">{100 * top:.0f}%</text><text x="2" y="{height - 10}">0%</text>')
@@ -84,16 +85,16 @@ def trend(weekly: list[dict[str, Any]], palette: list[str]) -> Markup:
     for n, party in enumerate(parties):
         colour = palette[n % len(palette)]
         points = [
-            (weeks.index(w["iso_week"]), w["automated_share"] or 0)
+            (weeks.index(w["iso_week"]), w[share] or 0)
             for w in weekly
             if (w["party"] or "no party attributed") == party
         ]
         path = " ".join(f"{x(i):.1f},{y(s):.1f}" for i, s in sorted(points))
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for i, share in points:
+        for i, value in points:
             parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(share):.1f}" r="3" fill="{colour}">'
-                f"<title>{escape(party)} {escape(weeks[i])}: {100 * share:.1f}%</title></circle>"
+                f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
+                f"<title>{escape(party)} {escape(weeks[i])}: {100 * value:.1f}%</title></circle>"
             )
         parts.append(
             f'<text x="{width - 4}" y="{16 + 14 * n}" text-anchor="end" fill="{colour}">'

@@ -2,7 +2,7 @@
 -- of each, its group, and its posts in this campaign.
 
 with automated as (
-    select campaign_id from {{ ref('campaigns') }} where is_automated
+    select campaign_id from {{ ref('campaigns') }} where verdict <> 'organic'
 ),
 
 members as (

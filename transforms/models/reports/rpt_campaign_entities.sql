@@ -1,7 +1,7 @@
 -- The hashtags and links of each automated campaign with their counts, the 40 commonest.
 
 with automated as (
-    select campaign_id from {{ ref('campaigns') }} where is_automated
+    select campaign_id from {{ ref('campaigns') }} where verdict <> 'organic'
 ),
 
 members as (

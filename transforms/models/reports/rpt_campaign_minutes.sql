@@ -1,7 +1,7 @@
 -- Posts per minute of each automated campaign: the bars of its report page.
 
 with automated as (
-    select campaign_id from {{ ref('campaigns') }} where is_automated
+    select campaign_id from {{ ref('campaigns') }} where verdict <> 'organic'
 ),
 
 final as (

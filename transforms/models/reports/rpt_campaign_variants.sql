@@ -1,7 +1,7 @@
 -- The text variants of each automated campaign with their counts, the 50 commonest.
 
 with automated as (
-    select campaign_id from {{ ref('campaigns') }} where is_automated
+    select campaign_id from {{ ref('campaigns') }} where verdict <> 'organic'
 ),
 
 members as (

@@ -49,6 +49,8 @@ final as (
         campaigns.party,
         campaigns.party_confidence,
         campaigns.is_automated,
+        campaigns.verdict,
+        campaigns.verdict_reason,
         campaigns.amplification_score,
         campaigns.n_tweets,
         campaigns.n_accounts,
