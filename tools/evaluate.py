@@ -24,6 +24,10 @@ TEAM_KINDS = ("sockpuppet", "headline_botnet", "rt_group", "link_blast", "reply_
 # Kinds whose only evidence is the posting app: one message, once, through established supporters.
 # In an archive without the app nothing tells them from an organic crowd (by design, see README).
 APP_ONLY_KINDS = ("burst", "small", "template", "rt_storm")
+# Look-alikes that are coordination but not automation (elected members' talking points, a caucus
+# retweet push): they must never be automated, and may be overt or coordinated, so they are left
+# out of the "anything but organic" figure.
+OVERT_KINDS = ("talking_points", "caucus_rt")
 
 
 @dataclass
@@ -37,10 +41,16 @@ class CaseScore:
     flagged_share: float
     found_party: str | None
     score: float  # the score of the campaign holding most of its tweets (0 when none does)
+    not_organic_share: float = 0.0  # share of its tweets in campaigns whose verdict is not organic
 
     @property
     def found(self) -> bool:
         return self.flagged_share >= FOUND_SHARE
+
+    @property
+    def flagged_any(self) -> bool:
+        """Flagged with any verdict but organic (automated, coordinated or overt)."""
+        return self.not_organic_share >= FOUND_SHARE
 
     @property
     def party_right(self) -> bool:
@@ -66,6 +76,21 @@ class Evaluation:
     @property
     def campaign_recall(self) -> float:
         return sum(c.found for c in self.campaigns) / max(1, len(self.campaigns))
+
+    @property
+    def campaign_recall_not_organic(self) -> float:
+        return sum(c.flagged_any for c in self.campaigns) / max(1, len(self.campaigns))
+
+    @property
+    def lookalikes_not_organic(self) -> dict[str, float]:
+        """The worst share of each look-alike kind given any verdict but organic (overt party
+        messaging aside: acting together is what it does)."""
+        worst: dict[str, float] = {}
+        for case in self.lookalikes:
+            if case.kind in OVERT_KINDS:
+                continue
+            worst[case.kind] = max(worst.get(case.kind, 0.0), case.not_organic_share)
+        return worst
 
     @property
     def party_accuracy(self) -> float:
@@ -97,12 +122,14 @@ class Evaluation:
         low, high = self.lowest_true, self.highest_lookalike
         return {
             "campaign_recall": round(self.campaign_recall, 4),
+            "campaign_recall_not_organic": round(self.campaign_recall_not_organic, 4),
             "party_accuracy": round(self.party_accuracy, 4),
             "tweet_precision": round(self.precision, 4),
             "tweet_recall": round(self.recall, 4),
             "tweet_f1": round(self.f1, 4),
             "tweet_f1_beyond_app_only_kinds": round(self.f1_beyond_app, 4),
             "lookalikes_flagged": {k: round(v, 4) for k, v in self.lookalikes_flagged.items()},
+            "lookalikes_not_organic": {k: round(v, 4) for k, v in self.lookalikes_not_organic.items() if v},
             "margin": round(self.margin, 4),
             "team_accounts_automated": {k: round(v, 4) for k, v in self.team_accounts.items()},
             "lowest_true": f"{low.id} {low.score:.3f}" if low else None,
@@ -121,14 +148,16 @@ def case_score(
     deleted: set[str],
     flagged: dict[str, str | None],
     member_of: dict[str, tuple[str, float]],
+    not_organic: set[str] | None = None,
 ) -> CaseScore:
     ids = [i for i in case["tweet_ids"] if i not in deleted]
     hits = [flagged[i] for i in ids if i in flagged]
     party = Counter(hits).most_common(1)[0][0] if hits else None
     holding = Counter(member_of[i] for i in ids if i in member_of)
     score = holding.most_common(1)[0][0][1] if holding else 0.0
+    acted = sum(1 for i in ids if i in (not_organic or set())) / max(1, len(ids))
     return CaseScore(
-        case["id"], case["kind"], case["party"], len(ids), len(hits) / max(1, len(ids)), party, score
+        case["id"], case["kind"], case["party"], len(ids), len(hits) / max(1, len(ids)), party, score, acted
     )
 
 
@@ -139,6 +168,13 @@ def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
             """select ct.tweet_id, c.campaign_id, c.amplification_score, c.is_automated, c.party
                from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)"""
         ).fetchall()
+        not_organic = {
+            tweet
+            for (tweet,) in con.execute(
+                """select ct.tweet_id from marts.campaign_tweets ct join marts.campaigns c using (campaign_id)
+                   where c.verdict <> 'organic'"""
+            ).fetchall()
+        }
         authors = dict(con.execute("select tweet_id, user_id from staging.stg_tweets").fetchall())
         in_campaigns = dict(
             con.execute(
@@ -153,9 +189,9 @@ def evaluate(warehouse: Path, truth: dict[str, Any]) -> Evaluation:
     positives: set[str] = set()
     for case in truth["campaigns"]:
         positives.update(i for i in case["tweet_ids"] if i not in deleted)
-        result.campaigns.append(case_score(case, deleted, flagged, member_of))
+        result.campaigns.append(case_score(case, deleted, flagged, member_of, not_organic))
     for case in truth["lookalikes"]:
-        result.lookalikes.append(case_score(case, deleted, flagged, member_of))
+        result.lookalikes.append(case_score(case, deleted, flagged, member_of, not_organic))
     for kind in TEAM_KINDS:
         accounts = {authors.get(i) for c in truth["campaigns"] if c["kind"] == kind for i in c["tweet_ids"]}
         taking_part = [a for a in accounts if a in in_campaigns]
@@ -222,10 +258,14 @@ def main(seeds: list[int], days: int, formats: list[str] | None) -> int:
                 print(f"  {kind:<16} look-alike: flagged {flagged:.0%}, highest score {highest:.3f}")
         worst[variant] = {
             "campaign_recall": min(e.campaign_recall for e in results.values()),
+            "campaign_recall_not_organic": min(e.campaign_recall_not_organic for e in results.values()),
             "party_accuracy": min(e.party_accuracy for e in results.values()),
             "tweet_f1": min(e.f1 for e in results.values()),
             "tweet_f1_beyond_app_only_kinds": min(e.f1_beyond_app for e in results.values()),
             "lookalike_flagged": max(max(e.lookalikes_flagged.values(), default=0) for e in results.values()),
+            "lookalike_not_organic": max(
+                max(e.lookalikes_not_organic.values(), default=0) for e in results.values()
+            ),
             "margin": min(e.margin for e in results.values()),
         }
     for variant, figures in worst.items():

@@ -244,6 +244,8 @@ class Account:
     client: tuple[str, str]
     party: str | None = None
     following: int = 100
+    verified: bool = False
+    listed: int = 0
 
 
 @dataclass
@@ -356,6 +358,8 @@ class World:
         acc.party = party
         acc.followers = self.rng.randint(20000, 500000)
         acc.client = ("TweetDeck", "http://www.tweetdeck.com")
+        acc.verified = True
+        acc.listed = self.rng.randint(200, 5000)
         return acc
 
     def tweet_id(self, when: datetime) -> int:
@@ -820,8 +824,9 @@ def user_json(a: Account) -> dict[str, object]:
         "followers_count": a.followers,
         "friends_count": a.following,
         "statuses_count": 1000,
+        "listed_count": a.listed,
         "lang": "fr",
-        "verified": False,
+        "verified": a.verified,
         "protected": False,
         "location": "",
         "description": "",
@@ -927,6 +932,9 @@ def make_world(
     for _ in range(max(1, days // 7)):
         gen_lookalikes(world, rng)
     gen_covert_lookalikes(world, rng)
+    from tools.synth_overt import gen_party_messaging
+
+    gen_party_messaging(world, rng)
     return world
 
 
@@ -978,10 +986,12 @@ def v2_user(a: Account) -> dict[str, object]:
         "username": a.screen_name,
         "name": a.name,
         "created_at": a.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "verified": a.verified,
         "public_metrics": {
             "followers_count": a.followers,
             "following_count": a.following,
             "tweet_count": 1000,
+            "listed_count": a.listed,
         },
     }
 

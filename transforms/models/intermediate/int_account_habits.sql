@@ -6,11 +6,17 @@
 --                   an operation's headline persona posts mostly copies, a member's office about a
 --                   tenth. Retweets are not counted: a citizen whose presence in an archive is
 --                   mostly retweets of a leader is common, and no persona;
+--   team_share      the share of all its posts made in campaigns where it fired with a team
+--                   (int_campaign_tight_accounts: within the coordination window of consistent
+--                   partners making up most of the campaign): a retweet team's account does
+--                   little else; a fan who now and then retweets within a minute of others is
+--                   never tight;
 --   usual_source    the app it posts through most (a campaign app posting for it is not its habit);
 --   is_public       a public identity: verified, or named in the party reference as the party's
 --                   own account (its posts are the party's overt voice, whatever their rhythm);
---   is_persona      not public, and most of its posts are copies of repeat_copy_messages or more
---                   distinct messages: an account that exists to push copies.
+--   is_persona      not public, and most of its own posts are copies of repeat_copy_messages or
+--                   more distinct texts, or most of all its posts are team firings in that many
+--                   campaigns: an account that exists to push copies.
 -- Missing is missing: an archive that says nothing of verification leaves is_verified NULL.
 
 with tweets as (
@@ -38,6 +44,16 @@ shared_campaigns as (
     from members
     group by campaign_id
     having count(distinct user_id) >= {{ var('min_accounts') }} and not bool_or(is_retweet)
+),
+
+team_posts as (
+    select
+        members.user_id,
+        count(*) as n_team_posts,
+        count(distinct members.campaign_id) as n_team_campaigns
+    from members
+    semi join {{ ref('int_campaign_tight_accounts') }} as tight using (campaign_id, user_id)
+    group by members.user_id
 ),
 
 own_posts as (
@@ -75,12 +91,15 @@ profiles as (
         coalesce(copies.n_copy_posts, 0) as n_copy_posts,
         coalesce(copies.n_copied_messages, 0) as n_copied_messages,
         floor((coalesce(copies.n_copy_posts, 0) / own_posts.n_own_posts) * 1e4 + 0.5) / 1e4 as copy_share,
+        coalesce(team_posts.n_team_campaigns, 0) as n_team_campaigns,
+        floor((coalesce(team_posts.n_team_posts, 0) / accounts.n_tweets) * 1e4 + 0.5) / 1e4 as team_share,
         usual.source as usual_source,
         floor((usual.n_posts / usual.n_posts_with_app) * 1e4 + 0.5) / 1e4 as usual_source_share,
         reference_accounts.screen_key is not null as is_reference_account
     from accounts
     left join copies using (user_id)
     left join own_posts using (user_id)
+    left join team_posts using (user_id)
     left join apps as usual on accounts.user_id = usual.user_id and usual.app_rank = 1
     left join reference_accounts on lower(accounts.screen_name) = reference_accounts.screen_key
 ),
@@ -89,9 +108,12 @@ final as (
     select
         *,
         coalesce(is_verified, false) or is_reference_account as is_public,
-        not (coalesce(is_verified, false) or is_reference_account)
-            and n_copied_messages >= {{ var('repeat_copy_messages') }}
-            and coalesce(copy_share, 0) >= {{ var('persona_copy_share') }} as is_persona
+        not (coalesce(is_verified, false) or is_reference_account) and (
+            n_copied_messages >= {{ var('repeat_copy_messages') }}
+            and coalesce(copy_share, 0) >= {{ var('persona_copy_share') }}
+            or n_team_campaigns >= {{ var('repeat_copy_messages') }}
+            and team_share >= {{ var('persona_copy_share') }}
+        ) as is_persona
     from profiles
 )
 
