@@ -4,9 +4,13 @@
 {%- set strong = 0.5 -%}
 case verdict
     when 'automated' then concat('automated: ', coalesce(nullif(concat_ws(', ',
-        case when coalesce(app_evidence, 0) >= {{ strong }} then concat(
-            floor(100 * top_unknown_app_share + 0.5)::int, '% of posts via ', top_unknown_app,
-            ', an app that posts for its users (not a client people type in)') end,
+        case when coalesce(app_evidence, 0) >= {{ strong }} and top_unknown_app_share >= off_habit_scheduler_share
+            then concat(floor(100 * top_unknown_app_share + 0.5)::int, '% of posts via ', top_unknown_app,
+                ', an app that posts for its users (not a client people type in)')
+            when coalesce(app_evidence, 0) >= {{ strong }} then concat(
+                floor(100 * off_habit_scheduler_share + 0.5)::int,
+                '% of posts via a scheduler its accounts do not otherwise post with (a tool posting for them)')
+        end,
         case when coalesce(account_evidence, 0) >= {{ strong }}
             then 'an account farm (accounts made together or recently, few followers or follow-spam)' end,
         case when coalesce(persona_evidence, 0) >= {{ strong }}

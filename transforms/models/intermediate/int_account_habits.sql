@@ -11,7 +11,9 @@
 --                   partners making up most of the campaign): a retweet team's account does
 --                   little else; a fan who now and then retweets within a minute of others is
 --                   never tight;
---   usual_source    the app it posts through most (a campaign app posting for it is not its habit);
+--   usual_source    the app it posts through most outside the texts it pushed with others (a
+--                   campaign app posting for it is not its habit), NULL when it posted nothing
+--                   else;
 --   is_public       a public identity: verified, or named in the party reference as the party's
 --                   own account (its posts are the party's overt voice, whatever their rhythm);
 --   is_persona      not public, and most of its own posts are copies of repeat_copy_messages or
@@ -73,6 +75,12 @@ copies as (
     group by members.user_id
 ),
 
+shared_posts as (
+    select members.tweet_id
+    from members
+    semi join shared_campaigns using (campaign_id)
+),
+
 apps as (
     select
         user_id,
@@ -82,6 +90,7 @@ apps as (
         sum(count(*)) over (partition by user_id) as n_posts_with_app
     from tweets
     where source is not null
+        and tweet_id not in (select tweet_id from shared_posts)
     group by user_id, source
 ),
 

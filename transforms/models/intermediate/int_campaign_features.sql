@@ -146,12 +146,19 @@ habits as (
 
 usual_clients as (
     -- among the posts whose app the archive names: the share made through the poster's own usual
-    -- app (a campaign app posting for its subscribers is not what they usually post with)
+    -- app (a campaign app posting for its subscribers is not what they usually post with), and
+    -- the share made through a scheduler that is not (an office queueing its own posts uses its
+    -- own scheduler; one tool posting for many supporters who otherwise type on their phones is
+    -- an app posting for them)
     select
         members.campaign_id,
-        avg(case when members.source = accounts.usual_source then 1 else 0 end) as usual_client_share
+        avg(case when members.source = accounts.usual_source then 1 else 0 end) as usual_client_share,
+        avg(
+            case when members.app_kind = 'scheduler' and members.source is distinct from accounts.usual_source
+                then 1 else 0 end
+        ) as off_habit_scheduler_share
     from members
-    inner join accounts using (user_id)
+    left join accounts using (user_id)
     where members.source is not null
     group by members.campaign_id
 ),
@@ -303,6 +310,7 @@ final as (
         habits.verified_share,
         habits.mean_copy_share,
         usual_clients.usual_client_share,
+        coalesce(usual_clients.off_habit_scheduler_share, 0) as off_habit_scheduler_share,
         own_edits.own_edit_share,
         (creation_clusters.largest_creation_cluster - 1)
             / nullif(account_signals.n_accounts_dated - 1, 0) as creation_cluster_share

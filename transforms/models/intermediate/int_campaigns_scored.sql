@@ -12,7 +12,8 @@
 --                    acting at once (a goal, a punchline, a leader's fans) proves nothing.
 --   is a program or a persona behind it?  (`inauthenticity`, "not people") any of
 --       app          posts through an automation app (not a client, share button, cross-poster
---                    or scheduler of the catalogue), among the posts whose app the archive names;
+--                    or scheduler of the catalogue), or through a scheduler that is not the
+--                    poster's usual app, among the posts whose app the archive names;
 --       accounts     accounts created together or recently, with few followers, or following far
 --                    more than follow them (an account farm);
 --       personas     accounts whose posting in the archive is mostly copies pushed with others
@@ -55,7 +56,9 @@ components as (
         coalesce(coactivity.repeat_copier_share, 0) as repeat_copier_share,
         case
             when missing_app_share < 0.5 then least(
-                1.0, (top_unknown_app_share + 0.25 * crossposter_share) / (1 - missing_app_share)
+                1.0,
+                (greatest(top_unknown_app_share, off_habit_scheduler_share) + 0.25 * crossposter_share)
+                    / (1 - missing_app_share)
             )
         end as app_evidence,
         case when n_accounts >= {{ var('min_accounts') }} then greatest(
@@ -156,6 +159,8 @@ final as (
             case
                 when top_unknown_app is not null and top_unknown_app_share >= 0.5
                     then concat(floor(100 * top_unknown_app_share + 0.5)::int, '% via ', top_unknown_app)
+                when off_habit_scheduler_share >= 0.5 then concat(
+                    floor(100 * off_habit_scheduler_share + 0.5)::int, '% via a scheduler not their own usual app')
                 when manual_share >= 0.5
                     then concat(floor(100 * manual_share + 0.5)::int, '% from manual clients')
                 when share_button_share >= 0.5
