@@ -55,6 +55,8 @@ def query(settings: Settings, sql: str, out: Path | None = None, limit: int = 50
         raise ChorusError(f"{out}: --out must end in .csv, .tsv or .parquet")
     if out is not None and not out.parent.is_dir():
         raise ChorusError(f"{out.parent}: no such folder for --out")
+    if out is not None:
+        settings.refuse_overwriting(out)
     with sandboxed(published(settings)) as con:
         try:
             relation = con.sql(statement)

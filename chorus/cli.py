@@ -122,10 +122,9 @@ def cmd_lake_remove(args: argparse.Namespace) -> int:
     from chorus.lock import home_lock
 
     settings = _settings(args)
-    with home_lock(settings.home, settings.lock_timeout):
-        for target in args.targets:
-            for removed in remove(settings, target):
-                print(f"removed {removed.sha256} ({removed.path}, {removed.tweets} tweets)")
+    with home_lock(settings.home, settings.lock_timeout):  # every target checked before any removal
+        for removed in remove(settings, *args.targets):
+            print(f"removed {removed.sha256} ({removed.path}, {removed.tweets} tweets)")
     print("the next `chorus build` publishes the warehouse without them")
     return 0
 
@@ -308,6 +307,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("chorus: interrupted; nothing half-done was published", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not type(exc).__module__.lstrip("_").startswith("duckdb"):
+            raise
+        # a database file Chorus did not write as it is (damaged, truncated, another program's)
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        home = getattr(args, "home", None) or "HOME"
+        print(
+            f"chorus: {first}; the lake is untouched: `chorus build --home {home}` publishes the "
+            "warehouse again from it",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

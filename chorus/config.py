@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from chorus.errors import ChorusError
+from chorus.errors import ChorusError, InputError
 from chorus.storage import Lake
 
 
@@ -86,6 +86,13 @@ class Settings:
         engine = (engine or os.environ.get("CHORUS_ENGINE") or "duckdb").strip().lower()
         if engine not in ENGINES:
             raise ChorusError(f"CHORUS_ENGINE: {engine!r} is not one of {', '.join(ENGINES)}")
+        if "?" in str(home_path.resolve()):
+            # DuckDB reads what follows a `?` in a database path as connection options, whatever
+            # the quoting (its write-ahead log lands elsewhere and the first commit fails)
+            raise InputError(
+                str(home_path.resolve()),
+                "DuckDB cannot keep a database under a path holding '?'; choose another --home",
+            )
         return cls(
             home=home_path.resolve(),
             parties=parties_path.resolve(),
@@ -101,6 +108,17 @@ class Settings:
         """The Parquet lake: `$CHORUS_LAKE` (a folder many hosts mount, or an object-storage URL
         such as `s3://bucket/chorus`), else `<home>/lake`."""
         return self.lake_root or Lake.at(self.home / "lake")
+
+    def refuse_overwriting(self, out: Path) -> None:
+        """Raise an InputError when writing `out` would overwrite the warehouse (or its write-ahead
+        log), the build state, the candidate or a local lake: an export pointed at them by mistake
+        must cost nothing."""
+        target = out.resolve()
+        kept = [self.warehouse, self.warehouse.with_name(self.warehouse.name + ".wal")]
+        kept += [self.state_dir, self.candidate_dir, *([self.lake.path] if self.lake.is_local else [])]
+        for place in (p.resolve() for p in kept):
+            if target == place or place in target.parents:
+                raise InputError(str(out), f"refused as --out: it would overwrite {place}")
 
     @property
     def outputs(self) -> tuple[Path, ...]:

@@ -91,6 +91,9 @@ def export_graph(settings: Settings, fmt: str, out: Path, chosen: GraphFilter) -
         raise ChorusError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")
     if not out.parent.is_dir():
         raise ChorusError(f"{out.parent}: no such folder for --out")
+    settings.refuse_overwriting(out)
+    if fmt == "csv":
+        settings.refuse_overwriting(nodes_path(out))
     nodes, edges = network(settings, chosen)
     if fmt == "csv":
         write_csv(out, EDGE_COLUMNS, edges)

@@ -19,10 +19,11 @@ from typing import Any
 
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from chorus.config import Settings
 from chorus.errors import ChorusError
+from chorus.html_text import isolated, text
 from chorus.report_pages import render_campaigns, render_groups
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
@@ -205,7 +206,7 @@ def bar_timeline(daily: list[dict[str, Any]], week: Week, party: str | None) -> 
     bar = (width - pad) / 7
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 20}" role="img" '
-        f'aria-label="daily automated and organic volume, {escape(party or "no party attributed")}">'
+        f'aria-label="daily automated and organic volume, {text(party or "no party attributed")}">'
     ]
     for i, d in enumerate(days):
         v = values.get(d.isoformat(), {})
@@ -274,7 +275,7 @@ def scatter(campaigns: list[dict[str, Any]]) -> Markup:
         r = 3 + 2 * math.log10(1 + c["n_tweets"])
         party = c["party"] or "no party attributed"
         score = c["amplification_score"]
-        title = escape(f"{party}: {c['n_accounts']} accounts, score {score:.2f} - {c['canonical_text'][:80]}")
+        title = text(f"{party}: {c['n_accounts']} accounts, score {score:.2f} - {c['canonical_text'][:80]}")
         parts.append(
             f'<circle cx="{sx(c["duration_seconds"] or 0):.1f}" cy="{sy(c["n_accounts"]):.1f}" r="{r:.1f}" '
             f'fill="{colour}" fill-opacity="0.6"><title>{title}</title></circle>'
@@ -287,6 +288,7 @@ def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("chorus", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
+        finalize=isolated,  # every value a template prints: bidirectional controls kept inside it
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
     env.filters["delta"] = lambda cur, prev: (

@@ -14,6 +14,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from chorus.config import Settings
+from chorus.html_text import text
 
 AUTOMATED = "#c0392b"
 
@@ -94,11 +95,10 @@ def trend(weekly: list[dict[str, Any]], palette: list[str], share: str = "automa
         for i, value in points:
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}">'
-                f"<title>{escape(party)} {escape(weeks[i])}: {100 * value:.1f}%</title></circle>"
+                f"<title>{text(party)} {escape(weeks[i])}: {100 * value:.1f}%</title></circle>"
             )
         parts.append(
-            f'<text x="{width - 4}" y="{16 + 14 * n}" text-anchor="end" fill="{colour}">'
-            f"{escape(party)}</text>"
+            f'<text x="{width - 4}" y="{16 + 14 * n}" text-anchor="end" fill="{colour}">{text(party)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every data value above went through escape()

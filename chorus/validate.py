@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -327,6 +328,7 @@ def validate(
             report.suites[name] = bool(run_result.success)
             report.failures.extend(failures_of(name, run_result))
     context.build_data_docs()
+    self_contained(settings.gx_home / "data_docs")
     index = settings.gx_home / "data_docs" / "index.html"
     report.data_docs = index if index.exists() else None
     (settings.gx_home / "last_validation.json").write_text(json.dumps(report.to_json(), indent=1))
@@ -356,3 +358,31 @@ def remember_good(settings: Settings, report: ValidationReport) -> None:
     """After a publication, keep its row counts as the baseline for the next gate."""
     good = report.to_json() | {"deleted_tweets": report.row_counts.get("deleted_tweets", 0)}
     (settings.gx_home / "last_good.json").write_text(json.dumps(good, indent=1))
+
+
+EXTERNAL_LOADS = re.compile(
+    r"""<script\b[^>]*\bsrc=["']https?://[^>]*>\s*</script>"""
+    r"""|<link\b[^>]*\bhref=["']https?://[^>]*>"""
+    r"""|<img\b[^>]*\bsrc=["']https?://[^>]*>""",
+    re.IGNORECASE,
+)
+# Nothing but the page itself and inline styles: a page opened later cannot fetch anything either
+NO_NETWORK = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "script-src 'self' 'unsafe-inline'; font-src 'self' data:\">"
+)
+
+
+def self_contained(docs: Path) -> None:
+    """Great Expectations' Data Docs load stylesheets and scripts from CDNs and a logo that
+    reports the context's id; every such load is taken out of the pages (and a content security
+    policy forbids any other), so opening them fetches nothing and tells no one. The pages stay
+    readable, unstyled where the CDN's stylesheet was."""
+    for page in docs.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        cleaned = EXTERNAL_LOADS.sub("", html)
+        if NO_NETWORK not in cleaned:
+            cleaned = re.sub(r"<head\b[^>]*>", lambda m: m.group(0) + NO_NETWORK, cleaned, count=1)
+        if cleaned != html:
+            page.write_text(cleaned, encoding="utf-8")

@@ -28,7 +28,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from chorus.config import Settings
-from chorus.errors import ChorusError, InputError
+from chorus.errors import ChorusError
 from chorus.ingest.documents import as_utf8, document_items, wide_encoding
 from chorus.ingest.formats import (
     BOM,
@@ -464,10 +464,7 @@ def ingest(
     """
     if settings.home.exists() and not settings.home.is_dir():
         raise ChorusError(f"{settings.home}: the data home is a file, not a folder")
-    try:
-        files = input_files(paths, exclude=settings.outputs)
-    except FileNotFoundError as exc:
-        raise InputError(str(exc).split(":")[0], "no such file or directory") from exc
+    files = input_files(paths, exclude=settings.outputs)  # a PATH it cannot use is an InputError
     workers = min(workers or os.cpu_count() or 1, len(files)) or 1
     per_file: list[list[FileResult]] | None = None
     if workers > 1 and stored_bytes(files) >= parallel_from:

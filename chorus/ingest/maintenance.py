@@ -60,14 +60,20 @@ def targets(settings: Settings, target: str) -> list[str]:
     return hashes
 
 
-def remove(settings: Settings, target: str) -> list[Removed]:
-    """Take the inputs `target` names out of the lake: the audit row that marks an input complete
-    goes first (from then on no build reads its parts), then its parts, rejects and notices."""
+def remove(settings: Settings, *names: str) -> list[Removed]:
+    """Take the inputs each of `names` names out of the lake: all or nothing, so every name is
+    checked first (a name that matches no input in the lake removes none). For each input the
+    audit row that marks it complete goes first (from then on no build reads its parts), then its
+    parts, rejects and notices; one removal record lists them all."""
     lake = settings.lake
+    chosen: list[str] = []
+    for name in names:
+        present = [sha for sha in targets(settings, name) if lake.exists("_audit", "files", f"{sha}.parquet")]
+        if not present:
+            raise ChorusError(f"{name}: no such input in the lake {lake} (nothing removed)")
+        chosen += [sha for sha in present if sha not in chosen]
     removed = []
-    for sha in targets(settings, target):
-        if not lake.exists("_audit", "files", f"{sha}.parquet"):
-            continue
+    for sha in chosen:
         row = lake.read_parquet("_audit", "files", f"{sha}.parquet").to_pylist()[0]
         parts = recorded_parts(lake, sha) or legacy_parts(lake, sha)
         lake.remove("_audit", "files", f"{sha}.parquet")
@@ -76,8 +82,6 @@ def remove(settings: Settings, target: str) -> list[Removed]:
         for table in ("rejects", "notices"):
             lake.remove("_audit", table, f"{sha}.parquet")
         removed.append(Removed(sha, str(row.get("path")), int(row.get("tweets") or 0)))
-    if not removed:
-        raise ChorusError(f"{target}: no such input in the lake {lake}")
     stamp = datetime.now(UTC).replace(tzinfo=None)
     rows = [{"sha256": r.sha256, "path": r.path, "tweets": r.tweets, "removed_at": stamp} for r in removed]
     name = f"{stamp:%Y%m%dT%H%M%S%f}-{removed[0].sha256[:16]}.parquet"

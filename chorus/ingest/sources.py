@@ -8,6 +8,7 @@ a `.zip` gives one input per member, refusing members whose path escapes the arc
 from __future__ import annotations
 
 import bz2
+import errno
 import gzip
 import hashlib
 import io
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
+from chorus.errors import InputError
 from chorus.ingest.personal import ACCOUNT_MEMBERS, account_from_js, is_tweet_member
 
 MAX_MEMBER_BYTES = 8 * 1024**3
@@ -166,7 +168,7 @@ def member_refusal(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | Non
     return None
 
 
-def zip_units(path: Path) -> Iterator[Unit]:
+def zip_units(path: Path, shown: str | None = None) -> Iterator[Unit]:
     """One unit per file member of a zip, refusing unsafe members.
 
     In a personal archive (a zip with data/account.js) only the tweet files are read; the
@@ -176,13 +178,15 @@ def zip_units(path: Path) -> Iterator[Unit]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        yield Unit(str(path), _empty, 0, refusal=f"unreadable zip archive: {type(exc).__name__}: {exc}")
+        yield Unit(
+            shown or display(path), _empty, 0, refusal=f"unreadable zip archive: {type(exc).__name__}: {exc}"
+        )
         return
     owner = archive_owner(archive)
     for info in archive.infolist():
         if info.is_dir():
             continue
-        name = f"{path}!{info.filename}"
+        name = f"{shown or display(path)}!{display(info.filename)}"
         if is_metadata_member(info.filename):
             yield Unit(name, _empty, info.compress_size, skip=METADATA_SKIP)
             continue
@@ -239,52 +243,109 @@ class Candidate:
     refusal: str | None = None
 
 
+def display(path: Path | str) -> str:
+    """A path as it can be shown and stored: bytes that are not UTF-8 written as `\\xNN`,
+    control characters (line breaks, escapes, bidirectional overrides) escaped, so a file name
+    can neither break a log line, an audit row nor a page."""
+    text = os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def input_files(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[Candidate]:
     """Every file under the given files and folders, in a stable (sorted) order.
 
     Hidden files and folders are left out, and so is anything under `exclude` (the data home and
     the lake: a run over `.` must not ingest its own output). A symlink found in a folder that
-    points outside it, and anything that is not a regular file (a FIFO, a device), is refused
-    rather than read: one must never hang the run or pull in files the user did not give.
+    points outside it, a symlink loop, a folder that cannot be listed, and anything that is not a
+    regular file (a FIFO, a device), is refused rather than read: one must never hang the run,
+    stop it, or pull in files the user did not give. A PATH that does not exist (or is a broken
+    symlink) is an InputError naming it.
     """
     found: list[Candidate] = []
     excluded = [p.resolve() for p in exclude]
     for root in paths:
-        if not root.exists() and not root.is_symlink():
-            raise FileNotFoundError(f"{root}: no such file or directory")
-        if root.is_dir():
-            found.extend(folder_files(root, excluded))
-        elif not stat.S_ISREG(root.stat().st_mode):
-            found.append(Candidate(root, "refused: not a regular file (a FIFO, device or socket)"))
-        elif not is_under(root.resolve(), excluded):
-            found.append(Candidate(root))
+        try:
+            if not root.exists():
+                why = "a broken symlink (its target does not exist)" if root.is_symlink() else None
+                raise InputError(display(root), why or "no such file or directory")
+            if root.is_dir():
+                found.extend(folder_files(root, excluded))
+            elif not stat.S_ISREG(root.stat().st_mode):
+                found.append(Candidate(root, "refused: not a regular file (a FIFO, device or socket)"))
+            elif not is_under(root.resolve(), excluded):
+                found.append(Candidate(root))
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a folder it may not read
+            raise InputError(display(root), reason(exc)) from exc
     return found
+
+
+def reason(exc: BaseException) -> str:
+    """Why a directory entry cannot be used, in a few words."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "a symlink loop"
+    return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+
+
+def resolved(path: Path) -> Path | None:
+    """The path with its symlinks followed, or None when they loop or cannot be read."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def folder_files(root: Path, excluded: list[Path]) -> Iterator[Candidate]:
     inside = root.resolve()
-    for folder, dirs, files in sorted_walk(root):
-        dirs[:] = [
-            d for d in dirs if not d.startswith(".") and not is_under((folder / d).resolve(), excluded)
-        ]
+    unlisted: list[OSError] = []
+    for folder, dirs, files in sorted_walk(root, unlisted.append):
+        for error in unlisted:
+            yield Candidate(
+                Path(error.filename or folder), f"refused: the folder cannot be listed ({reason(error)})"
+            )
+        unlisted.clear()
+        kept = []
+        for d in dirs:
+            target = resolved(folder / d)
+            if not d.startswith(".") and target is not None and not is_under(target, excluded):
+                kept.append(d)
+        dirs[:] = kept
         for name in files:
-            path = folder / name
-            if name.startswith("."):
-                continue
-            target = path.resolve()
-            if is_under(target, excluded):
-                continue
-            if path.is_symlink() and not is_under(target, [inside]):
-                yield Candidate(path, "refused: a symlink to a file outside the input folder")
-            elif not path.exists() or not stat.S_ISREG(path.stat().st_mode):
-                yield Candidate(path, "refused: not a regular file (a FIFO, device, socket or broken link)")
-            else:
-                yield Candidate(path)
+            if not name.startswith("."):
+                candidate = folder_entry(folder / name, inside, excluded)
+                if candidate is not None:
+                    yield candidate
+    for error in unlisted:
+        yield Candidate(
+            Path(error.filename or root), f"refused: the folder cannot be listed ({reason(error)})"
+        )
 
 
-def sorted_walk(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
-    """os.walk in sorted order, not following symlinked folders."""
-    for folder, dirs, files in os.walk(root, followlinks=False):
+def folder_entry(path: Path, inside: Path, excluded: list[Path]) -> Candidate | None:
+    """One file found in a folder, refused with its reason when it is not a regular file inside
+    the folder; None when it lies under the excluded outputs."""
+    try:
+        target = path.resolve()
+        if is_under(target, excluded):
+            return None
+        if path.is_symlink() and not path.exists():
+            return Candidate(path, "refused: a broken symlink (its target does not exist)")
+        if path.is_symlink() and not is_under(target, [inside]):
+            return Candidate(path, "refused: a symlink to a file outside the input folder")
+        if not path.exists() or not stat.S_ISREG(path.stat().st_mode):
+            return Candidate(path, "refused: not a regular file (a FIFO, device, socket or broken link)")
+        return Candidate(path)
+    except (OSError, RuntimeError) as exc:
+        return Candidate(path, f"refused: {reason(exc)}")
+
+
+def sorted_walk(
+    root: Path, onerror: Callable[[OSError], None] | None = None
+) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """os.walk in sorted order, not following symlinked folders; a folder that cannot be listed
+    goes to `onerror` (os.walk would skip it silently)."""
+    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
         dirs.sort()
         yield Path(folder), dirs, sorted(files)
 
@@ -294,20 +355,22 @@ def is_under(path: Path, roots: list[Path]) -> bool:
 
 
 def units_of(candidate: Candidate) -> Iterator[Unit]:
-    """The inputs one file holds: itself, or each member of a zip."""
+    """The inputs one file holds: itself, or each member of a zip. A file that vanished or cannot
+    be opened since it was listed is one refused unit."""
     path = candidate.path
+    name = display(path)
     if candidate.refusal is not None:
-        yield Unit(str(path), _empty, 0, refusal=candidate.refusal)
-    elif is_zip(path):
-        yield from zip_units(path)
-    else:
-        yield Unit(
-            str(path),
-            decompressing(path),
-            path.stat().st_size,
-            raw=lambda: path.open("rb"),
-            owner=sibling_owner(path),
-        )
+        yield Unit(name, _empty, 0, refusal=candidate.refusal)
+        return
+    try:
+        if is_zip(path):
+            yield from zip_units(path, name)
+            return
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Unit(name, _empty, 0, refusal=f"refused: {reason(exc)}")
+        return
+    yield Unit(name, decompressing(path), size, raw=lambda: path.open("rb"), owner=sibling_owner(path))
 
 
 TWEETS_JS = re.compile(r"tweets(-part\d+)?\.js")

@@ -37,14 +37,15 @@ def as_id(value: Any) -> str | None:
     """A tweet id as a string of digits, or None if the value is not one.
 
     Numbers are accepted when they are exact integers (JSON gives ids as numbers too); a float, a
-    boolean or a digit string beyond 64 bits is not an id.
+    boolean or a digit string beyond 64 bits is not an id. Leading zeros are dropped: `00012345`
+    (a spreadsheet's padding) is the tweet `12345`, not another one.
     """
     if type(value) is str:
-        if value.isdigit() and len(value) < 20 and value.isascii():  # the common case, fast
+        if value.isdigit() and len(value) < 20 and value.isascii() and value[0] != "0":  # common, fast
             return value
         text = value.strip()
         if ID.fullmatch(text) and int(text) < MAX_ID:
-            return text
+            return str(int(text))
         return rounded_id(text)
     if type(value) is int and 0 <= value < MAX_ID:
         return str(value)
@@ -234,7 +235,13 @@ def typed_row(  # noqa: PLR0913 - one parameter per column of the lake schema
     well-formed archives give it (a short string, an int, None), and only otherwise goes through
     the coercing helpers above.
     """
-    if not (type(tweet_id) is str and len(tweet_id) < 20 and tweet_id.isdigit() and tweet_id.isascii()):
+    if not (
+        type(tweet_id) is str
+        and len(tweet_id) < 20
+        and tweet_id.isdigit()
+        and tweet_id.isascii()
+        and tweet_id[0] != "0"
+    ):
         given = tweet_id
         tweet_id = as_id(given)
         if tweet_id is None:

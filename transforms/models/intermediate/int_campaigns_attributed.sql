@@ -2,7 +2,8 @@
 -- signals it carries, weighted by signal type (author listed in the reference > app > hashtag,
 -- domain, retweeted account > mention, so an attack message that mentions a rival still goes to
 -- the party that ran it), and for the party its author leans to across all its posts
--- (int_account_leans, weight_lean x the lean's confidence). The party with the highest mean vote
+-- (int_account_leans, weight_lean x the lean's confidence; leans of min_lean_tweets signal tweets
+-- or more, in campaigns of min_accounts accounts or more). The party with the highest mean vote
 -- wins if it reaches min_party_score; a tie leaves the party NULL.
 
 with members as (
@@ -11,6 +12,14 @@ with members as (
 
 leans as (
     select * from {{ ref('int_account_leans') }}
+    where n_signal_tweets >= {{ var('min_lean_tweets') }}
+),
+
+crowds as (
+    select campaign_id
+    from {{ ref('int_messages_grouped_to_campaigns') }}
+    group by campaign_id
+    having count(distinct user_id) >= {{ var('min_accounts') }}
 ),
 
 signals as (
@@ -20,6 +29,8 @@ signals as (
         {{ var('weight_lean') }} * leans.lean_confidence as weight
     from {{ ref('int_messages_grouped_to_campaigns') }} as members
     inner join leans using (user_id)
+    -- a crowd's lean needs a crowd: one account's drip gets a party from its own posts' signals
+    semi join crowds using (campaign_id)
 ),
 
 campaign_sizes as (

@@ -46,7 +46,12 @@ hits as (
     from domains
     inner join reference
         on reference.signal_type = 'domain'
-        and (domains.host = reference.value or domains.host like '%.' || reference.value)
+        -- a subdomain matches: compared as a suffix, never as a LIKE pattern (a `%` or `_` in the
+        -- reference is a character, not a wildcard)
+        and (
+            domains.host = reference.value
+            or right(domains.host, length(reference.value) + 1) = '.' || reference.value
+        )
 
     union all
 
