@@ -52,6 +52,8 @@ def test_truth_names_tweets_that_are_in_the_archive(sample) -> None:
         "breaking_web",
         "leader_rt",
         "midnight",
+        "talking_points",  # overt party messaging: coordination, never automation
+        "caucus_rt",
     }
 
 

@@ -246,6 +246,7 @@ class Account:
     following: int = 100
     verified: bool = False
     listed: int = 0
+    default_image: bool = False
 
 
 @dataclass
@@ -349,6 +350,7 @@ class World:
             client=rng.choice(THIRD_PARTY_CLIENTS)
             if rng.random() < 0.12
             else rng.choices(clients, weights)[0],
+            default_image=rng.random() < (0.5 if fresh else 0.03),  # a few people never set one
         )
 
     def _official_account(self, party: str, screen_name: str) -> Account:
@@ -825,6 +827,7 @@ def user_json(a: Account) -> dict[str, object]:
         "friends_count": a.following,
         "statuses_count": 1000,
         "listed_count": a.listed,
+        "default_profile_image": a.default_image,
         "lang": "fr",
         "verified": a.verified,
         "protected": False,
@@ -987,6 +990,11 @@ def v2_user(a: Account) -> dict[str, object]:
         "name": a.name,
         "created_at": a.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "verified": a.verified,
+        "profile_image_url": (
+            "https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png"
+            if a.default_image
+            else f"https://pbs.twimg.com/profile_images/{a.user_id}/photo_normal.jpg"
+        ),
         "public_metrics": {
             "followers_count": a.followers,
             "following_count": a.following,

@@ -82,6 +82,7 @@ def farm(world: World, n: int, rng: random.Random, party: str | None) -> list[Ac
         account.following = rng.randint(150, 1500)
         account.client = rng.choice(SPOOFED)
         account.party = party
+        account.default_image = rng.random() < 0.6  # many never set a profile up
         accounts.append(account)
     return accounts
 

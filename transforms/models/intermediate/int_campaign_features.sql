@@ -124,7 +124,8 @@ campaign_accounts as (
         any_value(accounts.is_public) as is_public,
         any_value(accounts.is_verified) as is_verified,
         any_value(accounts.is_reference_account) as is_reference_account,
-        any_value(accounts.copy_share) as copy_share
+        any_value(accounts.copy_share) as copy_share,
+        any_value(accounts.has_default_image) as has_default_image
     from members
     left join accounts using (user_id)
     group by members.campaign_id, members.user_id
@@ -218,7 +219,12 @@ account_signals as (
         avg((followers < {{ var('few_followers') }})::int) as few_followers_share,
         avg(
             (following >= 100 and following >= {{ var('follow_spam_ratio') }} * (followers + 1))::int
-        ) filter (where following is not null and followers is not null) as follow_spam_share
+        ) filter (where following is not null and followers is not null) as follow_spam_share,
+        -- a profile never set up (the default image): a profile-only feature that generalises
+        -- across data sets (Yang et al. 2020); NULL where the archive does not say
+        count(has_default_image) as n_accounts_with_image,
+        avg(case when has_default_image then 1 else 0 end) filter (where has_default_image is not null)
+            as default_image_share
     from campaign_accounts
     group by campaign_accounts.campaign_id
 ),
@@ -301,6 +307,8 @@ final as (
         account_signals.n_accounts_with_followers,
         account_signals.few_followers_share,
         account_signals.follow_spam_share,
+        account_signals.n_accounts_with_image,
+        account_signals.default_image_share,
         repetition.n_repeaters,
         repetition.repeater_share,
         habits.persona_share,

@@ -14,8 +14,9 @@
 --       app          posts through an automation app (not a client, share button, cross-poster
 --                    or scheduler of the catalogue), or through a scheduler that is not the
 --                    poster's usual app, among the posts whose app the archive names;
---       accounts     accounts created together or recently, with few followers, or following far
---                    more than follow them (an account farm);
+--       accounts     accounts created together or recently, with few followers, following far
+--                    more than follow them, or with profiles never set up (the default image):
+--                    an account farm;
 --       personas     accounts whose posting in the archive is mostly copies pushed with others
 --                    (int_account_habits; never a verified or party-listed account);
 --       clock, repetition  as below, counted over the accounts that are not public identities
@@ -65,7 +66,9 @@ components as (
             {{ ramp('young_share', floor, span) }},
             {{ ramp('creation_cluster_share', floor, span) }},
             {{ ramp('few_followers_share', floor, span) }},
-            {{ ramp('follow_spam_share', floor, span) }}
+            {{ ramp('follow_spam_share', floor, span) }},
+            case when n_accounts_with_image >= {{ var('min_accounts') }}
+                then {{ ramp('default_image_share', floor, span) }} end
         ) end as account_evidence,
         {{ ramp('coalesce(coactivity.repeat_copier_share, 0)', floor, span) }} as copier_evidence,
         {{ ramp('features.persona_share', floor, span) }} as persona_evidence,
@@ -209,6 +212,9 @@ final as (
             case when n_repeaters >= 2 and repeater_share >= {{ floor }} then concat(
                 floor(100 * repeater_share + 0.5)::int, '% of accounts posted it ',
                 {{ var('repeat_posts') }}, '+ times'
+            ) end,
+            case when n_accounts_with_image >= {{ var('min_accounts') }} and default_image_share >= {{ floor }} then concat(
+                floor(100 * default_image_share + 0.5)::int, '% with the default profile image'
             ) end,
             case when follow_spam_share >= {{ floor }} then concat(
                 floor(100 * follow_spam_share + 0.5)::int, '% following ', {{ var('follow_spam_ratio') }},
