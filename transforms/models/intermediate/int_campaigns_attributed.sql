@@ -3,7 +3,8 @@
 -- domain, retweeted account > mention, so an attack message that mentions a rival still goes to
 -- the party that ran it), and for the party its author leans to across all its posts
 -- (int_account_leans, weight_lean x the lean's confidence; leans of min_lean_tweets signal tweets
--- or more, in campaigns of min_accounts accounts or more). The party with the highest mean vote
+-- or more, in campaigns of min_accounts accounts or more whose posts lean that way for the most
+-- part). The party with the highest mean vote
 -- wins if it reaches min_party_score; a tie leaves the party NULL.
 
 with members as (
@@ -15,22 +16,35 @@ leans as (
     where n_signal_tweets >= {{ var('min_lean_tweets') }}
 ),
 
-crowds as (
-    select campaign_id
-    from {{ ref('int_messages_grouped_to_campaigns') }}
-    group by campaign_id
-    having count(distinct user_id) >= {{ var('min_accounts') }}
+lean_votes as (
+    select members.campaign_id, members.tweet_id, leans.party,
+        {{ var('weight_lean') }} * leans.lean_confidence as weight
+    from {{ ref('int_messages_grouped_to_campaigns') }} as members
+    inner join leans using (user_id)
+),
+
+crowd_leans as (
+    -- a crowd's lean needs a crowd (min_accounts accounts: one account's drip gets a party from
+    -- its own posts' signals) whose posts lean that way for the most part
+    select lean_votes.campaign_id, lean_votes.party
+    from lean_votes
+    inner join (
+        select campaign_id, count(*) as n_tweets, count(distinct user_id) as n_accounts
+        from {{ ref('int_messages_grouped_to_campaigns') }}
+        group by campaign_id
+    ) as sizes using (campaign_id)
+    where sizes.n_accounts >= {{ var('min_accounts') }}
+    group by lean_votes.campaign_id, lean_votes.party
+    having count(*) >= 0.5 * any_value(sizes.n_tweets)
 ),
 
 signals as (
     select tweet_id, party, signal_type, weight from {{ ref('int_tweet_party_signals') }}
     union all
-    select members.tweet_id, leans.party, 'account_lean' as signal_type,
-        {{ var('weight_lean') }} * leans.lean_confidence as weight
-    from {{ ref('int_messages_grouped_to_campaigns') }} as members
-    inner join leans using (user_id)
-    -- a crowd's lean needs a crowd: one account's drip gets a party from its own posts' signals
-    semi join crowds using (campaign_id)
+    select lean_votes.tweet_id, lean_votes.party, 'account_lean' as signal_type, lean_votes.weight
+    from lean_votes
+    -- a crowd's lean: the posts of accounts leaning to the party are half the campaign's or more
+    semi join crowd_leans using (campaign_id, party)
 ),
 
 campaign_sizes as (
