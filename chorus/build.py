@@ -30,12 +30,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chorus.config import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, require_project
 from chorus.dbt_process import dbt_child
 from chorus.errors import ChorusError, InputError, ValidationFailed
 from chorus.publish import candidate_from_spark, finish_candidate
 from chorus.storage import escape_glob, escape_hadoop_glob
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("account", "hashtag", "domain", "source")
@@ -163,6 +167,9 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
         # read beside the parts, so that parts written before a column was added read it as NULL
         "CHORUS_EMPTY_TWEETS_SQL": sql_escaped(os.path.relpath(empty_tweets(settings), settings.state_dir)),
+        "CHORUS_EMPTY_NOTICES_SQL": sql_escaped(
+            os.path.relpath(empty_table(settings, "notices", notice_schema()), settings.state_dir)
+        ),
         "CHORUS_DBT_FILESYSTEMS": repr(lake.duckdb_filesystems()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(spark_environment(settings, has_tweets) if settings.engine == "spark" else {}),
@@ -201,14 +208,26 @@ def lake_has_tweets(settings: Settings) -> bool:
 
 def empty_tweets(settings: Settings) -> Path:
     """A Parquet file of the lake's tweet schema with no rows (read in place of an empty lake)."""
-    import pyarrow.parquet as pq
-
     from chorus.ingest.lake import TWEET_SCHEMA
 
-    path = settings.state_dir / "empty_tweets.parquet"
-    if not path.exists() or not pq.read_schema(path).equals(TWEET_SCHEMA):
+    return empty_table(settings, "tweets", TWEET_SCHEMA)
+
+
+def notice_schema() -> pa.Schema:
+    from chorus.ingest.lake import NOTICE_SCHEMA
+
+    return NOTICE_SCHEMA
+
+
+def empty_table(settings: Settings, name: str, schema: pa.Schema) -> Path:
+    """A Parquet file of `schema` with no rows, kept in the state: read beside a lake table's
+    files, it gives the columns that files written before a column was added lack."""
+    import pyarrow.parquet as pq
+
+    path = settings.state_dir / f"empty_{name}.parquet"
+    if not path.exists() or not pq.read_schema(path).equals(schema):
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(TWEET_SCHEMA.empty_table(), path)
+        pq.write_table(schema.empty_table(), path)
     return path
 
 

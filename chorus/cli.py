@@ -31,6 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _settings(args),
         progress=not args.quiet,
         accept_shrink=args.accept_shrink,
+        columns=_columns(args),
     )
     _print_ingest(summary.ingest)
     print(f"campaigns: {summary.campaigns} ({summary.automated} automated)")
@@ -50,8 +51,22 @@ def _print_ingest(summary: IngestSummary) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from chorus.ingest import ingest
 
-    _print_ingest(ingest([Path(p) for p in args.paths], _settings(args), progress=not args.quiet))
+    paths = [Path(p) for p in args.paths]
+    _print_ingest(ingest(paths, _settings(args), progress=not args.quiet, columns=_columns(args)))
     return 0
+
+
+def _columns(args: argparse.Namespace) -> dict[str, str] | None:
+    """The --columns map, checked (a bad one is one line, exit 2)."""
+    from chorus.errors import ChorusError
+    from chorus.ingest.rtables import parse_column_map
+
+    if not args.columns:
+        return None
+    try:
+        return parse_column_map(args.columns)
+    except ValueError as exc:
+        raise ChorusError(f"--columns: {exc}") from exc
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -213,6 +228,13 @@ def parser() -> argparse.ArgumentParser:
                 "paths", nargs="+", metavar="PATH", help="archive file or folder (searched recursively)"
             )
             p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+            p.add_argument(
+                "--columns",
+                metavar="MAP",
+                help="read every table by this column map: id=COL,user=COL,time=COL,text=COL "
+                "(also user_id, source, retweet_of, reply_to, lang); without it a table is read by "
+                "<file>.columns.yml beside it, if any",
+            )
         return p
 
     engine_help = "what runs the dbt models (default: $CHORUS_ENGINE, else duckdb)"

@@ -101,11 +101,16 @@ def gate_and_publish(settings: Settings, candidate: Path, validation: Validation
 
 
 def run(
-    paths: list[Path], settings: Settings, progress: bool = True, accept_shrink: bool = False
+    paths: list[Path],
+    settings: Settings,
+    progress: bool = True,
+    accept_shrink: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> RunSummary:
-    """Ingest `paths`, rebuild, validate, publish and render every week's report."""
+    """Ingest `paths` (tables read by `columns`, a column map, when given), rebuild, validate,
+    publish and render every week's report."""
     prestart_dbt(settings)  # dbt loads while the archive is read
-    summary = RunSummary(ingest=ingest(paths, settings, progress=progress))
+    summary = RunSummary(ingest=ingest(paths, settings, progress=progress, columns=columns))
 
     def write_reports() -> None:
         summary.reports = report(settings)

@@ -169,13 +169,18 @@ def first_lines_parse(unit: Unit, encoding: str | None, lines: int = 5) -> bool:
         return one_parses_alone(line.removeprefix(BOM) for line in first if not isinstance(line, Oversized))
 
 
-def items_of(stream: BinaryIO, container: str, owner: dict[str, object] | None = None) -> Iterator[Item]:
-    """The items of one stream, by container format."""
+def items_of(
+    stream: BinaryIO,
+    container: str,
+    owner: dict[str, object] | None = None,
+    columns: dict[str, str] | None = None,
+) -> Iterator[Item]:
+    """The items of one stream, by container format (a table read by `columns` when given)."""
     if container == "personal-archive-js":
         yield from personal_items(stream, owner)
         return
     if container == "csv":
-        yield from csv_items(stream)
+        yield from csv_items(stream, columns)
         return
     if container in ("json-array", "json-document"):
         yield from document_items(stream, "array" if container == "json-array" else "values")
@@ -222,7 +227,7 @@ def ingest_unit(unit: Unit, settings: Settings, progress: bool) -> FileResult:
     encoding = wide_encoding(head)
     if encoding:
         head = head.decode(encoding, "ignore").encode("utf-8")  # the BOM and a cut last character go
-    container = sniff(head)
+    container = "csv" if unit.columns is not None else sniff(head)
     if container == "json-document" and b"\n" not in head and first_lines_parse(unit, encoding):
         container = "jsonl"  # lines longer than the look-ahead (twarc2 pages run to hundreds of KB)
     if container == "personal-archive-other":
@@ -286,7 +291,7 @@ def load(
     with gc_paused():  # flushed inside: a collection over the buffered rows costs as much
         try:
             with progress_stream(unit, progress) as stream:
-                for item in items_of(as_utf8(stream, encoding), container, unit.owner):
+                for item in items_of(as_utf8(stream, encoding), container, unit.owner, unit.columns):
                     last_line = max(last_line, item.line)
                     if item.kind == "tweet":
                         row = item.row
@@ -310,6 +315,8 @@ def load(
                             {"file_sha256": sha, "line_no": item.line, **typed_notice(item.record)}
                         )
                         result.counts["notice"] += 1
+                    elif item.kind == "quality" and item.record is not None:  # of the file, no line
+                        notices.append({"file_sha256": sha, "line_no": 0, **typed_notice(item.record)})
                     elif item.kind == "reject":
                         reject_line(item.line, item.reason or "", item.raw or "")
                     elif item.kind == "skip":
@@ -455,6 +462,7 @@ def ingest(
     progress: bool = True,
     workers: int | None = None,
     parallel_from: int = SMALL_ARCHIVE,
+    columns: dict[str, str] | None = None,
 ) -> IngestSummary:
     """Ingest every archive under `paths` into the lake of `settings.home`.
 
@@ -464,7 +472,8 @@ def ingest(
     """
     if settings.home.exists() and not settings.home.is_dir():
         raise ChorusError(f"{settings.home}: the data home is a file, not a folder")
-    files = input_files(paths, exclude=settings.outputs)  # a PATH it cannot use is an InputError
+    # a PATH it cannot use is an InputError; `columns` (a column map) reads every table given
+    files = input_files(paths, exclude=settings.outputs, columns=columns)
     workers = min(workers or os.cpu_count() or 1, len(files)) or 1
     per_file: list[list[FileResult]] | None = None
     if workers > 1 and stored_bytes(files) >= parallel_from:

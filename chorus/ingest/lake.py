@@ -101,6 +101,7 @@ NOTICE_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("tweet_id", pa.string()),
         ("user_id", pa.string()),
+        ("detail", pa.string()),  # what a data-quality notice decided (an encoding, a date order...)
     ]
 )
 

@@ -18,12 +18,13 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 from chorus.errors import InputError
 from chorus.ingest.personal import ACCOUNT_MEMBERS, account_from_js, is_tweet_member
+from chorus.ingest.rtables import parse_column_map
 
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_RATIO = 200
@@ -41,6 +42,7 @@ class Unit:
     refusal: str | None = None
     skip: str | None = None
     owner: dict[str, Any] | None = None
+    columns: dict[str, str] | None = None  # a column map: read as a table by these columns
 
     def sha256(self) -> str:
         """Hash of the stored bytes: the file as on disk, or a zip member once decompressed."""
@@ -241,6 +243,31 @@ class Candidate:
 
     path: Path
     refusal: str | None = None
+    columns: dict[str, str] | None = None
+    skip: str | None = None
+
+
+# A column map beside a table (`tweets.csv.columns.yml`) tells how to read it: a file of its own
+# that is not an archive (recorded as skipped).
+COLUMN_MAP_SUFFIX = ".columns.yml"
+
+
+def with_column_map(candidate: Candidate, columns: dict[str, str] | None) -> Candidate:
+    """The file with the column map it is read by: `columns` (given for the run), else the map
+    beside it; a map that cannot be read refuses the file with the reason; the map itself is
+    skipped."""
+    path = candidate.path
+    if candidate.refusal is not None:
+        return candidate
+    if path.name.endswith(COLUMN_MAP_SUFFIX):
+        return replace(candidate, skip="a column map, read with the table it names")
+    beside = path.with_name(path.name + COLUMN_MAP_SUFFIX)
+    if columns is None and beside.is_file():
+        try:
+            columns = parse_column_map(beside.read_text(encoding="utf-8")[:10_000])
+        except (ValueError, OSError) as exc:
+            return replace(candidate, refusal=f"refused: its column map {display(beside.name)}: {exc}")
+    return replace(candidate, columns=columns)
 
 
 def display(path: Path | str) -> str:
@@ -253,7 +280,9 @@ def display(path: Path | str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def input_files(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[Candidate]:
+def input_files(
+    paths: list[Path], exclude: tuple[Path, ...] = (), columns: dict[str, str] | None = None
+) -> list[Candidate]:
     """Every file under the given files and folders, in a stable (sorted) order.
 
     Hidden files and folders are left out, and so is anything under `exclude` (the data home and
@@ -261,7 +290,8 @@ def input_files(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[Candi
     points outside it, a symlink loop, a folder that cannot be listed, and anything that is not a
     regular file (a FIFO, a device), is refused rather than read: one must never hang the run,
     stop it, or pull in files the user did not give. A PATH that does not exist (or is a broken
-    symlink) is an InputError naming it.
+    symlink) is an InputError naming it. `columns`, a column map, is how every table is read;
+    without it, a table is read by the map beside it (`<name>.columns.yml`) if there is one.
     """
     found: list[Candidate] = []
     excluded = [p.resolve() for p in exclude]
@@ -278,7 +308,7 @@ def input_files(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[Candi
                 found.append(Candidate(root))
         except (OSError, RuntimeError) as exc:  # a symlink loop, a folder it may not read
             raise InputError(display(root), reason(exc)) from exc
-    return found
+    return [with_column_map(candidate, columns) for candidate in found]
 
 
 def reason(exc: BaseException) -> str:
@@ -359,18 +389,26 @@ def units_of(candidate: Candidate) -> Iterator[Unit]:
     be opened since it was listed is one refused unit."""
     path = candidate.path
     name = display(path)
-    if candidate.refusal is not None:
-        yield Unit(name, _empty, 0, refusal=candidate.refusal)
+    if candidate.refusal is not None or candidate.skip is not None:
+        yield Unit(name, _empty, 0, refusal=candidate.refusal, skip=candidate.skip)
         return
     try:
         if is_zip(path):
-            yield from zip_units(path, name)
+            for unit in zip_units(path, name):
+                yield replace(unit, columns=candidate.columns)
             return
         size = path.stat().st_size
     except OSError as exc:
         yield Unit(name, _empty, 0, refusal=f"refused: {reason(exc)}")
         return
-    yield Unit(name, decompressing(path), size, raw=lambda: path.open("rb"), owner=sibling_owner(path))
+    yield Unit(
+        name,
+        decompressing(path),
+        size,
+        raw=lambda: path.open("rb"),
+        owner=sibling_owner(path),
+        columns=candidate.columns,
+    )
 
 
 TWEETS_JS = re.compile(r"tweets(-part\d+)?\.js")

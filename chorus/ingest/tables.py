@@ -12,6 +12,7 @@ import csv
 import functools
 import html
 import itertools
+import logging
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -19,6 +20,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from chorus.ingest import rtables
 from chorus.ingest.formats import (
     MAX_LINE,
     Item,
@@ -31,6 +33,8 @@ from chorus.ingest.formats import (
     read_lines,
     reject,
 )
+
+log = logging.getLogger(__name__)
 
 # A tweet's longest field is its text (25,000 characters for long posts); a larger field is a
 # broken or hostile file, refused as the row's reject instead of being held in memory.
@@ -266,7 +270,7 @@ def from_toolkit_csv(row: Row) -> dict[str, Any]:
     }
 
 
-def csv_flavour(header: list[str]) -> tuple[str, Callable[[Row], dict[str, Any]]] | None:
+def csv_flavour(header: list[str]) -> tuple[str, Callable[..., dict[str, Any]]] | None:
     names = set(header)
     if {"tweetid", "tweet_text", "tweet_time"} <= names:
         return "io-csv", from_io_csv
@@ -274,6 +278,14 @@ def csv_flavour(header: list[str]) -> tuple[str, Callable[[Row], dict[str, Any]]
         return "twarc-csv", from_twarc_csv
     if {"message_id", "user_id", "message", "timestamp"} <= names:
         return "toolkit-csv", from_toolkit_csv
+    if {"tweet_id", "author_id", "created_at", "text"} <= names:
+        return "academictwitter-csv", rtables.from_academic
+    if {"status_id", "user_id", "screen_name", "created_at", "text"} <= names:
+        return "rtweet-csv", rtables.from_rtweet
+    if {"id", "text", "created", "screenName"} <= names:
+        return "twitter-r", rtables.from_twitter_r
+    if {"created_at", "id_str"} <= names and ({"full_text", "text"} & names):
+        return "rtweet1-csv", rtables.from_rtweet1
     return None
 
 
@@ -352,12 +364,43 @@ def _rows_with_lines(
         yield start, row, error
 
 
-def decoded_lines(stream: BinaryIO) -> Iterator[str]:
+class Decoding:
+    """The text encoding a CSV is read in: UTF-8 until a line is not, then Windows-1252 (what
+    Excel saves "CSV" as on Windows: the ellipsis is byte 0x85), bytes it leaves undefined read
+    as Latin-1. The switch is recorded for the file's notices."""
+
+    def __init__(self) -> None:
+        self.fallback_from: int | None = None
+        self.bom = False
+
+    def decode(self, raw: bytes, number: int) -> str:
+        if self.fallback_from is None:
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.fallback_from = number
+        return raw.decode("cp1252", "surrogateescape").translate(LATIN1_FOR_UNDEFINED)
+
+    def notice(self) -> tuple[str, str] | None:
+        if self.fallback_from is not None:
+            return "encoding", f"windows-1252 from line {self.fallback_from} (not UTF-8)"
+        if self.bom:
+            return "encoding", "utf-8 with a byte-order mark"
+        return None
+
+
+# the five bytes Windows-1252 leaves undefined, read as Latin-1 does
+LATIN1_FOR_UNDEFINED = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def decoded_lines(stream: BinaryIO, decoding: Decoding | None = None) -> Iterator[str]:
     """The stream's lines as text for the CSV reader, each bounded in length (an over-long line
     reaches the reader cut, where it fails as that row's reject instead of filling memory)."""
+    decoding = decoding or Decoding()
     for number, raw in enumerate(read_lines(stream), start=1):
-        line = raw.decode("utf-8", "replace")
-        if number == 1:
+        line = decoding.decode(bytes(raw), number)
+        if number == 1 and line.startswith("\ufeff"):
+            decoding.bom = True
             line = line.removeprefix("\ufeff")
         if isinstance(raw, Oversized):
             line += f"\x00 (line cut at {MAX_LINE} bytes)\n"
@@ -369,9 +412,12 @@ def duplicated(header: list[str]) -> list[str]:
     return sorted({h for h in header if h in seen or seen.add(h)})  # type: ignore[func-returns-value]
 
 
-def csv_items(stream: BinaryIO) -> Iterator[Item]:
-    """Rows of a CSV archive, each a tweet or a reject with the line it starts on."""
-    lines = RecordLines(decoded_lines(stream))
+def csv_items(stream: BinaryIO, columns: dict[str, str] | None = None) -> Iterator[Item]:
+    """Rows of a CSV archive, each a tweet or a reject with the line it starts on; then the file's
+    data-quality notices (its encoding, rounded ids, date order, time precision). `columns`, a
+    column map (`rtables.parse_column_map`), reads a table whose header no reader knows."""
+    decoding = Decoding()
+    lines = RecordLines(decoded_lines(stream, decoding))
     reader = csv.reader(lines, strict=True)  # a quote closing mid-field is an error, not text
     try:
         header = [h.strip() for h in next(reader)]
@@ -380,14 +426,18 @@ def csv_items(stream: BinaryIO) -> Iterator[Item]:
     except (csv.Error, RecordTooLong) as exc:
         yield reject(1, f"malformed CSV header: {exc}", "")
         header = []
-    found = csv_flavour(header)
-    twice = duplicated(header)
+    found = csv_flavour(header) if columns is None else mapped_flavour(header, columns)
+    twice = duplicated([h for h in header if h])  # R's row-number column has no name
     rows = _rows_with_lines(reader, lines, len(header) if found and not twice else None)
     if found is None or twice:
         reason = (
             f"the header names {', '.join(twice)} twice: which one holds the value is ambiguous"
             if twice
-            else "unrecognised CSV header (not twarc-csv, IO or toolkit)"
+            else "the column map names columns the header lacks: "
+            + ", ".join(missing_columns(header, columns))
+            if columns is not None
+            else "unrecognised CSV header (not twarc-csv, IO, toolkit, rtweet, twitteR or academictwitteR; "
+            "a column map reads any table: --columns id=...,user=...,time=...,text=...)"
         )
         # the first line too: a header nobody knows may be a row of data, never dropped unseen
         yield reject(1, reason, ",".join(header))
@@ -396,12 +446,27 @@ def csv_items(stream: BinaryIO) -> Iterator[Item]:
         return
     yield Item(1, "blank")  # the header line: accounted for (with blanks), not a tweet
     flavour, convert = found
-    head = list(itertools.islice(rows, 50))
+    quality = rtables.Quality()
+    head = list(itertools.islice(rows, 50 if flavour not in DATED else 5000))
+    records = [dict(zip(header, r, strict=False)) for _, r, _ in head if r is not None]
     if flavour == "twarc-csv":
-        encoded = texts_are_json_encoded(
-            [dict(zip(header, r, strict=False)) for _, r, _ in head if r is not None]
-        )
-        convert = functools.partial(from_twarc_csv, encoded_text=encoded)
+        convert = functools.partial(from_twarc_csv, encoded_text=texts_are_json_encoded(records))
+    elif flavour in DATED:
+        time_column = columns["time"] if columns is not None else rtables.TIME_COLUMNS[flavour]
+        try:
+            order = rtables.decide_order(r.get(time_column) for r in records)
+        except rtables.AmbiguousDates:
+            reason = (
+                "dates such as 05-11-2016 read as well day-first as month-first and nothing in the "
+                "file tells which (no day above 12): refused rather than guessed"
+            )
+            log.warning("%s", reason)
+            for start, row, _ in itertools.chain(head, rows):
+                yield reject(start, reason, ",".join(row or []))
+            return
+        if order:
+            quality.notes.append(("date_order", order))
+        convert = functools.partial(convert, dates=rtables.Dates(order), quality=quality)
     for start, row, error in itertools.chain(head, rows):
         if row is None:
             yield reject(start, f"malformed CSV: {error}", "")
@@ -416,3 +481,22 @@ def csv_items(stream: BinaryIO) -> Iterator[Item]:
             yield Item(start, "tweet", record=convert(dict(zip(header, row, strict=True))))
         except (NotATweet, ValueError, TypeError, KeyError, OverflowError) as exc:
             yield reject(start, f"{type(exc).__name__}: {exc}", ",".join(row))
+    encoding = decoding.notice()
+    for kind, detail in [*([encoding] if encoding else []), *quality.notices()]:
+        yield Item(0, "quality", record={"kind": kind, "detail": detail})
+
+
+# Readers that decide the file's date order and note its data quality
+DATED = frozenset({*rtables.TIME_COLUMNS, "mapped-csv"})
+
+
+def mapped_flavour(
+    header: list[str], columns: dict[str, str]
+) -> tuple[str, Callable[..., dict[str, Any]]] | None:
+    if missing_columns(header, columns):
+        return None
+    return "mapped-csv", functools.partial(rtables.from_mapped, columns=columns)
+
+
+def missing_columns(header: list[str], columns: dict[str, str] | None) -> list[str]:
+    return sorted(set((columns or {}).values()) - set(header))

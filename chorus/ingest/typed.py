@@ -300,8 +300,9 @@ def reference_id(value: Any) -> str | None:
 
 
 def user_key(user_id: str | None, screen_name: str | None) -> str | None:
-    """The account's id; a rounded numeric id (many accounts share it) gives way to the handle."""
-    if user_id is not None and looks_rounded(user_id) and screen_name:
+    """The account's id; a rounded numeric id (many accounts share it), or none at all (twitteR's
+    exports name accounts by handle only), gives way to the handle (`@` + the handle lowercased)."""
+    if (user_id is None or looks_rounded(user_id)) and screen_name:
         return "@" + screen_name.lower()
     return user_id
 
@@ -312,4 +313,5 @@ def typed_notice(record: dict[str, Any]) -> dict[str, Any]:
         "kind": as_text(record.get("kind"), 32),
         "tweet_id": as_id(record.get("tweet_id")),
         "user_id": as_user_id(record.get("user_id")),
+        "detail": as_text(record.get("detail"), 500),
     }

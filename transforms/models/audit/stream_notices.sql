@@ -9,7 +9,8 @@ final as (
         notice_no,
         kind,
         tweet_id,
-        user_id
+        user_id,
+        detail
     from notices
 )
 

@@ -10,11 +10,12 @@ numbered as (
         file_sha256,
         line_no,
         row_number() over (
-            partition by file_sha256, line_no order by kind, tweet_id, user_id
+            partition by file_sha256, line_no order by kind, tweet_id, user_id, detail
         ) as notice_no,
         kind,
         tweet_id,
-        user_id
+        user_id,
+        detail
     from source
 )
 
