@@ -66,9 +66,17 @@ silence_accounts as (
 ),
 
 silence_starts as (
-    select message_key, silence_episode, min(first_at) as started_at, count(*) as n_accounts
+    select
+        silence_accounts.message_key,
+        silence_accounts.silence_episode,
+        min(silence_accounts.first_at) as started_at,
+        count(*) as n_accounts,
+        any_value(sizes.n_posts) as n_posts
     from silence_accounts
-    group by message_key, silence_episode
+    inner join (
+        select message_key, silence_episode, count(*) as n_posts from silences group by all
+    ) as sizes using (message_key, silence_episode)
+    group by silence_accounts.message_key, silence_accounts.silence_episode
 ),
 
 returners as (
@@ -84,13 +92,17 @@ returners as (
 ),
 
 continued as (
-    -- a silence does not end a drip: when at least half of the accounts posting after it had
-    -- posted the message in the max_campaign_days before, the same accounts keep pasting one
-    -- text (an operation's manual-retweet drip over weeks); new accounts make a new campaign
+    -- a silence does not end a drip: a stretch too small to be a campaign on its own (fewer than
+    -- min_accounts accounts and min_drip_tweets posts) whose accounts, half of them at least, had
+    -- posted the message in the max_campaign_days before continues what came before it (the same
+    -- accounts pasting one text by hand, now and then, for weeks); a stretch that is a campaign on
+    -- its own, or new accounts, starts a campaign
     select
         starts.message_key,
         starts.silence_episode,
-        count(returners.user_id) >= 0.5 * any_value(starts.n_accounts) as continues
+        any_value(starts.n_accounts) < {{ var('min_accounts') }}
+            and any_value(starts.n_posts) < {{ var('min_drip_tweets') }}
+            and count(returners.user_id) >= 0.5 * any_value(starts.n_accounts) as continues
     from silence_starts as starts
     left join returners using (message_key, silence_episode)
     group by starts.message_key, starts.silence_episode
