@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -279,3 +280,30 @@ def test_the_date_order_is_decided_per_file_or_the_file_refused(tmp_path: Path) 
     (tmp_path / "ambiguous.csv").write_text(text, encoding="utf-8")
     summary = ingest([tmp_path / "ambiguous.csv"], Settings.make(tmp_path / "home"), progress=False)
     assert summary.total("tweet") == 0 and summary.total("rejects") == len(statuses)
+
+
+def test_academictwitter_data_and_users_files_are_joined_by_author(tmp_path: Path) -> None:
+    """academictwitteR's raw output: tweets in data_<n>.json, their authors in users_<n>.json."""
+    statuses = tweets()[:50]
+    data = [
+        {
+            "id": str(s["id"]),
+            "author_id": str(1000 + s["user"]),
+            "created_at": s["at"].strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "text": s["text"],
+        }
+        for s in statuses
+    ]
+    users = {
+        "users": [{"id": str(1000 + u), "username": f"user{u}", "verified": u % 2 == 0} for u in range(61)]
+    }
+    (tmp_path / "data_1480000000000000000.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "users_1480000000000000000.json").write_text(json.dumps(users), encoding="utf-8")
+    settings = Settings.make(tmp_path / "home")
+    summary = ingest([tmp_path], settings, progress=False)
+    assert summary.total("tweet") == len(statuses) and summary.total("rejects") == 0
+    assert [r.note for r in summary.files if r.path.endswith("users_1480000000000000000.json")] == [
+        "academictwitteR's users file, read with its data file"
+    ]
+    rows = lake(settings, "select count(*), count(screen_name), count(user_verified) from t")
+    assert rows == [(len(statuses), len(statuses), len(statuses))]

@@ -33,6 +33,7 @@ from chorus.ingest.documents import as_utf8, document_items, wide_encoding
 from chorus.ingest.formats import (
     BOM,
     MAX_RAW,
+    Includes,
     Item,
     NotATweet,
     Oversized,
@@ -174,6 +175,7 @@ def items_of(
     container: str,
     owner: dict[str, object] | None = None,
     columns: dict[str, str] | None = None,
+    includes: Includes | None = None,
 ) -> Iterator[Item]:
     """The items of one stream, by container format (a table read by `columns` when given)."""
     if container == "personal-archive-js":
@@ -183,7 +185,7 @@ def items_of(
         yield from csv_items(stream, columns)
         return
     if container in ("json-array", "json-document"):
-        yield from document_items(stream, "array" if container == "json-array" else "values")
+        yield from document_items(stream, "array" if container == "json-array" else "values", includes)
         return
     lines = read_lines(stream)
     if container == "unknown":
@@ -193,7 +195,7 @@ def items_of(
             else:
                 yield Item(number, "blank")
         return
-    yield from jsonl_items(lines)
+    yield from jsonl_items(lines, includes=includes)
 
 
 @contextmanager
@@ -291,7 +293,10 @@ def load(
     with gc_paused():  # flushed inside: a collection over the buffered rows costs as much
         try:
             with progress_stream(unit, progress) as stream:
-                for item in items_of(as_utf8(stream, encoding), container, unit.owner, unit.columns):
+                items = items_of(
+                    as_utf8(stream, encoding), container, unit.owner, unit.columns, unit.includes
+                )
+                for item in items:
                     last_line = max(last_line, item.line)
                     if item.kind == "tweet":
                         row = item.row

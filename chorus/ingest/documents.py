@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from chorus.ingest.formats import BOM, Item, json_object_items, raw_json, reject
+from chorus.ingest.formats import BOM, Includes, Item, json_object_items, raw_json, reject
 
 PREFIX_LIMIT = 4096
 
@@ -200,11 +200,12 @@ def elements(stream: BinaryIO, kind: str) -> Iterator[tuple[int, Any]]:
     yield from enumerate(values, start=1)
 
 
-def document_items(stream: BinaryIO, kind: str) -> Iterator[Item]:
-    """Items of a JSON array or of a stream of pretty-printed JSON values."""
+def document_items(stream: BinaryIO, kind: str, includes: Includes | None = None) -> Iterator[Item]:
+    """Items of a JSON array or of a stream of pretty-printed JSON values (v2 tweets' authors looked
+    up in `includes` when they come without them)."""
     position = 0
     try:
         for position, value in elements(without_bom(stream), kind):
-            yield from json_object_items(value, position, raw_json(value))
+            yield from json_object_items(value, position, raw_json(value), includes)
     except (ijson.JSONError, ValueError) as exc:
         yield reject(position + 1, f"invalid JSON from here on: {exc}", "")

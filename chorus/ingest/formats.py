@@ -431,8 +431,22 @@ def v2_page_items(obj: dict[str, Any], line: int, raw: bytes) -> Iterator[Item]:
             yield reject(line, f"data[{index}]: {type(exc).__name__}: {exc}", raw)
 
 
-def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
-    """Dispatch one parsed JSON value: v1.1 status, notice, v2 page or v2 flattened tweet."""
+# The users and tweets a v2 tweet's author and references are looked up in, for tweets that come
+# without them (academictwitteR's data_*.json, its users_*.json beside it)
+Includes = tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]
+
+
+def includes_of(obj: Any) -> Includes:
+    """The users and tweets of a v2 `includes` object (academictwitteR's users_*.json), by id."""
+    obj = _dict(obj)
+    users = {str(u.get("id")): u for u in _list(obj.get("users")) if isinstance(u, dict)}
+    tweets = {str(t.get("id")): t for t in _list(obj.get("tweets")) if isinstance(t, dict)}
+    return users, tweets
+
+
+def json_object_items(obj: Any, line: int, raw: bytes, includes: Includes | None = None) -> Iterator[Item]:
+    """Dispatch one parsed JSON value: v1.1 status, notice, v2 page or v2 flattened tweet (its
+    author looked up in `includes` when it comes without one)."""
     if type(obj) is not dict:
         yield reject(line, f"not a JSON object ({type(obj).__name__})", raw)
         return
@@ -452,6 +466,8 @@ def json_object_items(obj: Any, line: int, raw: bytes) -> Iterator[Item]:
     try:
         if "id_str" in obj or "user" in obj:
             yield Item(line, "tweet", row=typed_row(*v1_fields(obj)))
+        elif ("author_id" in obj or "author" in obj) and includes is not None:
+            yield Item(line, "tweet", record=with_format(from_v2(obj, *includes), "academictwitter-json"))
         elif "author_id" in obj or "author" in obj:
             yield Item(line, "tweet", record=with_format(from_v2(obj, {}, {}), "twitter-v2-flat"))
         elif "username" in obj and "text" not in obj:
@@ -472,7 +488,7 @@ def split_bare_cr(raw: bytes) -> list[bytes]:
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").splitlines()
 
 
-def jsonl_items(lines: Iterable[bytes], first: int = 1) -> Iterator[Item]:
+def jsonl_items(lines: Iterable[bytes], first: int = 1, includes: Includes | None = None) -> Iterator[Item]:
     """One JSON value per line, numbered from `first` (a UTF-8 byte-order mark before the first
     one is dropped; lines ended by a lone CR are split)."""
     number = first - 1
@@ -481,7 +497,7 @@ def jsonl_items(lines: Iterable[bytes], first: int = 1) -> Iterator[Item]:
         if b"\r" in raw and not isinstance(raw, Oversized):
             pieces = split_bare_cr(raw)
             if len(pieces) != 1:  # lone CRs: read the pieces as lines of their own
-                yield from jsonl_items(pieces or [b""], number)
+                yield from jsonl_items(pieces or [b""], number, includes)
                 number += max(0, len(pieces) - 1)
                 continue
         if isinstance(raw, Oversized):
@@ -500,8 +516,8 @@ def jsonl_items(lines: Iterable[bytes], first: int = 1) -> Iterator[Item]:
             continue
         if type(obj) is list:  # a one-line array of tweets
             for value in obj:
-                yield from json_object_items(value, number, raw_json(value))
+                yield from json_object_items(value, number, raw_json(value), includes)
             if not obj:
                 yield reject(number, "an empty JSON array, not a tweet", stripped)
         else:
-            yield from json_object_items(obj, number, stripped)
+            yield from json_object_items(obj, number, stripped, includes)

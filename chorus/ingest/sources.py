@@ -22,7 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
+import orjson
+
 from chorus.errors import InputError
+from chorus.ingest.formats import Includes, includes_of
 from chorus.ingest.personal import ACCOUNT_MEMBERS, account_from_js, is_tweet_member
 from chorus.ingest.rtables import parse_column_map
 
@@ -43,6 +46,7 @@ class Unit:
     skip: str | None = None
     owner: dict[str, Any] | None = None
     columns: dict[str, str] | None = None  # a column map: read as a table by these columns
+    includes: Includes | None = None  # users and tweets for v2 tweets that come without them
 
     def sha256(self) -> str:
         """Hash of the stored bytes: the file as on disk, or a zip member once decompressed."""
@@ -252,13 +256,23 @@ class Candidate:
 COLUMN_MAP_SUFFIX = ".columns.yml"
 
 
-def with_column_map(candidate: Candidate, columns: dict[str, str] | None) -> Candidate:
-    """The file with the column map it is read by: `columns` (given for the run), else the map
-    beside it; a map that cannot be read refuses the file with the reason; the map itself is
-    skipped."""
+# academictwitteR's raw output: data_<n>.json (tweets) with users_<n>.json beside it (their
+# authors and referenced tweets); the users file is read with its data file
+ACADEMIC_DATA = re.compile(r"data_(\d+)\.json")
+ACADEMIC_USERS = re.compile(r"users_(\d+)\.json")
+MAX_INCLUDES_BYTES = 256 * 1024**2
+
+
+def with_sidecars(candidate: Candidate, columns: dict[str, str] | None) -> Candidate:
+    """The file with what is read beside it: the column map it is read by (`columns`, given for
+    the run, else the map beside it; a map that cannot be read refuses the file with the reason);
+    a column map itself, or academictwitteR's users file of a data file, is skipped as such."""
     path = candidate.path
     if candidate.refusal is not None:
         return candidate
+    users = ACADEMIC_USERS.fullmatch(path.name)
+    if users and path.with_name(f"data_{users[1]}.json").is_file():
+        return replace(candidate, skip="academictwitteR's users file, read with its data file")
     if path.name.endswith(COLUMN_MAP_SUFFIX):
         return replace(candidate, skip="a column map, read with the table it names")
     beside = path.with_name(path.name + COLUMN_MAP_SUFFIX)
@@ -308,7 +322,7 @@ def input_files(
                 found.append(Candidate(root))
         except (OSError, RuntimeError) as exc:  # a symlink loop, a folder it may not read
             raise InputError(display(root), reason(exc)) from exc
-    return [with_column_map(candidate, columns) for candidate in found]
+    return [with_sidecars(candidate, columns) for candidate in found]
 
 
 def reason(exc: BaseException) -> str:
@@ -408,7 +422,22 @@ def units_of(candidate: Candidate) -> Iterator[Unit]:
         raw=lambda: path.open("rb"),
         owner=sibling_owner(path),
         columns=candidate.columns,
+        includes=sibling_includes(path),
     )
+
+
+def sibling_includes(path: Path) -> Includes | None:
+    """For academictwitteR's data_<n>.json, the users and tweets of users_<n>.json beside it (None
+    without one, or when it is too large or not JSON: the tweets then load without their authors'
+    handles)."""
+    data = ACADEMIC_DATA.fullmatch(path.name)
+    users = path.with_name(f"users_{data[1]}.json") if data else None
+    if users is None or not users.is_file() or users.stat().st_size > MAX_INCLUDES_BYTES:
+        return None
+    try:
+        return includes_of(orjson.loads(users.read_bytes()))
+    except (orjson.JSONDecodeError, OSError):
+        return None
 
 
 TWEETS_JS = re.compile(r"tweets(-part\d+)?\.js")
