@@ -212,3 +212,40 @@ def test_outputs_never_overwrite_what_chorus_keeps_and_pages_isolate_bidi_text(t
     warehouse.write_bytes(b"not a database" * 100)
     line = one_line_error(chorus_cli("query", "--home", str(home), "select 1"))
     assert str(warehouse) in line and "chorus build --home" in line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["crowd", "long texts"])
+def test_a_viral_minute_and_long_texts_cost_what_their_evidence_is_worth(tmp_path: Path, case: str) -> None:
+    """One message posted by 3,000 accounts within a minute made 4.5 million account pairs, and 300
+    near-identical texts of ~68,000 characters a quadratic word-set comparison: the crowd is one
+    event (no pairs past pair_max_campaign_accounts), long texts are compared on a bounded sketch;
+    each run publishes, its campaign found whole, under 2 GiB."""
+    from tests.test_hostile import peak_rss_mib
+
+    if case == "crowd":
+        statuses = [
+            v1_status(10_000 + i, f"fan{i}", "Quel but incroyable ce soir au stade de France !!",
+                      created_at=f"Wed Oct 12 21:03:{i % 60:02d} +0000 2011")
+            for i in range(3000)
+        ]  # fmt: skip
+    else:
+        rng = __import__("random").Random(3)
+        vocabulary = [f"mot{n}" for n in range(20_000)]
+        base = rng.choices(vocabulary, k=10_000)
+        statuses = []
+        for i in range(300):
+            words = list(base)
+            for _ in range(50):  # each copy lightly edited
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            statuses.append(v1_status(20_000 + i, f"poster{i}", " ".join(words)[:68_000]))
+    archive = write_jsonl(tmp_path / "in.jsonl", statuses)
+    code, peak = peak_rss_mib("run", "-q", "--home", str(tmp_path / "home"), str(archive))
+    assert code == 0
+    assert peak < 2048, f"{case}: peak {peak:.0f} MiB"
+    with duckdb.connect(str(tmp_path / "home" / "chorus.duckdb"), read_only=True) as con:
+        (largest,) = con.execute("select max(n_accounts) from marts.campaigns").fetchone()
+        (pairs,) = con.execute("select count(*) from marts.account_pairs").fetchone()
+    assert largest == len(statuses)
+    if case == "crowd":
+        assert pairs == 0

@@ -2,8 +2,19 @@
 -- retweeted the same post (co_retweet) within coordination_window_seconds of each other (Keller
 -- et al. 2020), with the two tweets that tie them: the evidence behind marts.account_pairs.
 
+-- A campaign of more than pair_max_campaign_accounts accounts gives no pairs: a crowd that large
+-- in one window is one event (3,000 accounts posting within a minute would make 4.5 million
+-- pairs that say nothing of any two of them); its accounts pair through their other campaigns,
+-- and the campaign's own verdict still reads its timing.
+
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
+    semi join (
+        select campaign_id
+        from {{ ref('int_messages_grouped_to_campaigns') }}
+        group by campaign_id
+        having count(distinct user_id) <= {{ var('pair_max_campaign_accounts') }}
+    ) as pairable using (campaign_id)
 ),
 
 final as (

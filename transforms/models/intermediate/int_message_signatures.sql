@@ -4,6 +4,10 @@
 -- Signature: near_dup_bands * near_dup_rows hash functions, each the minimum over the words
 -- (see the minhash_minimums macro: the same values on DuckDB and Spark), computed as
 -- aggregates over one row per word.
+-- A text of more than near_dup_max_words distinct words (a long-form post, a hostile file of
+-- 68,000-character texts) keeps as its word set the near_dup_max_words words with the smallest
+-- hashes (a bottom-k sketch): the Jaccard of two such sketches estimates theirs, and comparing
+-- two texts costs at most near_dup_max_words^2, not the square of their length.
 -- Incremental, rebuilt in full when the project or its vars change (see chorus/build.py).
 
 {{ config(materialized='incremental') }}
@@ -56,13 +60,35 @@ minimums as (
     group by word_rows.message_key
 ),
 
+sketches as (
+    -- the bottom-k word sets of the texts too long to compare whole
+    select message_key, {{ sorted_set_agg('word') }} as words
+    from (
+        select
+            word_rows.message_key,
+            word_rows.word,
+            row_number() over (
+                partition by word_rows.message_key order by word_hashes.word_hash, word_rows.word
+            ) as word_rank
+        from word_rows
+        inner join word_hashes using (word)
+        semi join (
+            select message_key from long_enough
+            where {{ list_length('words') }} > {{ var('near_dup_max_words') }}
+        ) as too_long using (message_key)
+    ) as ranked
+    where word_rank <= {{ var('near_dup_max_words') }}
+    group by message_key
+),
+
 final as (
     select
         long_enough.message_key,
-        long_enough.words,
+        coalesce(sketches.words, long_enough.words) as words,
         {{ list_of(minimum_columns) }} as signature
     from long_enough
     inner join minimums using (message_key)
+    left join sketches using (message_key)
 )
 
 select * from final
