@@ -4,6 +4,13 @@
 -- a missing field is missing, not 0) and its activity in the archive.
 
 {% set latest = tuple(['created_at', 'tweet_id']) %}
+{% set latest_values = [
+    ('screen_name', 'screen_name'), ('user_created_at', 'account_created_at'),
+    ('user_followers', 'followers'), ('user_following', 'following'), ('user_tweets', 'statuses'),
+    ('user_name', 'display_name'), ('user_description', 'description'), ('user_location', 'location'),
+    ('user_verified', 'is_verified'), ('user_protected', 'is_protected'),
+    ('user_default_image', 'has_default_image'), ('user_listed', 'listed'), ('user_favourites', 'favourites'),
+] %}
 
 with tweets as (
     select * from {{ ref('stg_tweets') }}
@@ -13,19 +20,9 @@ with tweets as (
 final as (
     select
         user_id,
-        max_by(screen_name, {{ latest }}) filter (where screen_name is not null) as screen_name,
-        max_by(user_created_at, {{ latest }}) filter (where user_created_at is not null) as account_created_at,
-        max_by(user_followers, {{ latest }}) filter (where user_followers is not null) as followers,
-        max_by(user_following, {{ latest }}) filter (where user_following is not null) as following,
-        max_by(user_tweets, {{ latest }}) filter (where user_tweets is not null) as statuses,
-        max_by(user_name, {{ latest }}) filter (where user_name is not null) as display_name,
-        max_by(user_description, {{ latest }}) filter (where user_description is not null) as description,
-        max_by(user_location, {{ latest }}) filter (where user_location is not null) as location,
-        max_by(user_verified, {{ latest }}) filter (where user_verified is not null) as is_verified,
-        max_by(user_protected, {{ latest }}) filter (where user_protected is not null) as is_protected,
-        max_by(user_default_image, {{ latest }}) filter (where user_default_image is not null) as has_default_image,
-        max_by(user_listed, {{ latest }}) filter (where user_listed is not null) as listed,
-        max_by(user_favourites, {{ latest }}) filter (where user_favourites is not null) as favourites,
+        {%- for column, name in latest_values %}
+        max_by({{ column }}, {{ latest }}) filter (where {{ column }} is not null) as {{ name }},
+        {%- endfor %}
         count(*) as n_tweets,
         min(created_at) as first_tweet_at,
         max(created_at) as last_tweet_at

@@ -81,15 +81,25 @@ active as (
     select count(distinct user_id) as n_active_accounts from incidence
 ),
 
+dated_incidence as (
+    select incidence.campaign_id, incidence.user_id, campaigns.first_seen
+    from incidence
+    inner join campaigns using (campaign_id)
+),
+
 shared as (
+    -- only campaigns within the co-activity window of each other are compared: an account's
+    -- campaigns are paired within the window, not over the whole archive
     select
         own.campaign_id,
         other.campaign_id as other_campaign_id,
         count(*) as n_shared
-    from incidence as own
-    inner join incidence as other
+    from dated_incidence as own
+    inner join dated_incidence as other
         on own.user_id = other.user_id
         and own.campaign_id <> other.campaign_id
+        and abs({{ epoch_seconds('other.first_seen') }} - {{ epoch_seconds('own.first_seen') }})
+            <= {{ var('coactivity_window_days') * 86400 }}
     group by own.campaign_id, other.campaign_id
     having count(*) >= {{ var('coactivity_min_shared') }}
 ),
