@@ -1,4 +1,4 @@
-"""Command line: `chorus run|ingest|build|validate|report|query|export|lake|...` (see docs/contract).
+"""Command line: `chorus run|ingest|build|validate|report|query|export|lake|...` (README, "Command line").
 
 The generator and the evaluation are development tools: `python -m tools synth|eval`.
 """
@@ -315,13 +315,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    from chorus.errors import ChorusError
+    from chorus.errors import ChorusError, ValidationFailed
 
     try:
         return int(args.func(args))
     except ChorusError as exc:
         print(f"chorus: {exc}", file=sys.stderr)
-        return 1 if exc.__class__.__name__ == "ValidationFailed" else 2
+        return 1 if isinstance(exc, ValidationFailed) else 2
     except OSError as exc:  # a read-only home, a home that is a file, a missing folder...
         where = exc.filename or ""
         print(f"chorus: {where}: {exc.strerror or exc}", file=sys.stderr)

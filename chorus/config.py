@@ -69,11 +69,13 @@ class Settings:
         landing: str | Path | None = None,
         engine: str | None = None,
     ) -> Settings:
-        """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference and a lake
+        """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference (default
+        `$CHORUS_PARTIES`, else the seed) and a lake
         (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`),
         the landing folder (`$CHORUS_LANDING`), the lock timeout (`$CHORUS_LOCK_TIMEOUT`) and dbt
         vars (`$CHORUS_DBT_VARS`). The environment is read here, once, and nowhere else."""
         home_path = Path(home) if home else default_home()
+        parties = parties or os.environ.get("CHORUS_PARTIES")  # the CLI honours it as the DAGs do
         parties_path = Path(parties) if parties else DEFAULT_PARTIES
         lake_location = lake or os.environ.get("CHORUS_LAKE")
         options = lake_options or os.environ.get("CHORUS_LAKE_OPTIONS")

@@ -132,3 +132,11 @@ def test_spark_refuses_a_path_it_cannot_keep_tables_under(tmp_path: Path) -> Non
     done = chorus_cli("build", "--home", str(home), env={"CHORUS_ENGINE": "spark"})
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "Spark cannot keep its tables under this path" in done.stderr
+
+
+def test_the_cli_honours_chorus_parties_as_the_dags_do(tmp_path: Path) -> None:
+    """`$CHORUS_PARTIES` names the party reference for the CLI too: a bad one is refused, naming it."""
+    bad = tmp_path / "parties.csv"
+    bad.write_text("party,signal_type,value\nPS,colour,red\n", encoding="utf-8")
+    done = chorus_cli("build", "--home", str(tmp_path / "home"), env={"CHORUS_PARTIES": str(bad)})
+    assert done.returncode == 2 and str(bad) in done.stderr and "colour" in done.stderr, done.stderr

@@ -162,11 +162,6 @@ def as_list(value: Any) -> list[str]:
     return out
 
 
-def as_time(value: Any) -> datetime | None:
-    """A datetime the reader parsed, else None."""
-    return value if type(value) is datetime else None
-
-
 FIELDS = (
     "tweet_id", "user_id", "screen_name", "user_created_at", "user_followers", "user_following",
     "user_tweets", "created_at", "text", "source", "source_url", "lang", "is_retweet",
