@@ -1,10 +1,18 @@
-"""Analyst conveniences: read-only queries of the published warehouse, and the dbt docs site."""
+"""Analyst conveniences: read-only queries of the published warehouse (the CLI's `query`, and in
+notebooks `campaigns`, `accounts`, `groups` and `weeks` as polars DataFrames), and the dbt docs
+site.
+
+    from chorus.analyst import campaigns
+    campaigns("warehouse", week="2011-W41", verdict="automated").select("party", "canonical_text")
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from chorus.config import Settings
 from chorus.errors import ChorusError
@@ -88,3 +96,93 @@ def docs_index(settings: Settings) -> Path:
     if not index.exists():
         raise ChorusError(f"{index}: no docs yet; they are written by `chorus build` / `chorus run`")
     return index
+
+
+# ---- the analysts' face in notebooks: the published warehouse as polars DataFrames ----------
+
+VERDICTS = ("automated", "overt", "coordinated", "organic")
+
+
+def _frame(home: str | Path | None, sql: str, params: dict[str, object]) -> pl.DataFrame:
+    """One read-only query of the published warehouse of `home` (default as the CLI's:
+    `$CHORUS_HOME`, else ./warehouse), as a polars DataFrame (DuckDB hands it over as Arrow, no
+    copy). The SQL is ours and every value a bound parameter, so a plain read-only connection
+    serves: one a notebook already holds on the file is no conflict."""
+    settings = Settings.make(home)
+    with duckdb.connect(str(published(settings)), read_only=True) as con:
+        frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _week_bounds(week: str | None) -> tuple[date, date] | tuple[None, None]:
+    if week is None:
+        return None, None
+    try:
+        start = date.fromisocalendar(int(week[:4]), int(week.split("-W", 1)[1]), 1)
+    except (ValueError, IndexError) as exc:
+        raise ChorusError(f"week {week!r}: expected YYYY-Www, e.g. 2011-W41") from exc
+    return start, start + timedelta(days=7)
+
+
+def _verdict(verdict: str | None) -> str | None:
+    if verdict is not None and verdict not in VERDICTS:
+        raise ChorusError(f"verdict {verdict!r}: one of {', '.join(VERDICTS)}")
+    return verdict
+
+
+def campaigns(
+    home: str | Path | None = None,
+    week: str | None = None,
+    party: str | None = None,
+    verdict: str | None = None,
+) -> pl.DataFrame:
+    """`marts.campaigns`, optionally only those active in an ISO `week` ("2011-W41"), of a
+    `party`, or of a `verdict` (automated, overt, coordinated, organic); the largest first."""
+    start, end = _week_bounds(week)
+    return _frame(
+        home,
+        """select * from marts.campaigns
+           where ($start::date is null or (last_seen >= $start and first_seen < $end))
+             and ($party::varchar is null or party = $party)
+             and ($verdict::varchar is null or verdict = $verdict)
+           order by n_accounts desc, n_tweets desc, campaign_id""",
+        {"start": start, "end": end, "party": party, "verdict": _verdict(verdict)},
+    )
+
+
+def accounts(
+    home: str | Path | None = None, party: str | None = None, verdict: str | None = None
+) -> pl.DataFrame:
+    """`marts.accounts`, optionally of one party lean or one verdict; the most active first."""
+    return _frame(
+        home,
+        """select * from marts.accounts
+           where ($party::varchar is null or party_lean = $party)
+             and ($verdict::varchar is null or verdict = $verdict)
+           order by n_campaigns desc, user_id""",
+        {"party": party, "verdict": _verdict(verdict)},
+    )
+
+
+def groups(home: str | Path | None = None, party: str | None = None) -> pl.DataFrame:
+    """`marts.account_groups`, optionally of one party; the largest first."""
+    return _frame(
+        home,
+        """select * from marts.account_groups
+           where ($party::varchar is null or party = $party)
+           order by n_accounts desc, group_id""",
+        {"party": party},
+    )
+
+
+def weeks(home: str | Path | None = None, party: str | None = None) -> pl.DataFrame:
+    """`marts.party_weekly`: per ISO week and party, campaigns, automated and coordinated/overt
+    volumes and shares; optionally of one party."""
+    return _frame(
+        home,
+        """select * from marts.party_weekly
+           where ($party::varchar is null or party = $party)
+           order by week_start, party nulls last""",
+        {"party": party},
+    )

@@ -102,3 +102,32 @@ def test_docs_site_is_written_with_the_build(built) -> None:
     assert done.returncode == 0
     page = Path(done.stdout.strip())
     assert page.exists() and "campaigns" in page.read_text(encoding="utf-8")
+
+
+def test_the_notebook_face_gives_the_warehouse_as_polars_frames(built, warehouse) -> None:
+    """`chorus.analyst` returns what the equivalent SQL returns, as polars DataFrames, filtered by
+    week, party and verdict; a bad week or verdict is one clear error."""
+    import polars as pl
+
+    from chorus.analyst import accounts, campaigns, groups, weeks
+    from chorus.errors import ChorusError
+
+    home = built[0].home
+    week = campaigns(home, week="2011-W41", verdict="automated")
+    expected = warehouse.execute(
+        """select campaign_id from marts.campaigns where verdict = 'automated'
+           and last_seen >= date '2011-10-10' and first_seen < date '2011-10-17'
+           order by n_accounts desc, n_tweets desc, campaign_id"""
+    ).fetchall()
+    assert isinstance(week, pl.DataFrame) and week["campaign_id"].to_list() == [r[0] for r in expected]
+    assert len(week) > 0 and set(week["verdict"]) == {"automated"}
+    everything = campaigns(home)
+    assert len(everything) == warehouse.execute("select count(*) from marts.campaigns").fetchone()[0]
+    party = everything.drop_nulls("party")["party"][0]
+    assert set(campaigns(home, party=party)["party"]) == {party}
+    assert set(accounts(home, verdict="automated")["verdict"]) == {"automated"}
+    assert len(groups(home)) == warehouse.execute("select count(*) from marts.account_groups").fetchone()[0]
+    assert set(weeks(home, party=party)["party"]) == {party}
+    for bad in ({"week": "41"}, {"verdict": "bots"}):
+        with pytest.raises(ChorusError):
+            campaigns(home, **bad)
