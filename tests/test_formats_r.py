@@ -84,6 +84,8 @@ def tweets(seed: int = 8) -> list[dict[str, Any]]:
     line = "Les résultats définitifs tombent ce soir… restez mobilisés jusqu'au bout"
     for user in rng.sample(range(60), 15):
         add(user, line, START + timedelta(hours=3, minutes=rng.uniform(0, 6)))
+    for hour in (1, 9, 17):  # one account repeating itself: three posts, not one
+        add(7, "On lâche rien, tout le monde aux urnes demain matin !", START + timedelta(hours=hour))
     original = add(60, "Merci à toutes et à tous, la victoire est à nous ce soir", START + timedelta(hours=5))
     for user in rng.sample(range(60), 20):
         add(user, "", START + timedelta(hours=5, minutes=rng.uniform(1, 50)), retweet=original)
@@ -219,6 +221,8 @@ def test_r_exports_load_whole_and_find_the_campaigns_a_json_archive_finds(
     settings = Settings.make(tmp_path / "home")
     summary = run([tmp_path / "export.csv"], settings, progress=False)
     assert summary.ingest.total("tweet") == len(statuses), summary.ingest.files  # none merged, none lost
+    ((distinct,),) = lake(settings, "select count(distinct tweet_id) from t")
+    assert distinct == len(statuses)  # rounded ids never merge two tweets
     ((replaced, days),) = lake(
         settings,
         "select count(*) filter (where text like '%\ufffd%'), list(distinct created_at::date) from t",

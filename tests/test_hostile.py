@@ -566,6 +566,8 @@ def test_utf16_and_utf32_files_are_read_as_their_text(tmp_path: Path, encoding: 
     settings = ingest_bytes(tmp_path, "wide.jsonl", data)
     assert lake_rows(settings, "select text, screen_name from tweets") == [("élan ✊ 𝕏 vote", "zoé")]
     assert lake_rows(settings, "select line_no from rejects") == [(2,)]
+    (detail,) = lake_rows(settings, "select detail from notices where kind = 'encoding'")[0]
+    assert detail.startswith("utf-32" if "32" in encoding else "utf-16")  # the encoding is on record
 
 
 def test_recognised_non_tweet_pages_are_skipped_with_a_reason(tmp_path: Path) -> None:

@@ -275,6 +275,11 @@ def load(
     writer = TweetWriter(settings.lake, sha)
     rejects: list[dict[str, object]] = []
     notices: list[dict[str, object]] = []
+    if encoding:  # a wide encoding (Windows tools' "Unicode" text): a decision about the file
+        detail = f"{encoding} (byte-order mark), read as its text"
+        notices.append(
+            {"file_sha256": sha, "line_no": 0, **typed_notice({"kind": "encoding", "detail": detail})}
+        )
     skips: Counter[str] = Counter()
     last_line = 0
     latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)

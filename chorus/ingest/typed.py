@@ -72,10 +72,12 @@ def looks_rounded(tweet_id: str) -> bool:
     return tweet_id.endswith("~") or (len(tweet_id) >= 17 and tweet_id.endswith("0000"))
 
 
-def disambiguate(tweet_id: str, author: str | None, text: str) -> str:
-    """A rounded id names many tweets: `<digits>~<digest of author and text>` names one again, the
-    same in every file and format that holds the tweet."""
-    digest = hashlib.md5(f"{(author or '').lower()}\0{text}".encode(), usedforsecurity=False)
+def disambiguate(tweet_id: str, author: str | None, text: str, posted: datetime) -> str:
+    """A rounded id names many tweets: `<digits>~<digest of author, text and minute>` names one
+    again, the same in every file and format that holds the tweet (to the minute: a spreadsheet
+    drops the seconds), and two posts of one text by one account (a drip) stay two."""
+    key = f"{(author or '').lower()}\0{text}\0{posted:%Y-%m-%d %H:%M}"
+    digest = hashlib.md5(key.encode(), usedforsecurity=False)
     return f"{tweet_id.rstrip('~')}~{digest.hexdigest()[:12]}"
 
 
@@ -254,7 +256,7 @@ def typed_row(  # noqa: PLR0913 - one parameter per column of the lake schema
     if not (type(user_id) is str and 0 < len(user_id) < 17 and user_id.isdigit() and user_id.isascii()):
         user_id = user_key(as_user_id(user_id), screen_name)
     if len(tweet_id) >= 17 and looks_rounded(tweet_id):
-        tweet_id = disambiguate(tweet_id, screen_name or user_id, text)
+        tweet_id = disambiguate(tweet_id, screen_name or user_id, text, created_at)
     if source is not None and not (type(source) is str and 0 < len(source) <= MAX_SHORT):
         source = (as_text(source, MAX_SHORT) or "").strip() or None
     if lang is not None and not (type(lang) is str and 0 < len(lang) <= 16):
