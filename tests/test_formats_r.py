@@ -163,20 +163,34 @@ def rtweet(statuses: list[dict[str, Any]], mangled: bool) -> str:
     return csv_text(RTWEET, rows, crlf=mangled)
 
 
-def academic(statuses: list[dict[str, Any]]) -> str:
+def academic(statuses: list[dict[str, Any]], mangled: bool = False) -> str:
     rows = []
     for s in statuses:
         rt = s["rt"]
         row = dict.fromkeys(ACADEMIC, "NA")
+        at = s["at"].strftime("%m/%d/%Y %H:%M") if mangled else s["at"].strftime("%Y-%m-%dT%H:%M:%S.000Z")
         row |= {
-            "tweet_id": str(s["id"]), "user_username": f"user{s['user']}", "text": rt_text(s),
-            "author_id": str(1000 + s["user"]), "created_at": s["at"].strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "tweet_id": sci(s["id"]) if mangled else str(s["id"]), "user_username": f"user{s['user']}",
+            "text": rt_text(s), "author_id": str(1000 + s["user"]), "created_at": at,
             "lang": "fr", "sourcetweet_type": "retweeted" if rt else "NA",
             "sourcetweet_id": str(rt["id"]) if rt else "NA", "user_verified": "FALSE",
             "user_followers_count": "120",
         }  # fmt: skip
         rows.append([row[c] for c in ACADEMIC])
-    return csv_text(ACADEMIC, rows)
+    return csv_text(ACADEMIC, rows, crlf=mangled)
+
+
+RTWEET1 = ["created_at", "id", "id_str", "full_text", "truncated", "source", "lang", "user_id", "screen_name"]
+
+
+def rtweet1(statuses: list[dict[str, Any]]) -> str:
+    """rtweet 1.x's tweets with the author's id and handle joined (as `users_data()` gives them)."""
+    rows = [
+        [s["at"].strftime("%Y-%m-%d %H:%M:%S"), str(s["id"]), str(s["id"]), rt_text(s), "FALSE",
+         WEB_CLIENT, "fr", str(1000 + s["user"]), f"user{s['user']}"]
+        for s in statuses
+    ]  # fmt: skip
+    return csv_text(RTWEET1, rows)
 
 
 def campaign_sizes(settings: Settings) -> list[tuple[int, int]]:
@@ -208,6 +222,8 @@ CASES = {
     "rtweet": lambda s: rtweet(s, mangled=False).encode("utf-8"),
     "rtweet, spreadsheet": lambda s: rtweet(s, mangled=True).encode("cp1252"),
     "academictwitteR": lambda s: academic(s).encode("utf-8"),
+    "academictwitteR, spreadsheet": lambda s: academic(s, mangled=True).encode("cp1252"),
+    "rtweet 1.x": lambda s: rtweet1(s).encode("utf-8"),
 }
 
 
@@ -236,7 +252,7 @@ def test_r_exports_load_whole_and_find_the_campaigns_a_json_archive_finds(
     if "spreadsheet" in case:
         assert notices["encoding"].startswith("windows-1252"), notices
         assert notices["mangled_ids"].startswith(f"{len(statuses)} of {len(statuses)}"), notices
-        assert notices["date_order"] == "day-first", notices
+        assert notices["date_order"] == ("month-first" if "academic" in case else "day-first"), notices
         assert "to the minute" in notices["time_precision"], notices
 
 
