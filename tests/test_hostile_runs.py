@@ -62,14 +62,15 @@ def count(settings: Settings, sql: str) -> int:
 def test_hostile_folder_is_published_with_everything_good_in_it(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     small_archive(folder)
-    # authorless tweets: a personal archive's tweets.js without its account.js, CSV rows without a user
+    # authorless tweets: a personal archive's tweets.js without its account.js, CSV rows without a
+    # user id or handle (a handle alone keys its author: twitteR's exports name no ids)
     owned = [{"tweet": v1_status(500 + i, "x", "Le même message sans auteur connu ici")} for i in range(5)]
     for item in owned:
         del item["tweet"]["user"]
     (folder / "data").mkdir()
     (folder / "data" / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps(owned))
     rows = "\n".join(
-        f'{600 + i},,x,1,2011-01-01,"Encore un message sans auteur",2011-10-12 21:0{i},' for i in range(5)
+        f'{600 + i},,,1,2011-01-01,"Encore un message sans auteur",2011-10-12 21:0{i},' for i in range(5)
     )
     (folder / "io.csv").write_text(
         "tweetid,userid,user_screen_name,follower_count,account_creation_date,tweet_text,tweet_time,hashtags\n"
