@@ -22,7 +22,7 @@ case verdict
     ), ''), 'several weaker signs of automation together'))
     when 'overt' then concat(
         'overt party messaging: ', floor(100 * public_identity_share + 0.5)::int,
-        '% of its accounts are public identities (verified or the party''s own accounts) acting together (',
+        '% of its accounts are public identities (verified, or listed as party accounts) acting together (',
         {{ together_reason() }}, '); not called automated: no automation app, account farm or personas',
         case when usual_client_share >= 0.5 then concat(
             ', ', floor(100 * usual_client_share + 0.5)::int, '% posted through their usual app') end,

@@ -207,7 +207,7 @@ final as (
                 {{ var('coordination_window_seconds') }}, ' s of the same partners campaign after campaign'
             ) end,
             case when public_identity_share >= {{ floor }} then concat(
-                floor(100 * public_identity_share + 0.5)::int, '% of accounts are public identities (verified or the party''s own)'
+                floor(100 * public_identity_share + 0.5)::int, '% of accounts are public identities (verified, or listed as party accounts)'
             ) end,
             case when n_repeaters >= 2 and repeater_share >= {{ floor }} then concat(
                 floor(100 * repeater_share + 0.5)::int, '% of accounts posted it ',

@@ -57,13 +57,13 @@ final as (
         coalesce(campaign_activity.n_campaign_tweets, 0) as n_campaign_tweets,
         coalesce(campaign_activity.n_automated_tweets, 0) as n_automated_tweets,
         coalesce(campaign_activity.n_automated_accounts, 0) as n_automated_accounts,
-        coalesce(campaign_activity.n_coordinated_campaigns, 0) as n_coordinated_campaigns,
-        coalesce(campaign_activity.n_overt_campaigns, 0) as n_overt_campaigns,
-        coalesce(campaign_activity.n_messaging_tweets, 0) as n_messaging_tweets,
         coalesce(volume.n_party_tweets, 0) as n_party_tweets,
         floor((
             coalesce(campaign_activity.n_automated_tweets, 0)
             / nullif(coalesce(volume.n_party_tweets, 0), 0)) * 1e4 + 0.5) / 1e4 as automated_share,
+        coalesce(campaign_activity.n_coordinated_campaigns, 0) as n_coordinated_campaigns,
+        coalesce(campaign_activity.n_overt_campaigns, 0) as n_overt_campaigns,
+        coalesce(campaign_activity.n_messaging_tweets, 0) as n_messaging_tweets,
         floor((
             coalesce(campaign_activity.n_messaging_tweets, 0)
             / nullif(coalesce(volume.n_party_tweets, 0), 0)) * 1e4 + 0.5) / 1e4 as messaging_share
