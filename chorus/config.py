@@ -88,15 +88,16 @@ class Settings:
         engine = (engine or os.environ.get("CHORUS_ENGINE") or "duckdb").strip().lower()
         if engine not in ENGINES:
             raise ChorusError(f"CHORUS_ENGINE: {engine!r} is not one of {', '.join(ENGINES)}")
-        if "?" in str(home_path.resolve()):
+        home_path = home_path.resolve()
+        if "?" in str(home_path):
             # DuckDB reads what follows a `?` in a database path as connection options, whatever
             # the quoting (its write-ahead log lands elsewhere and the first commit fails)
             raise InputError(
-                str(home_path.resolve()),
+                str(home_path),
                 "DuckDB cannot keep a database under a path holding '?'; choose another --home",
             )
         return cls(
-            home=home_path.resolve(),
+            home=home_path,
             parties=parties_path.resolve(),
             lake_root=Lake.at(lake_location, options) if lake_location else None,
             lock_timeout=lock_timeout,

@@ -275,11 +275,12 @@ def load(
     writer = TweetWriter(settings.lake, sha)
     rejects: list[dict[str, object]] = []
     notices: list[dict[str, object]] = []
+
+    def notice_row(line: int, record: dict[str, object]) -> None:
+        notices.append({"file_sha256": sha, "line_no": line, **typed_notice(record)})
+
     if encoding:  # a wide encoding (Windows tools' "Unicode" text): a decision about the file
-        detail = f"{encoding} (byte-order mark), read as its text"
-        notices.append(
-            {"file_sha256": sha, "line_no": 0, **typed_notice({"kind": "encoding", "detail": detail})}
-        )
+        notice_row(0, {"kind": "encoding", "detail": f"{encoding} (byte-order mark), read as its text"})
     skips: Counter[str] = Counter()
     last_line = 0
     latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
@@ -321,12 +322,10 @@ def load(
                             continue
                         writer.add_row(row, item.line)
                     elif item.kind == "notice" and item.record is not None:
-                        notices.append(
-                            {"file_sha256": sha, "line_no": item.line, **typed_notice(item.record)}
-                        )
+                        notice_row(item.line, item.record)
                         result.counts["notice"] += 1
                     elif item.kind == "quality" and item.record is not None:  # of the file, no line
-                        notices.append({"file_sha256": sha, "line_no": 0, **typed_notice(item.record)})
+                        notice_row(0, item.record)
                     elif item.kind == "reject":
                         reject_line(item.line, item.reason or "", item.raw or "")
                     elif item.kind == "skip":

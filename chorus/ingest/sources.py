@@ -344,11 +344,7 @@ def folder_files(root: Path, excluded: list[Path]) -> Iterator[Candidate]:
     inside = root.resolve()
     unlisted: list[OSError] = []
     for folder, dirs, files in sorted_walk(root, unlisted.append):
-        for error in unlisted:
-            yield Candidate(
-                Path(error.filename or folder), f"refused: the folder cannot be listed ({reason(error)})"
-            )
-        unlisted.clear()
+        yield from unlisted_folders(unlisted, folder)
         kept = []
         for d in dirs:
             target = resolved(folder / d)
@@ -360,10 +356,16 @@ def folder_files(root: Path, excluded: list[Path]) -> Iterator[Candidate]:
                 candidate = folder_entry(folder / name, inside, excluded)
                 if candidate is not None:
                     yield candidate
-    for error in unlisted:
+    yield from unlisted_folders(unlisted, root)
+
+
+def unlisted_folders(errors: list[OSError], near: Path) -> Iterator[Candidate]:
+    """The folders os.walk could not list so far, as refusals (the list emptied as they are given)."""
+    for error in errors:
         yield Candidate(
-            Path(error.filename or root), f"refused: the folder cannot be listed ({reason(error)})"
+            Path(error.filename or near), f"refused: the folder cannot be listed ({reason(error)})"
         )
+    errors.clear()
 
 
 def folder_entry(path: Path, inside: Path, excluded: list[Path]) -> Candidate | None:
