@@ -68,7 +68,7 @@ def file_format(name: str) -> str:
     """The format of a generated archive file, from its name (`tools.synth.write_archive`)."""
     if ".twarc2." in name:
         return "v2"
-    if name.endswith("_io.csv"):
+    if name.endswith(("_io.csv", "_io.csv.gz")):
         return "io"
     if ".jsonl" in name:
         return "v1"

@@ -28,6 +28,7 @@ from typing import Any
 from bench.baseline import files_by_format
 from chorus.config import DBT_PROJECT_DIR, Settings
 from tools.synth import generate
+from tools.synth_dense import generate_dense
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Size:
     accounts: int
     blocks: int = 1
     variants: bool = True  # also time the exact-only build and the one-day incremental build
+    dense: int = 0  # > 0: an operation's release of this many tweets (tools.synth_dense) instead
 
 
 SIZES = {
@@ -50,6 +52,10 @@ SIZES = {
     "100k": Size(14, 7_000, 20_000),
     "1m": Size(14, 70_000, 150_000),
     "10m": Size(14, 70_000, 150_000, blocks=10, variants=False),
+    # an operation's release (IO CSV, no app, minute times): ~650 accounts, each in hundreds or
+    # thousands of campaigns over four months, where pairing campaigns through accounts is worst
+    "dense-350k": Size(120, 0, 650, variants=False, dense=350_000),
+    "dense-1m": Size(120, 0, 650, variants=False, dense=1_000_000),
 }
 START = date(2011, 10, 10)
 
@@ -118,6 +124,10 @@ def generate_archive(size: Size, data: Path, formats: str = "v1") -> int:
         return int(done.read_text())
     shutil.rmtree(data, ignore_errors=True)
     (data / "archive").mkdir(parents=True)
+    if size.dense:
+        tweets = generate_dense(data / "archive" / "release_io.csv.gz", size.dense, size.accounts, size.days)
+        done.write_text(str(tweets))
+        return tweets
     tweets = 0
     for block in range(size.blocks):
         part = data / f"block-{block:02d}"
@@ -462,7 +472,7 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench [--peer] [--s3] [--spark] [--formats mixed|v1] [SIZE ...]`
-    (sizes: tiny, 100k, 1m, 10m; formats: mixed by default)."""
+    (sizes: tiny, 100k, 1m, 10m, dense-350k, dense-1m; formats: mixed by default)."""
     args = list(argv if argv is not None else sys.argv[1:])
     formats = "mixed"
     if "--formats" in args:

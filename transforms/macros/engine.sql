@@ -171,3 +171,18 @@ size(array_intersect({{ left }}, {{ right }})) / size(array_union({{ left }}, {{
 {% endfor -%}
 {%- endmacro %}
 
+
+{#- the whole numbers lo..hi as a list (hi >= lo: Spark counts down otherwise) -#}
+{% macro series(lo, hi) %}{{ return(adapter.dispatch('series', 'chorus')(lo, hi)) }}{% endmacro %}
+{% macro default__series(lo, hi) %}generate_series({{ lo }}, {{ hi }}){% endmacro %}
+{% macro spark__series(lo, hi) %}sequence({{ lo }}, {{ hi }}){% endmacro %}
+
+{#- distinct non-null values of expr among the partition's rows whose order value is within
+    `width` of this row's (both sides) -#}
+{% macro count_distinct_over(expr, partition, order, width) %}{{ return(adapter.dispatch('count_distinct_over', 'chorus')(expr, partition, order, width)) }}{% endmacro %}
+{% macro default__count_distinct_over(expr, partition, order, width) -%}
+count(distinct {{ expr }}) over (partition by {{ partition }} order by {{ order }} range between {{ width }} preceding and {{ width }} following)
+{%- endmacro %}
+{% macro spark__count_distinct_over(expr, partition, order, width) -%}
+size(collect_set({{ expr }}) over (partition by {{ partition }} order by {{ order }} range between {{ width }} preceding and {{ width }} following))
+{%- endmacro %}
