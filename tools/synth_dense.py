@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from tools.synth import TWEPOCH_MS, hashed
 
@@ -55,6 +56,8 @@ COLUMNS = [
 ]
 TEAMS = (("right", "en", 0.45), ("left", "en", 0.3), ("ru", "ru", 0.25))
 TAGS = ["BREAKING:", "#news", "WATCH:", "#politics", "►", "JUST IN:"]
+LINK_LETTERS = "abcdefghijkmnpqrstuvwxyz0123456789"
+Drips = dict[str, list[tuple[str, list["Member"]]]]
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "do", "gi", "be", "fu", "ha", "jo"]
 
 
@@ -82,7 +85,7 @@ def headline(rng: random.Random) -> str:
 class Release:
     """The writer: accounts, a clock of tweet ids, and the CSV sink."""
 
-    def __init__(self, sink: csv.writer, rng: random.Random, accounts: int, start: datetime) -> None:
+    def __init__(self, sink: Any, rng: random.Random, accounts: int, start: datetime) -> None:
         self.sink = sink
         self.rng = rng
         self.start = start
@@ -161,10 +164,10 @@ class Release:
         return list(chosen.values())
 
     def link(self) -> str:
-        return f"https://t.co/{''.join(self.rng.choice('abcdefghijkmnpqrstuvwxyz0123456789') for _ in range(10))}"
+        return "https://t.co/" + "".join(self.rng.choice(LINK_LETTERS) for _ in range(10))
 
 
-def day_of(release: Release, day: int, per_day: int, drips: dict[str, list[tuple[str, list[Member]]]]) -> None:
+def day_of(release: Release, day: int, per_day: int, drips: Drips) -> None:
     """One day of the operation: about `per_day` tweets (45% headlines, 35% retweets, 20% own)."""
     rng = release.rng
     midnight = release.start + timedelta(days=day)
@@ -214,7 +217,7 @@ def generate_dense(out: Path, tweets: int, accounts: int = 650, days: int = 120,
         sink = csv.writer(stream)
         sink.writerow(COLUMNS)
         release = Release(sink, rng, accounts, datetime(2017, 6, 1))
-        drips: dict[str, list[tuple[str, list[Member]]]] = {}
+        drips: Drips = {}
         per_day = max(1, tweets // days)
         for day in range(days):
             day_of(release, day, per_day, drips)

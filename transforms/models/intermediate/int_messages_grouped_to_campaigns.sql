@@ -5,6 +5,17 @@
 -- pushed for weeks is several campaigns, never one). A group is a
 -- campaign when enough distinct accounts post it (min_accounts) or when it is posted often
 -- enough to be a drip (min_drip_tweets).
+--
+-- Personas and people are split: when a group's posters hold at least min_accounts copy
+-- personas (accounts, never verified nor the party's own, whose own posts are mostly copies -
+-- texts posted by min_accounts accounts or more - of repeat_copy_messages distinct texts or
+-- more, "mostly" beyond doubt: see copy_personas)
+-- and at least min_accounts other accounts, and more personas than chance gives by cohort_z
+-- standard deviations (a binomial draw of its accounts at the personas' share of all accounts
+-- with a message: people whose accounts an app also posts for join crowds like anyone else),
+-- each cohort is a campaign of its own (a headline network pasting the day's news while people
+-- share the same headline by hand is two campaigns, each judged on its own posters). A campaign
+-- that is not split keeps its id.
 
 with normalised as (
     select * from {{ ref('int_tweets_normalised') }}
@@ -22,6 +33,47 @@ tweets as {{ materialized() }} (
         normalised.message_key as exact_message_key
     from normalised
     left join near_duplicates using (message_key)
+),
+
+own_posts as (
+    -- every post of each account but its retweets, message or not
+    select all_tweets.user_id, coalesce(near_duplicates.cluster_key, all_tweets.message_key) as message_key
+    from {{ ref('int_tweets_normalised') }} as all_tweets
+    left join near_duplicates on all_tweets.message_key = near_duplicates.message_key
+    where all_tweets.user_id is not null and not all_tweets.is_retweet
+),
+
+copied_messages as (
+    select message_key
+    from tweets
+    group by message_key
+    having count(distinct user_id) >= {{ var('min_accounts') }}
+),
+
+public_accounts as (
+    select user_id
+    from {{ ref('int_accounts') }}
+    where coalesce(is_verified, false)
+        or lower(screen_name) in (
+            select value from {{ ref('stg_reference__parties') }} where signal_type = 'account'
+        )
+),
+
+copy_personas as (
+    select own_posts.user_id
+    from own_posts
+    left join copied_messages
+        on own_posts.message_key = copied_messages.message_key
+    left join public_accounts
+        on own_posts.user_id = public_accounts.user_id
+    where public_accounts.user_id is null
+    group by own_posts.user_id
+    having count(distinct copied_messages.message_key) >= {{ var('repeat_copy_messages') }}
+        -- mostly copies beyond doubt: the lower bound of the share (Wilson, persona_confidence_z
+        -- standard errors) at persona_copy_share or more - five copies among ten posts is a
+        -- person an app also posts for as likely as a persona
+        and {{ wilson_lower('count(copied_messages.message_key)', 'count(*)', var('persona_confidence_z')) }}
+            >= {{ var('persona_copy_share') }}
 ),
 
 -- Most messages are posted once or twice and can never be a campaign (a campaign is part of a
@@ -129,21 +181,72 @@ episodes as (
     inner join stretches using (message_key, silence_episode)
 ),
 
+tagged as (
+    select
+        episodes.*,
+        case when copy_personas.user_id is not null then episodes.user_id end as persona_user_id,
+        case when copy_personas.user_id is null then episodes.user_id end as people_user_id
+    from episodes
+    left join copy_personas using (user_id)
+),
+
+persona_rate as (
+    select
+        (select count(*) from copy_personas)
+        / greatest(1, (select count(distinct user_id) from tweets)) as rate
+),
+
+split_groups as (
+    -- groups where personas and people are each a campaign's worth of accounts, the personas
+    -- beyond chance
+    select sizes.message_key, sizes.episode
+    from (
+        select
+            message_key,
+            episode,
+            count(distinct persona_user_id) as n_personas,
+            count(distinct user_id) as n_accounts
+        from tagged
+        group by message_key, episode
+    ) as sizes
+    cross join persona_rate
+    where sizes.n_personas >= {{ var('min_accounts') }}
+        and sizes.n_accounts - sizes.n_personas >= {{ var('min_accounts') }}
+        and sizes.n_personas > sizes.n_accounts * persona_rate.rate
+            + {{ var('cohort_z') }} * sqrt(sizes.n_accounts * persona_rate.rate * (1 - persona_rate.rate))
+),
+
+cohorts as (
+    select
+        tagged.* except (persona_user_id, people_user_id),
+        case
+            when split_groups.message_key is null then ''
+            when tagged.persona_user_id is null then 'people'
+            else 'personas'
+        end as cohort
+    from tagged
+    left join split_groups using (message_key, episode)
+),
+
 groups as (
     select
         message_key,
         episode,
+        cohort,
         count(*) as n_tweets,
         count(distinct user_id) as n_accounts,
         min(created_at) as first_seen
-    from episodes
-    group by message_key, episode
+    from cohorts
+    group by message_key, episode, cohort
 ),
 
 campaign_groups as (
     select
         *,
-        md5(message_key || '|' || {{ format_timestamp('first_seen', 'second') }}) as campaign_id
+        md5(
+            message_key || '|' || {{ format_timestamp('first_seen', 'second') }}
+            || case when cohort = '' then '' else '|' || cohort end
+        ) as campaign_id
     from groups
     where n_accounts >= {{ var('min_accounts') }}
         or n_tweets >= {{ var('min_drip_tweets') }}
@@ -152,17 +255,17 @@ campaign_groups as (
 final as (
     select
         campaign_groups.campaign_id,
-        episodes.tweet_id,
-        episodes.user_id,
-        episodes.created_at,
-        episodes.time_precision,
-        episodes.message_key,
-        episodes.text,
-        episodes.source,
-        episodes.app_kind,
-        episodes.is_retweet
-    from episodes
-    inner join campaign_groups using (message_key, episode)
+        cohorts.tweet_id,
+        cohorts.user_id,
+        cohorts.created_at,
+        cohorts.time_precision,
+        cohorts.message_key,
+        cohorts.text,
+        cohorts.source,
+        cohorts.app_kind,
+        cohorts.is_retweet
+    from cohorts
+    inner join campaign_groups using (message_key, episode, cohort)
 )
 
 select * from final
