@@ -107,7 +107,9 @@ class Release:
             ]
 
     def tweet_id(self, when: datetime) -> str:
-        self.sequence = (self.sequence + 1) % 4096
+        """A snowflake id of `when`, unique: the low 22 bits count every post (minute times put
+        thousands of posts in one millisecond)."""
+        self.sequence = (self.sequence + 1) % (1 << 22)
         ms = int(when.timestamp() * 1000) - TWEPOCH_MS
         return str((ms << 22) | self.sequence)
 
