@@ -14,15 +14,23 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python requirements.txt constraints.txt pyproject.toml
+# `make run` installs the product alone (requirements.txt); every other target everything the
+# tests run too: Spark, Celery and the development tools (requirements-dev.txt)
+RUN_STAMP := $(VENV)/.installed-run
+
+$(RUN_STAMP): $(BIN)/python requirements.txt constraints.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
 
-## run: install everything, then run the whole pipeline on the bundled sample archive
-run: $(STAMP)
+## run: install the product (not Spark, Celery or the dev tools), then run the whole pipeline on the bundled sample archive
+run: $(RUN_STAMP)
 	test -f $(SAMPLE)/truth.json || $(BIN)/python -m tools synth --out $(SAMPLE) --seed 7 --formats mixed
 	$(BIN)/chorus run --home $(HOME_DIR) $(SAMPLE)/archive
 
@@ -31,13 +39,15 @@ test: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-## check: the fast tier for the inner loop: lint, types (mypy), unit and ingest tests, dbt unit tests (no full build)
+## check: the fast tier for the inner loop: lint, types (mypy), the stages' layers, unit and ingest tests, dbt unit tests (no full build)
 check: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)

@@ -89,7 +89,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from chorus.errors import ChorusError
-    from chorus.validate import validate
+    from chorus.publish.gate import validate
 
     settings = _settings(args)
     if not settings.warehouse.exists():
@@ -164,7 +164,7 @@ def cmd_lake_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_export_graph(args: argparse.Namespace) -> int:
-    from chorus.export import GraphFilter, export_graph
+    from chorus.analyst.export import GraphFilter, export_graph
     from chorus.report import Week
 
     chosen = GraphFilter(
@@ -188,7 +188,7 @@ def cmd_freshness(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from chorus.sensitivity import as_text, sensitivity
+    from chorus.analyst.sensitivity import as_text, sensitivity
 
     print(as_text(sensitivity(_settings(args))))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,14 @@ def default_home() -> Path:
     return Path(os.environ.get("CHORUS_HOME") or "warehouse")
 
 
+Lookup = Callable[[str], "str | None"]
+
+
+def process_environment() -> dict[str, str]:
+    """The environment a child process (dbt's) inherits, read here like every setting."""
+    return dict(os.environ)
+
+
 ENGINES = ("duckdb", "spark")
 
 
@@ -58,6 +67,11 @@ class Settings:
     landing_dir: Path | None = None  # where the ingest DAG picks files up (default <home>/landing)
     dbt_vars_json: str = "{}"  # dbt vars overriding the project's defaults, as JSON
     engine: str = "duckdb"  # what runs the dbt models: duckdb (embedded) or spark
+    memory_limit: str = "2GB"  # DuckDB's memory limit in dbt (it spills to disk beyond)
+    spark_cores: str = "*"  # the local Spark session's cores
+    spark_memory: str = "4g"  # ... and its driver memory
+    spark_partitions: str = "8"  # ... and its shuffle partitions
+    ingest_workers: int | None = None  # processes reading inputs (None: the caller's default)
 
     @classmethod
     def make(
@@ -68,24 +82,36 @@ class Settings:
         lake_options: str | None = None,
         landing: str | Path | None = None,
         engine: str | None = None,
+        fallback: Lookup | None = None,
     ) -> Settings:
         """Resolve a home (default `$CHORUS_HOME` or `./warehouse`), a party reference (default
         `$CHORUS_PARTIES`, else the seed) and a lake
         (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`),
         the landing folder (`$CHORUS_LANDING`), the lock timeout (`$CHORUS_LOCK_TIMEOUT`) and dbt
-        vars (`$CHORUS_DBT_VARS`). The environment is read here, once, and nowhere else."""
-        home_path = Path(home) if home else default_home()
-        parties = parties or os.environ.get("CHORUS_PARTIES")  # the CLI honours it as the DAGs do
+        vars (`$CHORUS_DBT_VARS`), DuckDB's memory limit (`$CHORUS_MEMORY_LIMIT`), the local Spark
+        session (`$CHORUS_SPARK_CORES`, `_MEMORY`, `_PARTITIONS`) and the ingest's workers
+        (`$CHORUS_INGEST_WORKERS`). The environment is read here, once, and nowhere else: an
+        argument given wins, then the environment, then `fallback` (the DAGs pass Airflow
+        Variables), then the default."""
+
+        def setting(name: str) -> str | None:
+            return os.environ.get(name) or (fallback(name) if fallback else None) or None
+
+        home_path = Path(home) if home else Path(setting("CHORUS_HOME") or "warehouse")
+        parties = parties or setting("CHORUS_PARTIES")  # the CLI honours it as the DAGs do
         parties_path = Path(parties) if parties else DEFAULT_PARTIES
-        lake_location = lake or os.environ.get("CHORUS_LAKE")
-        options = lake_options or os.environ.get("CHORUS_LAKE_OPTIONS")
-        timeout = os.environ.get("CHORUS_LOCK_TIMEOUT") or "3600"
+        lake_location = lake or setting("CHORUS_LAKE")
+        options = lake_options or setting("CHORUS_LAKE_OPTIONS")
+        timeout = setting("CHORUS_LOCK_TIMEOUT") or "3600"
+        workers = setting("CHORUS_INGEST_WORKERS")
+        if workers is not None and not workers.strip().isdigit():
+            raise ChorusError(f"CHORUS_INGEST_WORKERS: not a whole number ({workers!r})")
         try:
             lock_timeout = float(timeout)
         except ValueError as exc:
             raise ChorusError(f"CHORUS_LOCK_TIMEOUT: not a number of seconds ({timeout!r})") from exc
-        landing = landing or os.environ.get("CHORUS_LANDING")
-        engine = (engine or os.environ.get("CHORUS_ENGINE") or "duckdb").strip().lower()
+        landing = landing or setting("CHORUS_LANDING")
+        engine = (engine or setting("CHORUS_ENGINE") or "duckdb").strip().lower()
         if engine not in ENGINES:
             raise ChorusError(f"CHORUS_ENGINE: {engine!r} is not one of {', '.join(ENGINES)}")
         home_path = home_path.resolve()
@@ -102,8 +128,13 @@ class Settings:
             lake_root=Lake.at(lake_location, options) if lake_location else None,
             lock_timeout=lock_timeout,
             landing_dir=Path(landing).resolve() if landing else None,
-            dbt_vars_json=os.environ.get("CHORUS_DBT_VARS") or "{}",
+            dbt_vars_json=setting("CHORUS_DBT_VARS") or "{}",
             engine=engine,
+            memory_limit=setting("CHORUS_MEMORY_LIMIT") or "2GB",
+            spark_cores=setting("CHORUS_SPARK_CORES") or "*",
+            spark_memory=setting("CHORUS_SPARK_MEMORY") or "4g",
+            spark_partitions=setting("CHORUS_SPARK_PARTITIONS") or "8",
+            ingest_workers=int(workers) if workers is not None else None,
         )
 
     @property

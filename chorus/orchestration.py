@@ -8,7 +8,6 @@ folder's content, the logical week), so re-running a task gives the same result.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -22,12 +21,10 @@ LAKE_ASSET_NAME = "chorus_lake"
 WAREHOUSE_ASSET_NAME = "chorus_warehouse"
 
 
-def setting(name: str) -> str | None:
-    """A setting from the environment (`CHORUS_HOME`), else the Airflow Variable of the same
-    name, else None (the documented default applies). Read inside tasks only, never at import."""
-    value = os.environ.get(name)
-    if value:
-        return value
+def airflow_variable(name: str) -> str | None:
+    """The Airflow Variable `name`, or None: the fallback of the settings resolver
+    (`Settings.make`) in tasks, where the environment does not set it. Read inside tasks only,
+    never at import."""
     try:
         from airflow.sdk import Variable
 
@@ -42,14 +39,7 @@ def settings_from_env() -> Settings:
     `CHORUS_LAKE` (default `$CHORUS_HOME/lake`; a folder or an object-storage URL) and
     `CHORUS_LAKE_OPTIONS` (fsspec storage options, JSON, nothing secret) and `CHORUS_ENGINE`
     (duckdb, the default, or spark: what runs the transform DAG's dbt models)."""
-    return Settings.make(
-        setting("CHORUS_HOME"),
-        setting("CHORUS_PARTIES"),
-        setting("CHORUS_LAKE"),
-        setting("CHORUS_LAKE_OPTIONS"),
-        setting("CHORUS_LANDING"),
-        engine=setting("CHORUS_ENGINE"),
-    )
+    return Settings.make(fallback=airflow_variable)
 
 
 @contextmanager
@@ -75,7 +65,7 @@ def ingest_landing() -> dict[str, Any]:
         settings = settings_from_env()
         settings.landing.mkdir(parents=True, exist_ok=True)
         # One process per task: Airflow scales across tasks and workers, not inside one.
-        workers = int(setting("CHORUS_INGEST_WORKERS") or 1)
+        workers = settings.ingest_workers or 1
         summary = ingest([settings.landing], settings, progress=False, workers=workers)
     return {
         "new_files": summary.new_files,

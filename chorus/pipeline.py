@@ -12,14 +12,15 @@ from pathlib import Path
 import duckdb
 
 from chorus.build import build, docs_are_current, docs_job
+from chorus.build.candidate import candidate_from_spark
+from chorus.build.process import prestart
 from chorus.config import Settings
-from chorus.dbt_process import prestart
 from chorus.errors import ChorusError, ValidationFailed
 from chorus.ingest import IngestSummary, ingest
 from chorus.lock import home_lock
-from chorus.publish import candidate_from_spark, publish, publish_docs
+from chorus.publish import publish, publish_docs
+from chorus.publish.gate import ValidationReport, remember_good, validate
 from chorus.report import report
-from chorus.validate import ValidationReport, remember_good, validate
 
 log = logging.getLogger(__name__)
 

@@ -192,3 +192,13 @@ class Lake:
         if self.is_local:
             return []
         return [{"fs": self.protocol, **self.storage_options()}]
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a local file whole or not at all: a temporary file beside it, renamed over it."""
+    tmp = path.with_name(path.name + ".tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)

@@ -1,8 +1,8 @@
 """Source of the GX suites, validation definitions and checkpoints stored as JSON in gx/.
 
-The checks themselves are `chorus.validate.SUITES` (one place): each suite validates a one-row
+The checks themselves are `chorus.publish.gate.SUITES` (one place): each suite validates a one-row
 frame of aggregates computed in DuckDB, one column per metric, each between its bounds (numbers,
-or `$PARAMETER`s filled in at validation time by chorus.validate). After editing SUITES, run
+or `$PARAMETER`s filled in at validation time by chorus.publish.gate). After editing SUITES, run
 `.venv/bin/python expectations/define_suites.py` and commit the JSON it writes.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from chorus.validate import SUITES, Metric
+from chorus.publish.gate import SUITES, Metric
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,12 +1,12 @@
-"""dbt child processes started ahead of need (`chorus.dbt_process`, `chorus.dbt_worker`)."""
+"""dbt child processes started ahead of need (`chorus.build.process`, `chorus.build.worker`)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from chorus import dbt_process
-from chorus.dbt_process import dbt_child, prestart, stop_waiting
+from chorus.build import process as dbt_process
+from chorus.build.process import dbt_child, prestart, stop_waiting
 
 
 def test_a_prestarted_child_runs_the_command_sent_later_in_the_folder_and_environment_sent(

@@ -5,12 +5,29 @@ the detection logic."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-from chorus.build import unit_tests
+from chorus.build import run_dbt, write_party_reference
 from chorus.config import Settings
 from chorus.ingest import ingest
 from tests.conftest import REAL_FIXTURES
+
+
+def unit_tests(settings: Settings) -> None:
+    """dbt's unit tests alone, over every model built empty (`--empty`) in a scratch database:
+    the detection logic checked in seconds (the fast test tier runs this on a tiny lake)."""
+    scratch = settings.state_dir / "unit"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    write_party_reference(settings)
+    run_dbt(
+        ["build", "--empty", "--exclude", "resource_type:test"],
+        settings,
+        scratch / "unit.duckdb",
+        target="unit",
+        engine="duckdb",
+    )
 
 
 def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:

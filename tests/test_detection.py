@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from chorus.build import check_party_reference, published_file
+from chorus.build.candidate import INTERNAL_SCHEMAS
 from chorus.config import DBT_PROJECT_DIR
 from chorus.errors import InputError
-from chorus.publish import INTERNAL_SCHEMAS
 from tools.evaluate import evaluate
 
 CONTRACT = {

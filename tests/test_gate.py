@@ -13,7 +13,7 @@ from chorus import pipeline
 from chorus.build import build
 from chorus.config import Settings
 from chorus.errors import ChorusError, ValidationFailed
-from chorus.validate import validate
+from chorus.publish.gate import validate
 from tests.conftest import REPO, chorus_cli
 
 

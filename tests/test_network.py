@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chorus.analyst.export import GraphFilter, export_graph, nodes_path
+from chorus.analyst.sensitivity import sensitivity
 from chorus.config import Settings
-from chorus.export import GraphFilter, export_graph, nodes_path
-from chorus.sensitivity import sensitivity
 from tests.conftest import chorus_cli
 
 
@@ -169,7 +169,7 @@ def test_hostile_names_stay_inside_their_attribute(tmp_path: Path, fmt: str) -> 
     import igraph
     import networkx as nx
 
-    from chorus.export import write_graph
+    from chorus.analyst.export import write_graph
 
     names = ["a\"b'c", "<script>x</script>", "tab\there\nnew & line", "bell\x07\x00end", "ünï©ødé 🐦"]
     nodes = [

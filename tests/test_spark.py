@@ -1,7 +1,7 @@
 """The same dbt project on Spark (CHORUS_ENGINE=spark) gives the same warehouse as on DuckDB.
 
 Both builds start from one lake; the Spark build's Parquet tables become a DuckDB candidate
-(`chorus.publish.candidate_from_spark`) that passes the same gate, then every published table is
+(`chorus.build.candidate.candidate_from_spark`) that passes the same gate, then every published table is
 compared with the DuckDB build's, row for row (floats to 1e-9). Needs Java 17 (`.ci/run` installs
 openjdk-17-jre-headless when it is missing); skipped, saying so, without it.
 """

@@ -8,7 +8,7 @@
 -- 68,000-character texts) keeps as its word set the near_dup_max_words words with the smallest
 -- hashes (a bottom-k sketch): the Jaccard of two such sketches estimates theirs, and comparing
 -- two texts costs at most near_dup_max_words^2, not the square of their length.
--- Incremental, rebuilt in full when the project or its vars change (see chorus/build.py).
+-- Incremental, rebuilt in full when the project or its vars change (see chorus/build/state.py).
 
 {{ config(materialized='incremental') }}
 

@@ -6,20 +6,21 @@ the step. Starting one costs ~2 s of importing dbt before anything runs. `presta
 import it in the background (while `chorus run` ingests, while dbt builds for the docs page);
 `dbt_child` hands out a loaded one, or starts one at once. The command itself (arguments,
 environment, working folder: known only when it is due) goes to the child as one JSON line
-(`chorus.dbt_worker`).
+(`chorus.build.worker`).
 """
 
 from __future__ import annotations
 
 import atexit
 import json
-import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-WORKER = [sys.executable, "-m", "chorus.dbt_worker"]
+from chorus.config import process_environment
+
+WORKER = [sys.executable, "-m", "chorus.build.worker"]
 
 
 class DbtChild:
@@ -32,7 +33,7 @@ class DbtChild:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            env={**process_environment(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         )
 
     def run(self, args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from chorus.analyst import published, sandboxed
+from chorus.analyst.warehouse import published, sandboxed
 from chorus.config import Settings
 
 THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)

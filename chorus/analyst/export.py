@@ -13,7 +13,8 @@ from xml.sax.saxutils import escape
 
 import duckdb
 
-from chorus.analyst import published, sandboxed
+from chorus.analyst.warehouse import published, sandboxed
+from chorus.analyst.warehouse import rows as warehouse_rows
 from chorus.config import Settings
 from chorus.errors import ChorusError
 
@@ -77,11 +78,9 @@ def network(settings: Settings, chosen: GraphFilter) -> tuple[list[dict[str, Any
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     try:
-        cursor = con.execute(sql, params)
+        return warehouse_rows(con, sql, params)
     except duckdb.Error as exc:  # a warehouse published before these tables existed
         raise ChorusError(f"the warehouse cannot be exported ({str(exc).splitlines()[0]})") from exc
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def export_graph(settings: Settings, fmt: str, out: Path, chosen: GraphFilter) -> tuple[int, int]:

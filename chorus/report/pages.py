@@ -13,16 +13,12 @@ import duckdb
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from chorus.analyst.warehouse import rows
 from chorus.config import Settings
-from chorus.html_text import text
+from chorus.report.html_text import text
+from chorus.storage import write_atomic
 
 AUTOMATED = "#c0392b"
-
-
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def per_minute(counts: list[dict[str, Any]]) -> Markup:
@@ -197,12 +193,11 @@ def groups_data(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dic
 
 
 def write_page(folder: Path, name: str, html: str, data: dict[str, Any]) -> Path:
-    from chorus.report import write_atomic_text
 
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / f"{name}.html"
-    write_atomic_text(page, html)
-    write_atomic_text(folder / f"{name}.json", json.dumps(data, indent=1, default=str, ensure_ascii=False))
+    write_atomic(page, html)
+    write_atomic(folder / f"{name}.json", json.dumps(data, indent=1, default=str, ensure_ascii=False))
     return page
 
 

@@ -21,10 +21,13 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from chorus.analyst.sensitivity import HEADINGS, sweeps
+from chorus.analyst.warehouse import rows
 from chorus.config import Settings
 from chorus.errors import ChorusError
-from chorus.html_text import isolated, text
-from chorus.report_pages import render_campaigns, render_groups
+from chorus.report.html_text import isolated, text
+from chorus.report.pages import render_campaigns, render_groups, trend
+from chorus.storage import write_atomic
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 AUTOMATED = "#c0392b"
@@ -60,12 +63,6 @@ class Week:
 
     def previous(self) -> Week:
         return Week(self.start - timedelta(days=7))
-
-
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def weeks_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[Week]:
@@ -305,12 +302,6 @@ def quality_status(settings: Settings) -> dict[str, Any]:
     return status
 
 
-def write_atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, env: Environment) -> Path:
     data = week_data(con, week)
     quality = quality_status(settings)
@@ -337,8 +328,8 @@ def render_week(con: duckdb.DuckDBPyConnection, week: Week, settings: Settings, 
     )
     settings.reports.mkdir(parents=True, exist_ok=True)
     out = settings.reports / f"{week.label}.html"
-    write_atomic_text(out, html)
-    write_atomic_text(
+    write_atomic(out, html)
+    write_atomic(
         settings.reports / f"{week.label}.json",
         json.dumps({**data, "groups": groups, "quality": quality}, indent=1, default=str, ensure_ascii=False),
     )
@@ -351,8 +342,6 @@ def render_index(
     """The index: the trend across weeks (automated share per party), every week the warehouse
     holds with its figures, the groups of accounts, and how the results move with the thresholds.
     (A page left from an older warehouse is not linked.)"""
-    from chorus.report_pages import trend
-    from chorus.sensitivity import HEADINGS, sweeps
 
     on_disk = {p.stem for p in settings.reports.glob("*-W*.html")}
     weeks = sorted((w.label for w in weeks_with_data if w.label in on_disk), reverse=True)
@@ -384,7 +373,7 @@ def render_index(
         headings=HEADINGS,
     )
     out = settings.reports / "index.html"
-    write_atomic_text(out, html)
+    write_atomic(out, html)
     return out
 
 

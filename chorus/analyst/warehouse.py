@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -186,3 +187,10 @@ def weeks(home: str | Path | None = None, party: str | None = None) -> pl.DataFr
            order by week_start, party nulls last""",
         {"party": party},
     )
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    """A query's rows as dicts (column name to value)."""
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

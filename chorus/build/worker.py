@@ -1,6 +1,6 @@
-"""A dbt process that loads dbt first and is told what to run afterwards (`chorus.dbt_process`).
+"""A dbt process that loads dbt first and is told what to run afterwards (`chorus.build.process`).
 
-Run as `python -m chorus.dbt_worker`: imports dbt, then reads one JSON line from stdin with the
+Run as `python -m chorus.build.worker`: imports dbt, then reads one JSON line from stdin with the
 command's arguments, environment and working folder, runs it with dbt's programmatic runner and
 exits with dbt's code (0 success, 1 failed nodes or tests, 2 an error dbt raised). A closed
 stdin without a command (the parent went away or did not need it) exits quietly.
