@@ -69,6 +69,7 @@ class Settings:
     engine: str = "duckdb"  # what runs the dbt models: duckdb (embedded) or spark
     memory_limit: str = "2GB"  # DuckDB's memory limit in dbt (it spills to disk beyond)
     spark_cores: str = "*"  # the local Spark session's cores
+    spark_master: str = ""  # a Spark master to run on (spark://host:7077); empty: local[spark_cores]
     spark_memory: str = "4g"  # ... and its driver memory
     spark_partitions: str = "8"  # ... and its shuffle partitions
     ingest_workers: int | None = None  # processes reading inputs (None: the caller's default)
@@ -89,7 +90,8 @@ class Settings:
         (default `$CHORUS_LAKE`, else `<home>/lake`; `lake_options` default `$CHORUS_LAKE_OPTIONS`),
         the landing folder (`$CHORUS_LANDING`), the lock timeout (`$CHORUS_LOCK_TIMEOUT`) and dbt
         vars (`$CHORUS_DBT_VARS`), DuckDB's memory limit (`$CHORUS_MEMORY_LIMIT`), the local Spark
-        session (`$CHORUS_SPARK_CORES`, `_MEMORY`, `_PARTITIONS`) and the ingest's workers
+        session (`$CHORUS_SPARK_CORES`, `_MEMORY`, `_PARTITIONS`, or `$CHORUS_SPARK_MASTER`, a
+        standalone cluster's master) and the ingest's workers
         (`$CHORUS_INGEST_WORKERS`). The environment is read here, once, and nowhere else: an
         argument given wins, then the environment, then `fallback` (the DAGs pass Airflow
         Variables), then the default."""
@@ -132,6 +134,7 @@ class Settings:
             engine=engine,
             memory_limit=setting("CHORUS_MEMORY_LIMIT") or "2GB",
             spark_cores=setting("CHORUS_SPARK_CORES") or "*",
+            spark_master=setting("CHORUS_SPARK_MASTER") or "",
             spark_memory=setting("CHORUS_SPARK_MEMORY") or "4g",
             spark_partitions=setting("CHORUS_SPARK_PARTITIONS") or "8",
             ingest_workers=int(workers) if workers is not None else None,

@@ -8,9 +8,17 @@ openjdk-17-jre-headless when it is missing); skipped, saying so, without it.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import random
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +81,90 @@ def assert_same_warehouse(duck: Path, spark: Path) -> None:
         for mine, theirs in zip(rows[1:], other[1:], strict=True):
             differing = [c[0] for c, a, b in zip(rows[0], mine, theirs, strict=True) if not same(a, b)]
             assert not differing, f"{table}: {differing} differ: DuckDB {mine} / Spark {theirs}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def master_status(ui_port: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=5) as answer:  # noqa: S310
+        return dict(json.load(answer))
+
+
+@contextmanager
+def standalone_cluster(folder: Path, workers: int = 2) -> Iterator[tuple[str, int]]:
+    """A Spark standalone master and `workers` workers (one core, 1 GiB each) on loopback, started
+    from pyspark's own `spark-class`; yields (master URL, master web UI port) once every worker
+    has registered, and stops them all."""
+    import pyspark
+
+    spark_home = Path(pyspark.__file__).parent
+    spark_class = str(spark_home / "bin" / "spark-class")
+    env = {**os.environ, "SPARK_HOME": str(spark_home), "SPARK_LOCAL_IP": "127.0.0.1"}
+    port, ui_port = free_port(), free_port()
+    url = f"spark://127.0.0.1:{port}"
+    folder.mkdir(parents=True, exist_ok=True)
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(name: str, *args: str) -> None:
+        with (folder / f"{name}.log").open("wb") as log:
+            processes.append(
+                subprocess.Popen([spark_class, *args], stdout=log, stderr=subprocess.STDOUT, env=env)
+            )
+
+    try:
+        start(
+            "master", "org.apache.spark.deploy.master.Master",
+            "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(ui_port),
+        )  # fmt: skip
+        for n in range(workers):
+            start(
+                f"worker{n}", "org.apache.spark.deploy.worker.Worker",
+                "--host", "127.0.0.1", "--cores", "1", "--memory", "1g",
+                "--webui-port", str(free_port()), "--work-dir", str(folder / f"work{n}"), url,
+            )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if master_status(ui_port).get("aliveworkers") == workers:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                logs = {f.name: f.read_text(errors="replace")[-1500:] for f in folder.glob("*.log")}
+                raise RuntimeError(f"the standalone cluster did not come up: {logs}")
+            time.sleep(1)
+        yield url, ui_port
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_spark_on_a_standalone_cluster_equals_duckdb(
+    built: tuple[Settings, RunSummary], home_copy: Settings, tmp_path: Path, monkeypatch
+) -> None:
+    """The same models on a real standalone cluster (a master and two workers on loopback, the
+    driver in dbt's process): the executors on the workers write the Parquet tables, and the
+    published warehouse equals DuckDB's table by table."""
+    settings, _ = built
+    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # the driver binds to loopback, as the workers
+    with standalone_cluster(tmp_path / "cluster") as (url, ui_port):
+        spark = replace(home_copy, engine="spark", spark_master=url, spark_memory="1g")
+        spark.warehouse.unlink()
+        assert build_and_publish(spark).success
+        apps = master_status(ui_port)
+    assert_same_warehouse(settings.warehouse, spark.warehouse)
+    assert apps.get("activeapps", []) + apps.get("completedapps", []), apps  # dbt's session was an app
+    executors = [d for n in range(2) for d in (tmp_path / "cluster" / f"work{n}").glob("app-*/*")]
+    assert executors, "no executor ran on the workers"
 
 
 def test_spark_build_equals_duckdb_build(built: tuple[Settings, RunSummary], home_copy: Settings) -> None:

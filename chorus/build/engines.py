@@ -90,7 +90,7 @@ def spark_environment(settings: Settings, has_tweets: bool) -> dict[str, str]:
         "CHORUS_SPARK_WAREHOUSE": settings.spark_warehouse,
         "CHORUS_SPARK_METASTORE": str(settings.spark_dir / "metastore_db"),
         "CHORUS_SPARK_JAVA_OPTIONS": f"-Dderby.system.home={java_option_quoted(str(settings.spark_dir))}",
-        "CHORUS_SPARK_CORES": settings.spark_cores,
+        "CHORUS_SPARK_MASTER": settings.spark_master or f"local[{settings.spark_cores}]",
         "CHORUS_SPARK_MEMORY": settings.spark_memory,
         "CHORUS_SPARK_PARTITIONS": settings.spark_partitions,
     }
