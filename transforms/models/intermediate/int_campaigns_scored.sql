@@ -100,7 +100,7 @@ combined as (
     select
         *,
         {{ ramp('drip_regularity', var('clock_floor'), var('clock_span')) }} as clock_evidence,
-        0.5 * coalesce(app_evidence, 0) * accounts_factor as shared_app,
+        coalesce(app_evidence, 0) * accounts_factor as shared_app,
         greatest(synchrony, drip_regularity, coactivity, shared_app, persistence, copier_evidence) as coordination
     from components
 ),
