@@ -1100,41 +1100,45 @@ def hashed(user_id: str) -> str:
     return hashlib.sha256(user_id.encode()).hexdigest()[:44]
 
 
+# The columns of an Information Operations disclosure CSV, in their order
+IO_COLUMNS = [
+    "tweetid",
+    "userid",
+    "user_display_name",
+    "user_screen_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+    "tweet_language",
+    "tweet_text",
+    "tweet_time",
+    "tweet_client_name",
+    "in_reply_to_userid",
+    "in_reply_to_tweetid",
+    "quoted_tweet_tweetid",
+    "is_retweet",
+    "retweet_userid",
+    "retweet_tweetid",
+    "latitude",
+    "longitude",
+    "quote_count",
+    "reply_count",
+    "like_count",
+    "retweet_count",
+    "hashtags",
+    "urls",
+    "user_mentions",
+    "poll_choices",
+]
+
+
 def write_io_csv(tweets: list[Tweet]) -> bytes:
     """An Information Operations disclosure: minute-resolution times, Python-list columns."""
-    columns = [
-        "tweetid",
-        "userid",
-        "user_display_name",
-        "user_screen_name",
-        "user_reported_location",
-        "user_profile_description",
-        "user_profile_url",
-        "follower_count",
-        "following_count",
-        "account_creation_date",
-        "account_language",
-        "tweet_language",
-        "tweet_text",
-        "tweet_time",
-        "tweet_client_name",
-        "in_reply_to_userid",
-        "in_reply_to_tweetid",
-        "quoted_tweet_tweetid",
-        "is_retweet",
-        "retweet_userid",
-        "retweet_tweetid",
-        "latitude",
-        "longitude",
-        "quote_count",
-        "reply_count",
-        "like_count",
-        "retweet_count",
-        "hashtags",
-        "urls",
-        "user_mentions",
-        "poll_choices",
-    ]
+    columns = IO_COLUMNS
     rows = []
     for t in tweets:
         rt = t.retweet_of

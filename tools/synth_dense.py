@@ -19,41 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tools.synth import TWEPOCH_MS, hashed
+from tools.synth import IO_COLUMNS, TWEPOCH_MS, hashed
 
-COLUMNS = [
-    "tweetid",
-    "userid",
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-    "tweet_language",
-    "tweet_text",
-    "tweet_time",
-    "tweet_client_name",
-    "in_reply_to_userid",
-    "in_reply_to_tweetid",
-    "quoted_tweet_tweetid",
-    "is_retweet",
-    "retweet_userid",
-    "retweet_tweetid",
-    "latitude",
-    "longitude",
-    "quote_count",
-    "reply_count",
-    "like_count",
-    "retweet_count",
-    "hashtags",
-    "urls",
-    "user_mentions",
-    "poll_choices",
-]
 TEAMS = (("right", "en", 0.45), ("left", "en", 0.3), ("ru", "ru", 0.25))
 TAGS = ["BREAKING:", "#news", "WATCH:", "#politics", "►", "JUST IN:"]
 LINK_LETTERS = "abcdefghijkmnpqrstuvwxyz0123456789"
@@ -217,7 +184,7 @@ def generate_dense(out: Path, tweets: int, accounts: int = 650, days: int = 120,
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", newline="") as stream:
         sink = csv.writer(stream)
-        sink.writerow(COLUMNS)
+        sink.writerow(IO_COLUMNS)
         release = Release(sink, rng, accounts, datetime(2017, 6, 1))
         drips: Drips = {}
         per_day = max(1, tweets // days)
