@@ -40,11 +40,6 @@ GX_DIR = PROJECT_ROOT / "expectations"
 DEFAULT_PARTIES = DBT_PROJECT_DIR / "seeds" / "party_reference.csv"
 
 
-def default_home() -> Path:
-    """`$CHORUS_HOME`, else `./warehouse`."""
-    return Path(os.environ.get("CHORUS_HOME") or "warehouse")
-
-
 Lookup = Callable[[str], "str | None"]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from chorus.build.engines import sql_escaped
 from chorus.config import Settings
 from chorus.errors import ChorusError
 from chorus.storage import escape_glob
@@ -22,7 +23,7 @@ def quoted(identifier: str) -> str:
 
 
 def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return "'" + sql_escaped(text) + "'"
 
 
 def finish_candidate(published: Path, candidate: Path) -> None:
