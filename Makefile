@@ -40,20 +40,23 @@ test: $(STAMP)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m tools sqllint
 	$(BIN)/pytest
 
-## check: the fast tier for the inner loop: lint, types (mypy), the stages' layers, unit and ingest tests, dbt unit tests (no full build)
+## check: the fast tier for the inner loop: lint, types (mypy), the stages' layers, the SQL style (sqlfluff), unit and ingest tests, dbt unit tests (no full build)
 check: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m tools sqllint
 	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
+	$(BIN)/python -m tools sqllint
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR)/* transforms/target transforms/logs

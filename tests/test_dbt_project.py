@@ -108,3 +108,21 @@ def test_the_primary_key_test_fails_on_a_repeated_or_null_key(
         con.execute("create table t (k integer, p varchar)")
         con.executemany("insert into t values (?, ?)", rows)
         assert len(con.execute(render_primary_key("t", **arguments)).fetchall()) == failing
+
+
+def test_the_build_settings_table_lists_every_numeric_var() -> None:
+    """`audit.build_settings` records each number and switch of dbt_project.yml's vars; a var added
+    to the project but not to the model would be a setting no analyst can see."""
+    import re
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    numeric = {
+        name
+        for name, value in project["vars"].items()
+        if isinstance(value, int | float) and not isinstance(value, str)
+    }
+    sql = (MODELS / "audit" / "build_settings.sql").read_text()
+    listed = re.search(r"\{% set names = \[(.*?)\] %\}", sql, re.S)
+    assert listed is not None
+    names = set(re.findall(r"'(\w+)'", listed.group(1)))
+    assert names == numeric, (names - numeric, numeric - names)

@@ -1,12 +1,16 @@
 """The house rules a new maintainer relies on: one package per stage, each saying what it does;
-one module reading the environment; the stages' order (`lint-imports`, run by `make check`)."""
+one module reading the environment; the stages' order (`lint-imports`) and the SQL style
+(sqlfluff), both run by `make check`."""
 
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "chorus"
 STAGES = ("ingest", "build", "publish", "analyst", "report")
@@ -51,6 +55,21 @@ def test_the_stages_import_only_the_floors_below_them() -> None:
     done = subprocess.run([str(linter)], capture_output=True, text=True, cwd=PACKAGE.parent)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "1 kept, 0 broken" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_sql_linter_fails_a_model_out_of_style(tmp_path: Path) -> None:
+    """`make check` lints the dbt project with sqlfluff: a model in upper case, its columns on one
+    line, fails; the same model in the project's style passes."""
+    from tools.sqllint import sqllint
+
+    project = tmp_path / "transforms"
+    shutil.copytree(PACKAGE.parent / "transforms", project, ignore=shutil.ignore_patterns("target", "logs"))
+    model = project / "models" / "marts" / "zz_style.sql"
+    model.write_text("SELECT campaign_id, party FROM {{ ref('campaigns') }}\n")
+    assert sqllint(paths=("models/marts/zz_style.sql",), project=project) != 0
+    model.write_text("select\n    campaign_id,\n    party\nfrom {{ ref('campaigns') }}\n")
+    assert sqllint(paths=("models/marts/zz_style.sql",), project=project) == 0
 
 
 def readme_commands() -> list[str]:

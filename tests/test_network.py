@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from chorus.analyst.export import GraphFilter, export_graph, nodes_path
-from chorus.analyst.sensitivity import sensitivity
+from chorus.analyst.sensitivity import grids, sensitivity
 from chorus.config import Settings
 from tests.conftest import chorus_cli
 
@@ -134,8 +134,19 @@ def test_sensitivity_moves_as_the_thresholds_do(built) -> None:
             assert counts == sorted(counts), setting  # a wider window ties more pairs
         else:
             assert counts == sorted(counts, reverse=True), setting  # a stricter threshold keeps fewer
+    # each sweep holds the built value once, marked (the sample is built on the project's vars)
+    assert sorted(r.setting for r in rows if r.built) == sorted(by_setting)
     done = chorus_cli("sensitivity", "--home", str(built[0].home))
-    assert done.returncode == 0 and "automation threshold" in done.stdout
+    assert done.returncode == 0 and "automation threshold" in done.stdout and "* 0.5" in done.stdout
+
+
+def test_sensitivity_sweeps_centre_on_the_built_settings() -> None:
+    """The grids follow the warehouse's own settings: a stricter build is swept around its values,
+    never below its minimum of accounts or above its window (the tables hold nothing there)."""
+    grid = grids({"automation_threshold": 0.9, "min_accounts": 10, "coordination_window_seconds": 30})
+    assert 0.9 in grid["automation_threshold"] and max(grid["automation_threshold"]) <= 1
+    assert min(grid["min_accounts"]) == 10 and len(grid["min_accounts"]) == 5
+    assert max(grid["coordination_window_seconds"]) == 30 and min(grid["coordination_window_seconds"]) >= 1
 
 
 def test_campaign_and_group_pages_exist_link_and_escape(built) -> None:

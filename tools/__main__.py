@@ -1,4 +1,4 @@
-"""`python -m tools synth|eval`."""
+"""`python -m tools synth|eval|sqllint`."""
 
 import sys
 

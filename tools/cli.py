@@ -1,4 +1,4 @@
-"""Command line of the development tools: `python -m tools synth|eval`.
+"""Command line of the development tools: `python -m tools synth|eval|sqllint`.
 
 Errors are one line on stderr and exit 2, as in the product's command line.
 """
@@ -60,6 +60,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sqllint(args: argparse.Namespace) -> int:
+    """Check (or fix) the dbt project's SQL style."""
+    from tools.sqllint import sqllint
+
+    return sqllint(fix=args.fix)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m tools", description="Chorus development tools.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -82,6 +89,9 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated day formats: v1, v2 (twarc2 pages), twarc-csv, io, array; or 'mixed'",
     )
     syn.set_defaults(func=cmd_synth)
+    lint = sub.add_parser("sqllint", help="check the dbt project's SQL style (sqlfluff, dbt templater)")
+    lint.add_argument("--fix", action="store_true", help="rewrite what sqlfluff can fix")
+    lint.set_defaults(func=cmd_sqllint)
     return top
 
 

@@ -19,7 +19,8 @@ final as (
     select campaigns.campaign_id
     from campaigns
     left join members using (campaign_id)
-    where campaigns.n_tweets is distinct from members.n_tweets
+    where
+        campaigns.n_tweets is distinct from members.n_tweets
         or campaigns.n_accounts is distinct from members.n_accounts
         or members.n_authorless > 0
 )

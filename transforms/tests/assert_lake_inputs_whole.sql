@@ -3,11 +3,17 @@
 -- happened; `chorus lake repair` names the inputs, and ingesting them again restores them.
 
 with files as (
-    select sha256, path, tweets from {{ ref('ingest_files') }}
+    select
+        sha256,
+        path,
+        tweets
+    from {{ ref('ingest_files') }}
 ),
 
 in_lake as (
-    select file_sha256 as sha256, count(*) as n_rows
+    select
+        file_sha256 as sha256,
+        count(*) as n_rows
     from {{ source('lake', 'tweets') }}
     group by file_sha256
 ),

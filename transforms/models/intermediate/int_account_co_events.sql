@@ -1,6 +1,8 @@
 -- Every time two accounts posted the same message (identical or near-duplicate: co_tweet) or
 -- retweeted the same post (co_retweet) within coordination_window_seconds of each other (Keller
 -- et al. 2020), with the two tweets that tie them: the evidence behind marts.account_pairs.
+-- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
+-- noqa: disable=LT01,LT02,LT05,LT09
 
 -- A campaign of more than pair_max_campaign_accounts accounts gives no pairs: a crowd that large
 -- in one window is one event (3,000 accounts posting within a minute would make 4.5 million
@@ -9,7 +11,7 @@
 
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
-    semi join (
+    semi join (  -- noqa: ST05
         select campaign_id
         from {{ ref('int_messages_grouped_to_campaigns') }}
         group by campaign_id

@@ -54,12 +54,14 @@ team_posts as (
         count(*) as n_team_posts,
         count(distinct members.campaign_id) as n_team_campaigns
     from members
-    semi join {{ ref('int_campaign_tight_accounts') }} as tight using (campaign_id, user_id)
+    semi join {{ ref('int_campaign_tight_accounts') }} as tight using (campaign_id, user_id)  -- noqa: AL05
     group by members.user_id
 ),
 
 own_posts as (
-    select user_id, count(*) as n_own_posts
+    select
+        user_id,
+        count(*) as n_own_posts
     from tweets
     where not is_retweet
     group by user_id
@@ -89,7 +91,8 @@ apps as (
         row_number() over (partition by user_id order by count(*) desc, source) as app_rank,
         sum(count(*)) over (partition by user_id) as n_posts_with_app
     from tweets
-    where source is not null
+    where
+        source is not null
         and tweet_id not in (select tweet_id from shared_posts)
     group by user_id, source
 ),

@@ -10,7 +10,10 @@ with signals as (
 ),
 
 tweets as (
-    select tweet_id, user_id from {{ ref('stg_tweets') }}
+    select
+        tweet_id,
+        user_id
+    from {{ ref('stg_tweets') }}
     where user_id is not null
 ),
 
@@ -28,7 +31,7 @@ votes as (
 ranked as (
     select
         *,
-        row_number() over (partition by user_id order by weight desc, party) as party_rank,
+        row_number() over (partition by user_id order by weight desc, party asc) as party_rank,
         sum(weight) over (partition by user_id) as total_weight
     from votes
 ),

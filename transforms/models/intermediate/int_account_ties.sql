@@ -22,7 +22,8 @@ automated_members as (
         members.user_id
     from {{ ref('int_messages_grouped_to_campaigns') }} as members
     inner join {{ ref('int_campaigns_scored') }} as scored using (campaign_id)
-    where scored.is_automated
+    where
+        scored.is_automated
         and scored.n_accounts <= {{ var('group_max_campaign_accounts') }}
         and members.user_id is not null
 ),
@@ -39,9 +40,18 @@ co_campaign as (
 ),
 
 pairs as (
-    select account_a, account_b from recurring_ties
+    select
+        account_a,
+        account_b
+    from recurring_ties
     union
-    select account_a, account_b from co_campaign
+    select
+        account_a,
+        account_b
+    from co_campaign
 )
 
-select account_a, account_b from pairs
+select
+    account_a,
+    account_b
+from pairs

@@ -21,7 +21,7 @@ final as (
     select
         user_id,
         {%- for column, name in latest_values %}
-        max_by({{ column }}, {{ latest }}) filter (where {{ column }} is not null) as {{ name }},
+            max_by({{ column }}, {{ latest }}) filter (where {{ column }} is not null) as {{ name }},
         {%- endfor %}
         count(*) as n_tweets,
         min(created_at) as first_tweet_at,

@@ -64,14 +64,19 @@ incidence as {{ materialized() }} (
         memberships.user_id,
         campaigns.campaign_no,
         campaigns.message_no,
-        case when not campaigns.is_retweet_campaign and campaigns.message_key like 'tx:%'
-            then campaigns.message_no end as text_message_no,
+        case
+            when not campaigns.is_retweet_campaign and campaigns.message_key like 'tx:%'
+                then campaigns.message_no
+        end as text_message_no,
         {{ epoch_seconds('campaigns.first_seen') }} as first_seen_s,
         row_number() over (
             partition by memberships.user_id order by campaigns.first_seen, campaigns.campaign_no
         ) as seq,
         count(*) over (partition by memberships.user_id) as n_memberships
-    from (select distinct campaign_id, user_id from members) as memberships
+    from (select distinct
+        campaign_id,
+        user_id
+    from members) as memberships
     inner join campaigns using (campaign_id)
 ),
 
@@ -82,7 +87,7 @@ copies_around as (
         campaign_no,
         user_id,
         {{ count_distinct_over('text_message_no', 'user_id', 'first_seen_s', var('coactivity_window_days') * 86400) }}
-            - case when text_message_no is null then 0 else 1 end as n_other_copies
+        - case when text_message_no is null then 0 else 1 end as n_other_copies
     from incidence
 ),
 
@@ -102,10 +107,17 @@ active as (
 
 probes as (
     -- the next campaigns of the same account, coactivity_max_neighbours at most
-    select user_id, campaign_no, first_seen_s, seq + step as next_seq
+    select
+        user_id,
+        campaign_no,
+        first_seen_s,
+        seq + step as next_seq
     from (
         select
-            user_id, campaign_no, first_seen_s, seq,
+            user_id,
+            campaign_no,
+            first_seen_s,
+            seq,
             {{ unnest(series(1, 'least(' ~ var('coactivity_max_neighbours') ~ ', n_memberships - seq)')) }} as step
         from incidence
         where seq < n_memberships
@@ -128,9 +140,17 @@ shared_once as (
 ),
 
 shared as (
-    select campaign_a as campaign_no, campaign_b as other_campaign_no, n_shared from shared_once
+    select
+        campaign_a as campaign_no,
+        campaign_b as other_campaign_no,
+        n_shared
+    from shared_once
     union all
-    select campaign_b, campaign_a, n_shared from shared_once
+    select
+        campaign_b,
+        campaign_a,
+        n_shared
+    from shared_once
 ),
 
 weighted as (
@@ -138,30 +158,36 @@ weighted as (
         shared.campaign_no,
         other.message_no as other_message_no,
         max(shared.n_shared / own.n_accounts) as shared_share,
-        max(least(1.0, greatest(0.0,
-            (beyond_chance.excess_share
-                - case when own.is_retweet_campaign
-                    then {{ var('coactivity_floor_retweet') }}
-                    else {{ var('coactivity_floor_text') }} end)
+        max(least(1.0, greatest(
+            0.0,
+            (
+                beyond_chance.excess_share
+                - case
+                    when own.is_retweet_campaign
+                        then {{ var('coactivity_floor_retweet') }}
+                    else {{ var('coactivity_floor_text') }}
+                end
+            )
             / {{ var('coactivity_span') }}
         ))) as weight
     from shared
     inner join campaigns as own on shared.campaign_no = own.campaign_no
     inner join campaigns as other on shared.other_campaign_no = other.campaign_no
     cross join active
-    cross join lateral (
-        -- the accounts shared beyond what chance gives (a binomial draw of this campaign's
-        -- accounts at the other's share of all active accounts), and beyond coactivity_z of its
-        -- noise, as a share of this campaign's accounts: a small campaign needs a large overlap
-        select (
-            shared.n_shared
-            - own.n_accounts * (other.n_accounts / active.n_active_accounts)
-            - {{ var('coactivity_z') }} * sqrt(
-                own.n_accounts * (other.n_accounts / active.n_active_accounts)
-                * (1 - other.n_accounts / active.n_active_accounts)
-            )
-        ) / own.n_accounts as excess_share
-    ) as beyond_chance
+    cross join
+        lateral (  -- noqa: ST05
+            -- the accounts shared beyond what chance gives (a binomial draw of this campaign's
+            -- accounts at the other's share of all active accounts), and beyond coactivity_z of its
+            -- noise, as a share of this campaign's accounts: a small campaign needs a large overlap
+            select (
+                shared.n_shared
+                - own.n_accounts * (other.n_accounts / active.n_active_accounts)
+                - {{ var('coactivity_z') }} * sqrt(
+                    own.n_accounts * (other.n_accounts / active.n_active_accounts)
+                    * (1 - other.n_accounts / active.n_active_accounts)
+                )
+            ) / own.n_accounts as excess_share
+        ) as beyond_chance
     where other.message_no <> own.message_no
     group by shared.campaign_no, other.message_no
 ),

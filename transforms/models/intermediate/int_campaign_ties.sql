@@ -11,13 +11,17 @@ tight_accounts as (
 ),
 
 sizes as (
-    select campaign_id, count(distinct user_id) as n_accounts
+    select
+        campaign_id,
+        count(distinct user_id) as n_accounts
     from members
     group by campaign_id
 ),
 
 tight as (
-    select campaign_id, count(*) as n_tight_accounts
+    select
+        campaign_id,
+        count(*) as n_tight_accounts
     from tight_accounts
     group by campaign_id
 ),

@@ -17,19 +17,28 @@ with members as (
 ),
 
 events as (
-    select distinct account_a, account_b, campaign_id
+    select distinct
+        account_a,
+        account_b,
+        campaign_id
     from {{ ref('int_account_co_events') }}
 ),
 
 pair_ties as (
-    select account_a, account_b, count(*) as n_tied
+    select
+        account_a,
+        account_b,
+        count(*) as n_tied
     from events
     group by account_a, account_b
     having count(*) >= {{ var('group_min_campaigns') }}
 ),
 
 incidence as (
-    select distinct campaign_id, user_id from members
+    select distinct
+        campaign_id,
+        user_id
+    from members
 ),
 
 shared as (
@@ -39,41 +48,59 @@ shared as (
         any_value(pair_ties.n_tied) as n_tied,
         count(*) as n_shared
     from pair_ties
-    inner join incidence as a on a.user_id = pair_ties.account_a
-    inner join incidence as b on b.user_id = pair_ties.account_b and b.campaign_id = a.campaign_id
+    inner join incidence as a on pair_ties.account_a = a.user_id
+    inner join incidence as b on pair_ties.account_b = b.user_id and a.campaign_id = b.campaign_id
     group by pair_ties.account_a, pair_ties.account_b
 ),
 
 consistent as (
-    select account_a, account_b
+    select
+        account_a,
+        account_b
     from shared
     where n_tied >= {{ var('tie_consistency') }} * n_shared
 ),
 
 consistent_events as (
-    select events.campaign_id, events.account_a, events.account_b
+    select
+        events.campaign_id,
+        events.account_a,
+        events.account_b
     from events
     semi join consistent using (account_a, account_b)
 ),
 
 partners as (
-    select campaign_id, account_a as user_id, count(*) as n_partners
+    select
+        campaign_id,
+        account_a as user_id,
+        count(*) as n_partners
     from (
-        select campaign_id, account_a from consistent_events
+        select
+            campaign_id,
+            account_a
+        from consistent_events
         union all
-        select campaign_id, account_b from consistent_events
+        select
+            campaign_id,
+            account_b
+        from consistent_events
     ) as sides
     group by campaign_id, account_a
 ),
 
 sizes as (
-    select campaign_id, count(distinct user_id) as n_accounts
+    select
+        campaign_id,
+        count(distinct user_id) as n_accounts
     from incidence
     group by campaign_id
 ),
 
 final as (
-    select partners.campaign_id, partners.user_id
+    select
+        partners.campaign_id,
+        partners.user_id
     from partners
     inner join sizes using (campaign_id)
     where partners.n_partners >= {{ var('tie_consistency') }} * (sizes.n_accounts - 1)

@@ -17,7 +17,10 @@ leans as (
 ),
 
 lean_votes as (
-    select members.campaign_id, members.tweet_id, leans.party,
+    select
+        members.campaign_id,
+        members.tweet_id,
+        leans.party,
         {{ var('weight_lean') }} * leans.lean_confidence as weight
     from {{ ref('int_messages_grouped_to_campaigns') }} as members
     inner join leans using (user_id)
@@ -26,10 +29,15 @@ lean_votes as (
 crowd_leans as (
     -- a crowd's lean needs a crowd (min_accounts accounts: one account's drip gets a party from
     -- its own posts' signals) whose posts lean that way for the most part
-    select lean_votes.campaign_id, lean_votes.party
+    select
+        lean_votes.campaign_id,
+        lean_votes.party
     from lean_votes
-    inner join (
-        select campaign_id, count(*) as n_tweets, count(distinct user_id) as n_accounts
+    inner join (  -- noqa: ST05
+        select
+            campaign_id,
+            count(*) as n_tweets,
+            count(distinct user_id) as n_accounts
         from {{ ref('int_messages_grouped_to_campaigns') }}
         group by campaign_id
     ) as sizes using (campaign_id)
@@ -39,16 +47,28 @@ crowd_leans as (
 ),
 
 signals as (
-    select tweet_id, party, signal_type, weight from {{ ref('int_tweet_party_signals') }}
+    select
+        tweet_id,
+        party,
+        signal_type,
+        weight
+    from {{ ref('int_tweet_party_signals') }}
     union all
-    select lean_votes.tweet_id, lean_votes.party, 'account_lean' as signal_type, lean_votes.weight
+    select
+        lean_votes.tweet_id,
+        lean_votes.party,
+        'account_lean' as signal_type,
+        lean_votes.weight
     from lean_votes
     -- a crowd's lean: the posts of accounts leaning to the party are half the campaign's or more
     semi join crowd_leans using (campaign_id, party)
 ),
 
 campaign_sizes as (
-    select campaign_id, count(*) as n_tweets from members group by campaign_id
+    select
+        campaign_id,
+        count(*) as n_tweets
+    from members group by campaign_id
 ),
 
 votes as (
@@ -66,8 +86,8 @@ votes as (
 ranked as (
     select
         *,
-        row_number() over (partition by campaign_id order by score desc, party) as party_rank,
-        lead(score) over (partition by campaign_id order by score desc, party) as runner_up_score,
+        row_number() over (partition by campaign_id order by score desc, party asc) as party_rank,
+        lead(score) over (partition by campaign_id order by score desc, party asc) as runner_up_score,
         sum(score) over (partition by campaign_id) as total_score
     from votes
 ),
@@ -76,12 +96,14 @@ final as (
     select
         campaign_sizes.campaign_id,
         case
-            when ranked.score >= {{ var('min_party_score') }}
+            when
+                ranked.score >= {{ var('min_party_score') }}
                 and ranked.score > coalesce(ranked.runner_up_score, 0)
                 then ranked.party
         end as party,
         case
-            when ranked.score >= {{ var('min_party_score') }}
+            when
+                ranked.score >= {{ var('min_party_score') }}
                 and ranked.score > coalesce(ranked.runner_up_score, 0)
                 then floor((ranked.score / ranked.total_score) * 1e3 + 0.5) / 1e3
         end as party_confidence,

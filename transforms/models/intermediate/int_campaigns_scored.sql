@@ -59,7 +59,7 @@ components as (
             when missing_app_share < 0.5 then least(
                 1.0,
                 (greatest(top_unknown_app_share, off_habit_scheduler_share) + 0.25 * crossposter_share)
-                    / (1 - missing_app_share)
+                / (1 - missing_app_share)
             )
         end as app_evidence,
         case when n_accounts >= {{ var('min_accounts') }} then greatest(
@@ -67,25 +67,39 @@ components as (
             {{ ramp('creation_cluster_share', floor, span) }},
             {{ ramp('few_followers_share', floor, span) }},
             {{ ramp('follow_spam_share', floor, span) }},
-            case when n_accounts_with_image >= {{ var('min_accounts') }}
-                then {{ ramp('default_image_share', floor, span) }} end
+            case
+                when n_accounts_with_image >= {{ var('min_accounts') }}
+                    then {{ ramp('default_image_share', floor, span) }}
+            end
         ) end as account_evidence,
         {{ ramp('coalesce(coactivity.repeat_copier_share, 0)', floor, span) }} as copier_evidence,
         {{ ramp('features.persona_share', floor, span) }} as persona_evidence,
         coalesce(ties.tight_share, 0) as tight_share,
         coalesce(features.public_share, 0) as public_identity_share,
         -- one account repeating itself is a habit, not a campaign's: two repeaters or more
-        case when features.n_repeaters >= 2
-            then {{ ramp('features.repeater_share', floor, span) }} else 0.0 end as repetition_evidence,
+        case
+            when features.n_repeaters >= 2
+                then {{ ramp('features.repeater_share', floor, span) }}
+            else 0.0
+        end as repetition_evidence,
         coalesce(features.repeater_share, 0)
-            * {{ accounts_factor('greatest(coalesce(features.n_repeaters, 0), 1)') }} as persistence,
-        case when span80_seconds is not null then floor(({{ accounts_factor('n_accounts') }}
-            / (1 + greatest(0, span80_seconds - precision_seconds / 2) / ({{ var('burst_window_minutes') }} * 60))) * 1e6 + 0.5) / 1e6
-        else 0 end as synchrony,
+        * {{ accounts_factor('greatest(coalesce(features.n_repeaters, 0), 1)') }} as persistence,
+        case
+            when span80_seconds is not null
+                then floor((
+                    {{ accounts_factor('n_accounts') }}
+                    / (
+                        1 + greatest(0, span80_seconds - precision_seconds / 2)
+                        / ({{ var('burst_window_minutes') }} * 60)
+                    )
+                ) * 1e6 + 0.5) / 1e6
+            else 0
+        end as synchrony,
         case
             -- a cadence needs gaps the archive can resolve: in minute data, posts a few seconds
             -- apart all fall in one minute and say nothing of a clock
-            when n_tweets >= {{ var('min_drip_tweets') }} and cadence_cv is not null
+            when
+                n_tweets >= {{ var('min_drip_tweets') }} and cadence_cv is not null
                 and mean_gap_seconds >= precision_seconds
                 then floor((greatest(0.0, 1.0 - cadence_cv)) * 1e6 + 0.5) / 1e6
             else 0.0
@@ -117,11 +131,13 @@ together as (
 scored as (
     select
         *,
-        floor((1 - (1 - coalesce(app_evidence, 0))
+        floor((
+            1 - (1 - coalesce(app_evidence, 0))
             * (1 - coalesce(account_evidence, 0))
             * (1 - coalesce(persona_evidence, 0))
             * (1 - repetition_evidence * (1 - public_identity_share))
-            * (1 - clock_evidence * (1 - public_identity_share))) * 1e6 + 0.5) / 1e6 as inauthenticity
+            * (1 - clock_evidence * (1 - public_identity_share))
+        ) * 1e6 + 0.5) / 1e6 as inauthenticity
     from together
 ),
 
@@ -137,7 +153,8 @@ verdicts as (
         *,
         case
             when amplification_score >= {{ var('automation_threshold') }} then 'automated'
-            when together >= {{ var('coordination_threshold') }}
+            when
+                together >= {{ var('coordination_threshold') }}
                 and public_identity_share >= {{ var('overt_public_share') }} then 'overt'
             when together >= {{ var('coordination_threshold') }} then 'coordinated'
             else 'organic'
@@ -162,8 +179,10 @@ final as (
             case
                 when top_unknown_app is not null and top_unknown_app_share >= 0.5
                     then concat(floor(100 * top_unknown_app_share + 0.5)::int, '% via ', top_unknown_app)
-                when off_habit_scheduler_share >= 0.5 then concat(
-                    floor(100 * off_habit_scheduler_share + 0.5)::int, '% via a scheduler not their own usual app')
+                when off_habit_scheduler_share >= 0.5
+                    then concat(
+                        floor(100 * off_habit_scheduler_share + 0.5)::int, '% via a scheduler not their own usual app'
+                    )
                 when manual_share >= 0.5
                     then concat(floor(100 * manual_share + 0.5)::int, '% from manual clients')
                 when share_button_share >= 0.5
@@ -182,16 +201,28 @@ final as (
                 'the same accounts pushed ', n_co_messages, ' other message(s) together within ',
                 {{ var('coactivity_window_days') }}, ' days'
             ) end,
-            case when n_accounts_dated >= {{ var('min_accounts') }} and creation_cluster_share >= {{ floor }} then concat(
-                floor(100 * creation_cluster_share + 0.5)::int, '% of accounts created within ',
-                {{ var('creation_cluster_days') }}, ' days of each other'
-            ) end,
+            case
+                when
+                    n_accounts_dated >= {{ var('min_accounts') }}
+                    and creation_cluster_share >= {{ floor }}
+                    then concat(
+                        floor(100 * creation_cluster_share + 0.5)::int, '% of accounts created within ',
+                        {{ var('creation_cluster_days') }}, ' days of each other'
+                    )
+            end,
             case when n_accounts_dated >= {{ var('min_accounts') }} and young_share >= {{ floor }} then concat(
-                floor(100 * young_share + 0.5)::int, '% of accounts younger than ', {{ var('young_account_days') }}, ' days'
+                floor(100 * young_share + 0.5)::int, '% of accounts younger than ',
+                {{ var('young_account_days') }}, ' days'
             ) end,
-            case when n_accounts_with_followers >= {{ var('min_accounts') }} and few_followers_share >= {{ floor }} then concat(
-                floor(100 * few_followers_share + 0.5)::int, '% with fewer than ', {{ var('few_followers') }}, ' followers'
-            ) end,
+            case
+                when
+                    n_accounts_with_followers >= {{ var('min_accounts') }}
+                    and few_followers_share >= {{ floor }}
+                    then concat(
+                        floor(100 * few_followers_share + 0.5)::int, '% with fewer than ',
+                        {{ var('few_followers') }}, ' followers'
+                    )
+            end,
             case when repeat_copier_share >= {{ floor }} then concat(
                 floor(100 * repeat_copier_share + 0.5)::int, '% of accounts copy-pasted ',
                 {{ var('repeat_copy_messages') }}, '+ other texts with others within ',
@@ -207,15 +238,21 @@ final as (
                 {{ var('coordination_window_seconds') }}, ' s of the same partners campaign after campaign'
             ) end,
             case when public_identity_share >= {{ floor }} then concat(
-                floor(100 * public_identity_share + 0.5)::int, '% of accounts are public identities (verified, or listed as party accounts)'
+                floor(100 * public_identity_share + 0.5)::int,
+                '% of accounts are public identities (verified, or listed as party accounts)'
             ) end,
             case when n_repeaters >= 2 and repeater_share >= {{ floor }} then concat(
                 floor(100 * repeater_share + 0.5)::int, '% of accounts posted it ',
                 {{ var('repeat_posts') }}, '+ times'
             ) end,
-            case when n_accounts_with_image >= {{ var('min_accounts') }} and default_image_share >= {{ floor }} then concat(
-                floor(100 * default_image_share + 0.5)::int, '% with the default profile image'
-            ) end,
+            case
+                when
+                    n_accounts_with_image >= {{ var('min_accounts') }}
+                    and default_image_share >= {{ floor }}
+                    then concat(
+                        floor(100 * default_image_share + 0.5)::int, '% with the default profile image'
+                    )
+            end,
             case when follow_spam_share >= {{ floor }} then concat(
                 floor(100 * follow_spam_share + 0.5)::int, '% following ', {{ var('follow_spam_ratio') }},
                 'x more accounts than follow them'
@@ -229,8 +266,10 @@ final as (
                 when synchrony >= 0.3
                     then concat(
                         '80% of posts within ',
-                        case when span80_seconds < 120 then concat(span80_seconds::int, ' s')
-                        else concat(ceil(span80_seconds / 60)::int, ' min') end
+                        case
+                            when span80_seconds < 120 then concat(span80_seconds::int, ' s')
+                            else concat(ceil(span80_seconds / 60)::int, ' min')
+                        end
                     )
             end
         ) as reasons

@@ -6,6 +6,13 @@
 -- A bucket is a band's number and its near_dup_rows signature values.
 
 {% set rows = var('near_dup_rows') %}
+{% set value_columns = [] %}
+{% set band_values = [] %}
+{% for row in range(rows) %}
+    {% do value_columns.append('value_' ~ row) %}
+    {% set position = 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1) %}
+    {% do band_values.append(list_at('signatures.signature', position) ~ ' as value_' ~ row) %}
+{% endfor %}
 
 with current_messages as (
     select distinct message_key
@@ -14,22 +21,22 @@ with current_messages as (
 ),
 
 signatures as {{ materialized() }} (
-    select message_key, signature
+    select
+        message_key,
+        signature
     from {{ ref('int_message_signatures') }}
     semi join current_messages using (message_key)
 ),
 
 bands as (
-    select band from (values {% for band in range(var('near_dup_bands')) %}({{ band }}){{ ', ' if not loop.last }}{% endfor %}) as bands(band)
+    select {{ unnest(series(0, var('near_dup_bands') - 1)) }} as band
 ),
 
 band_keys as {{ materialized() }} (
     select
         signatures.message_key,
         bands.band,
-        {% for row in range(rows) -%}
-        {{ list_at('signatures.signature', 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1)) }} as value_{{ row }}{{ ',' if not loop.last }}
-        {% endfor %}
+        {{ band_values | join(',\n        ') }}
     from signatures
     cross join bands
 ),
@@ -37,10 +44,10 @@ band_keys as {{ materialized() }} (
 buckets as {{ materialized() }} (
     select
         band,
-        {% for row in range(rows) %}value_{{ row }},{% endfor %}
+        {{ value_columns | join(', ') }},
         min(message_key) as representative
     from band_keys
-    group by band{% for row in range(rows) %}, value_{{ row }}{% endfor %}
+    group by band, {{ value_columns | join(', ') }}
     having count(*) between 2 and {{ var('near_dup_max_bucket') }}
 ),
 
@@ -52,7 +59,7 @@ final as (
         band_keys.band,
         buckets.representative
     from band_keys
-    inner join buckets using (band{% for row in range(rows) %}, value_{{ row }}{% endfor %})
+    inner join buckets using (band, {{ value_columns | join(', ') }})
     where band_keys.message_key <> buckets.representative
 )
 

@@ -17,7 +17,9 @@
 {% for i in range(hashes) %}{% do minimum_columns.append('minimums.minhash_' ~ i) %}{% endfor %}
 
 with tweets as (
-    select message_key, text_norm
+    select
+        message_key,
+        text_norm
     from {{ ref('int_tweets_normalised') }}
     where message_key like 'tx:%' and {{ 'true' if var('near_duplicates') else 'false' }}
 ),
@@ -35,19 +37,25 @@ new_messages as {{ materialized() }} (
 ),
 
 long_enough as {{ materialized() }} (
-    select message_key, words
+    select
+        message_key,
+        words
     from new_messages
     where {{ list_length('words') }} >= {{ var('near_dup_min_words') }}
 ),
 
 word_rows as (
-    select message_key, {{ unnest('words') }} as word
+    select
+        message_key,
+        {{ unnest('words') }} as word
     from long_enough
 ),
 
 -- each distinct word hashed once (an md5 per word of every text cost more than the join)
 word_hashes as (
-    select word, {{ word_hash('word') }} as word_hash
+    select
+        word,
+        {{ word_hash('word') }} as word_hash
     from (select distinct word from word_rows) as vocabulary
 ),
 
@@ -62,7 +70,9 @@ minimums as (
 
 sketches as (
     -- the bottom-k word sets of the texts too long to compare whole
-    select message_key, {{ sorted_set_agg('word') }} as words
+    select
+        message_key,
+        {{ sorted_set_agg('word') }} as words
     from (
         select
             word_rows.message_key,

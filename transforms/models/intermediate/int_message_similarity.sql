@@ -4,12 +4,17 @@
 -- candidate pair (most are chance collisions of common words, never linked).
 
 with candidates as (
-    select message_key as a, representative as b
+    select
+        message_key as a,
+        representative as b
     from {{ ref('int_message_candidate_links') }}
 ),
 
 words as (
-    select message_key, words from {{ ref('int_message_signatures') }}
+    select
+        message_key,
+        words
+    from {{ ref('int_message_signatures') }}
 ),
 
 measured as (
@@ -23,7 +28,10 @@ measured as (
 ),
 
 final as (
-    select distinct a, b, jaccard  -- a pair that shares several LSH bands is a candidate in each
+    select distinct
+        a,
+        b,
+        jaccard  -- a pair that shares several LSH bands is a candidate in each
     from measured
     where jaccard >= {{ var('near_dup_jaccard') }}
 )

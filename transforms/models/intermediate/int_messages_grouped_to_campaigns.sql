@@ -16,6 +16,8 @@
 -- each cohort is a campaign of its own (a headline network pasting the day's news while people
 -- share the same headline by hand is two campaigns, each judged on its own posters). A campaign
 -- that is not split keeps its id.
+-- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
+-- noqa: disable=LT01,LT02,LT05,LT09
 
 with normalised as (
     select * from {{ ref('int_tweets_normalised') }}
@@ -32,7 +34,7 @@ tweets as {{ materialized() }} (
         coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key,
         normalised.message_key as exact_message_key
     from normalised
-    left join near_duplicates using (message_key)
+    left join near_duplicates using (message_key)  -- noqa: ST11
 ),
 
 own_posts as (
@@ -125,7 +127,7 @@ silence_starts as (
         count(*) as n_accounts,
         any_value(sizes.n_posts) as n_posts
     from silence_accounts
-    inner join (
+    inner join (  -- noqa: ST05
         select message_key, silence_episode, count(*) as n_posts from silences group by all
     ) as sizes using (message_key, silence_episode)
     group by silence_accounts.message_key, silence_accounts.silence_episode
@@ -174,7 +176,10 @@ episodes as (
     select
         silences.*,
         stretches.stretch * 100000 + floor(
-            ({{ epoch_seconds('silences.created_at') }} - {{ epoch_seconds('min(silences.created_at) over (partition by silences.message_key, stretches.stretch)') }})
+            (
+                {{ epoch_seconds('silences.created_at') }}
+                - {{ epoch_seconds('min(silences.created_at) over (partition by silences.message_key, stretches.stretch)') }}
+            )
             / ({{ var('max_campaign_days') }} * 86400)
         )::bigint as episode
     from silences
@@ -225,7 +230,7 @@ cohorts as (
             else 'personas'
         end as cohort
     from tagged
-    left join split_groups using (message_key, episode)
+    left join split_groups using (message_key, episode)  -- noqa: ST11
 ),
 
 groups as (

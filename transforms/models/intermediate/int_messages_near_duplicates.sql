@@ -17,36 +17,50 @@
 select cast(null as string) as message_key, cast(null as string) as cluster_key where false
 {% else %}
 
-with links as {{ materialized() }} (
-    select a, b
-    from {{ ref('int_message_similarity') }}
-),
+    with links as {{ materialized() }} (
+        select
+            a,
+            b
+        from {{ ref('int_message_similarity') }}
+    ),
 
-edges as {{ materialized() }} (
-    select a, b from links
-    union
-    select b, a from links
-),
+    edges as {{ materialized() }} (
+        select
+            a,
+            b
+        from links
+        union
+        select
+            b,
+            a
+        from links
+    ),
 
-labels_0 as {{ materialized() }} (
-    select a as message_key, least(a, min(b)) as cluster_key from edges group by a
-),
+    labels_0 as {{ materialized() }} (
+        select
+            a as message_key,
+            least(a, min(b)) as cluster_key
+        from edges group by a
+    ),
 
-{% for round in range(1, var('near_dup_rounds') + 1) %}
-labels_{{ round }} as {{ materialized() }} (
-    select
-        edges.a as message_key,
-        least(any_value(own.cluster_key), min(neighbour.cluster_key)) as cluster_key
-    from edges
-    inner join labels_{{ round - 1 }} as own on edges.a = own.message_key
-    inner join labels_{{ round - 1 }} as neighbour on edges.b = neighbour.message_key
-    group by edges.a
-),
-{% endfor %}
+    {% for round in range(1, var('near_dup_rounds') + 1) %}
+        labels_{{ round }} as {{ materialized() }} (
+            select
+                edges.a as message_key,
+                least(any_value(own.cluster_key), min(neighbour.cluster_key)) as cluster_key
+            from edges
+            inner join labels_{{ round - 1 }} as own on edges.a = own.message_key
+            inner join labels_{{ round - 1 }} as neighbour on edges.b = neighbour.message_key
+            group by edges.a
+        ),
+    {% endfor %}
 
-final as (
-    select message_key, cluster_key from labels_{{ var('near_dup_rounds') }}
-)
+    final as (
+        select
+            message_key,
+            cluster_key
+        from labels_{{ var('near_dup_rounds') }}
+    )
 
-select * from final
+    select * from final
 {% endif %}

@@ -12,37 +12,61 @@ reference as (
 ),
 
 hashtags as (
-    select tweet_id, lower(hashtag) as value
-    from (select tweet_id, {{ unnest('hashtags') }} as hashtag from tweets) as exploded
+    select
+        tweet_id,
+        lower(hashtag) as value
+    from (select
+        tweet_id,
+        {{ unnest('hashtags') }} as hashtag
+    from tweets) as exploded
 ),
 
 mentions as (
-    select tweet_id, retweeted_screen_name, lower(mention) as value
-    from (select tweet_id, retweeted_screen_name, {{ unnest('mentions') }} as mention from tweets) as exploded
+    select
+        tweet_id,
+        retweeted_screen_name,
+        lower(mention) as value
+    from (select
+        tweet_id,
+        retweeted_screen_name,
+        {{ unnest('mentions') }} as mention
+    from tweets) as exploded
 ),
 
 domains as (
     select
         tweet_id,
         lower(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)) as host
-    from (select tweet_id, {{ unnest('urls') }} as url from tweets) as exploded
+    from (select
+        tweet_id,
+        {{ unnest('urls') }} as url
+    from tweets) as exploded
 ),
 
 hits as (
-    select tweets.tweet_id, reference.party, 'source' as signal_type
+    select
+        tweets.tweet_id,
+        reference.party,
+        'source' as signal_type
     from tweets
     inner join reference
         on reference.signal_type = 'source' and lower(trim(tweets.source)) = reference.value
 
     union all
 
-    select hashtags.tweet_id, reference.party, 'hashtag' as signal_type
+    select
+        hashtags.tweet_id,
+        reference.party,
+        'hashtag' as signal_type
     from hashtags
     inner join reference on reference.signal_type = 'hashtag' and hashtags.value = reference.value
 
     union all
 
-    select domains.tweet_id, reference.party, 'domain' as signal_type
+    select
+        domains.tweet_id,
+        reference.party,
+        'domain' as signal_type
     from domains
     inner join reference
         on reference.signal_type = 'domain'
@@ -55,23 +79,34 @@ hits as (
 
     union all
 
-    select tweets.tweet_id, reference.party, 'retweeted_account' as signal_type
+    select
+        tweets.tweet_id,
+        reference.party,
+        'retweeted_account' as signal_type
     from tweets
     inner join reference
-        on reference.signal_type = 'account'
-        and lower(tweets.retweeted_screen_name) = reference.value
+        on
+            reference.signal_type = 'account'
+            and lower(tweets.retweeted_screen_name) = reference.value
 
     union all
 
-    select tweets.tweet_id, reference.party, 'author' as signal_type
+    select
+        tweets.tweet_id,
+        reference.party,
+        'author' as signal_type
     from tweets
     inner join reference
-        on reference.signal_type = 'account'
-        and lower(tweets.screen_name) = reference.value
+        on
+            reference.signal_type = 'account'
+            and lower(tweets.screen_name) = reference.value
 
     union all
 
-    select mentions.tweet_id, reference.party, 'mention' as signal_type
+    select
+        mentions.tweet_id,
+        reference.party,
+        'mention' as signal_type
     from mentions
     inner join reference on reference.signal_type = 'account' and mentions.value = reference.value
     where mentions.value is distinct from lower(mentions.retweeted_screen_name)

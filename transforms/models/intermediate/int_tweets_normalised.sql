@@ -11,6 +11,8 @@
 --   anything else (an emoji, a bare link's leftovers, one word) carries no message, and neither
 --   does a tweet without an author: they never join a campaign.
 -- The normalised text comes from the per-text cache int_text_normalised.
+-- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
+-- noqa: disable=LT01,LT02,LT05,LT09
 
 with tweets as (
     select * from {{ ref('stg_tweets') }}
@@ -58,7 +60,7 @@ final as (
             else coalesce(apps.kind, 'unknown')
         end as app_kind
     from normalised
-    left join apps on lower(trim(normalised.source)) = apps.source_key
+    left join apps on lower(trim(normalised.source)) = apps.source_key  -- noqa: ST11
 )
 
 select * from final

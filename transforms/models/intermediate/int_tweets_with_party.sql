@@ -4,11 +4,17 @@
 -- true only for the party (or NULL) of the automated campaign it belongs to.
 
 with tweets as (
-    select tweet_id, created_at from {{ ref('stg_tweets') }}
+    select
+        tweet_id,
+        created_at
+    from {{ ref('stg_tweets') }}
 ),
 
 signals as (
-    select distinct tweet_id, party from {{ ref('int_tweet_party_signals') }}
+    select distinct
+        tweet_id,
+        party
+    from {{ ref('int_tweet_party_signals') }}
 ),
 
 members as (
@@ -23,9 +29,15 @@ members as (
 ),
 
 pairs as (
-    select tweet_id, party from signals
+    select
+        tweet_id,
+        party
+    from signals
     union
-    select tweet_id, party from members
+    select
+        tweet_id,
+        party
+    from members
 ),
 
 final as (
@@ -38,8 +50,9 @@ final as (
     from pairs
     inner join tweets using (tweet_id)
     left join members
-        on pairs.tweet_id = members.tweet_id
-        and pairs.party is not distinct from members.party
+        on
+            pairs.tweet_id = members.tweet_id
+            and pairs.party is not distinct from members.party
 )
 
 select * from final

@@ -15,8 +15,14 @@ group_campaigns as (
 ),
 
 with_campaign as (
-    select group_campaigns.*, campaigns.is_automated, campaigns.verdict, campaigns.party, campaigns.canonical_text,
-           campaigns.first_seen, campaigns.last_seen
+    select
+        group_campaigns.*,
+        campaigns.is_automated,
+        campaigns.verdict,
+        campaigns.party,
+        campaigns.canonical_text,
+        campaigns.first_seen,
+        campaigns.last_seen
     from group_campaigns
     inner join campaigns using (campaign_id)
 ),
@@ -37,12 +43,15 @@ top_message as (
     select
         group_id,
         canonical_text,
-        row_number() over (partition by group_id order by n_posts desc, campaign_id) as message_rank
+        row_number() over (partition by group_id order by n_posts desc, campaign_id asc) as message_rank
     from with_campaign
 ),
 
 sizes as (
-    select group_id, count(*) as n_accounts from groups group by group_id
+    select
+        group_id,
+        count(*) as n_accounts
+    from groups group by group_id
 ),
 
 summary as (
@@ -70,14 +79,17 @@ final as (
         coalesce(summary.n_overt_campaigns, 0) as n_overt_campaigns,
         case
             when coalesce(summary.n_automated_posts, 0) >= 0.5 * summary.n_posts then 'automated'
-            when summary.n_coordinated_campaigns > 0
+            when
+                summary.n_coordinated_campaigns > 0
                 and summary.n_coordinated_campaigns >= summary.n_overt_campaigns then 'coordinated'
             when summary.n_overt_campaigns > 0 then 'overt'
             when summary.n_automated_campaigns > 0 then 'coordinated'
             else 'organic'
         end as verdict,
         coalesce(summary.n_posts, 0)::bigint as n_posts,
-        floor((coalesce(summary.n_automated_posts, 0) / nullif(summary.n_posts, 0)) * 1e4 + 0.5) / 1e4 as automated_share,
+        floor(
+            (coalesce(summary.n_automated_posts, 0) / nullif(summary.n_posts, 0)) * 1e4 + 0.5
+        ) / 1e4 as automated_share,
         parties.party,
         floor((parties.n_posts / parties.n_attributed_posts) * 1e4 + 0.5) / 1e4 as party_confidence,
         summary.first_seen,

@@ -28,7 +28,10 @@ pairs as {{ materialized() }} (
 ),
 
 repeated_pairs as (
-    select account_a, account_b, kind
+    select
+        account_a,
+        account_b,
+        kind
     from pairs
     where n_events > 1
 ),
@@ -57,9 +60,10 @@ final as (
         coalesce(repeated_ties.ties, {{ list_of(['pairs.only_tie']) }}) as ties
     from pairs
     left join repeated_ties
-        on pairs.account_a = repeated_ties.account_a
-        and pairs.account_b = repeated_ties.account_b
-        and pairs.kind = repeated_ties.kind
+        on
+            pairs.account_a = repeated_ties.account_a
+            and pairs.account_b = repeated_ties.account_b
+            and pairs.kind = repeated_ties.kind
 )
 
 select * from final

@@ -20,17 +20,29 @@ groups as (
 ),
 
 pairs as (
-    select account_a as user_id, account_b as partner from {{ ref('account_pairs') }}
+    select
+        account_a as user_id,
+        account_b as partner
+    from {{ ref('account_pairs') }}
     union
-    select account_b, account_a from {{ ref('account_pairs') }}
+    select
+        account_b,
+        account_a
+    from {{ ref('account_pairs') }}
 ),
 
 degrees as (
-    select user_id, count(distinct partner) as coordination_degree from pairs group by user_id
+    select
+        user_id,
+        count(distinct partner) as coordination_degree
+    from pairs group by user_id
 ),
 
 sources as (
-    select tweet_id, source from {{ ref('stg_tweets') }}
+    select
+        tweet_id,
+        source
+    from {{ ref('stg_tweets') }}
 ),
 
 activity as (

@@ -1,9 +1,9 @@
 -- Per ISO week (Monday start, UTC) and party: campaigns, their tweets, and the share of the
 -- party's visible volume that automated campaigns made up, and apart from it the share that
--- coordinated or overt messaging made up (acting together, not shown to be automation). A party's visible volume is every
--- tweet carrying one of its reference signals or sitting in a campaign attributed to it.
--- Campaign tweets count in the week they were posted. The row with party NULL covers campaigns
--- attributed to no party (its volume is those campaigns' tweets).
+-- coordinated or overt messaging made up (acting together, not shown to be automation). A
+-- party's visible volume is every tweet carrying one of its reference signals or sitting in a
+-- campaign attributed to it. Campaign tweets count in the week they were posted. The row with
+-- party NULL covers campaigns attributed to no party (its volume is those campaigns' tweets).
 
 with tweets_with_party as (
     select * from {{ ref('int_tweets_with_party') }}
@@ -60,17 +60,20 @@ final as (
         coalesce(volume.n_party_tweets, 0) as n_party_tweets,
         floor((
             coalesce(campaign_activity.n_automated_tweets, 0)
-            / nullif(coalesce(volume.n_party_tweets, 0), 0)) * 1e4 + 0.5) / 1e4 as automated_share,
+            / nullif(coalesce(volume.n_party_tweets, 0), 0)
+        ) * 1e4 + 0.5) / 1e4 as automated_share,
         coalesce(campaign_activity.n_coordinated_campaigns, 0) as n_coordinated_campaigns,
         coalesce(campaign_activity.n_overt_campaigns, 0) as n_overt_campaigns,
         coalesce(campaign_activity.n_messaging_tweets, 0) as n_messaging_tweets,
         floor((
             coalesce(campaign_activity.n_messaging_tweets, 0)
-            / nullif(coalesce(volume.n_party_tweets, 0), 0)) * 1e4 + 0.5) / 1e4 as messaging_share
+            / nullif(coalesce(volume.n_party_tweets, 0), 0)
+        ) * 1e4 + 0.5) / 1e4 as messaging_share
     from volume
     full outer join campaign_activity
-        on volume.week_start = campaign_activity.week_start
-        and volume.party is not distinct from campaign_activity.party
+        on
+            volume.week_start = campaign_activity.week_start
+            and volume.party is not distinct from campaign_activity.party
 )
 
 select * from final

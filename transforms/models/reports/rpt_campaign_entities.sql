@@ -5,17 +5,30 @@ with automated as (
 ),
 
 members as (
-    select members.campaign_id, tweets.hashtags, tweets.urls
+    select
+        members.campaign_id,
+        tweets.hashtags,
+        tweets.urls
     from {{ ref('campaign_tweets') }} as members
     inner join {{ ref('stg_tweets') }} as tweets using (tweet_id)
     semi join automated using (campaign_id)
 ),
 
 entities as (
-    select campaign_id, 'hashtag' as kind, '#' || hashtag as value
-    from (select campaign_id, {{ unnest('hashtags') }} as hashtag from members) as hashtags
+    select
+        campaign_id,
+        'hashtag' as kind,
+        '#' || hashtag as value
+    from (select
+        campaign_id,
+        {{ unnest('hashtags') }} as hashtag
+    from members) as hashtags
     union all
-    select campaign_id, 'link' as kind, {{ unnest('urls') }} as value from members
+    select
+        campaign_id,
+        'link' as kind,
+        {{ unnest('urls') }} as value
+    from members
 ),
 
 counted as (
@@ -24,13 +37,18 @@ counted as (
         kind,
         value,
         count(*) as n,
-        row_number() over (partition by campaign_id order by count(*) desc, value, kind) as entity_rank
+        row_number() over (partition by campaign_id order by count(*) desc, value, kind asc) as entity_rank
     from entities
     group by campaign_id, kind, value
 ),
 
 final as (
-    select campaign_id, entity_rank, kind, value, n
+    select
+        campaign_id,
+        entity_rank,
+        kind,
+        value,
+        n
     from counted
     where entity_rank <= 40
 )

@@ -5,7 +5,9 @@ with automated as (
 ),
 
 members as (
-    select members.campaign_id, tweets.text
+    select
+        members.campaign_id,
+        tweets.text
     from {{ ref('campaign_tweets') }} as members
     inner join {{ ref('stg_tweets') }} as tweets using (tweet_id)
     semi join automated using (campaign_id)
@@ -22,7 +24,11 @@ counted as (
 ),
 
 final as (
-    select campaign_id, variant_rank, text, n
+    select
+        campaign_id,
+        variant_rank,
+        text,
+        n
     from counted
     where variant_rank <= 50
 )

@@ -38,7 +38,7 @@ main_group as (
     select
         campaign_id,
         group_id,
-        row_number() over (partition by campaign_id order by n_posts desc, group_id) as group_rank
+        row_number() over (partition by campaign_id order by n_posts desc, group_id asc) as group_rank
     from group_posts
 ),
 
@@ -65,8 +65,9 @@ final as (
     from weekly
     inner join campaigns on weekly.campaign_id = campaigns.campaign_id
     left join main_group
-        on campaigns.campaign_id = main_group.campaign_id
-        and main_group.group_rank = 1
+        on
+            campaigns.campaign_id = main_group.campaign_id
+            and main_group.group_rank = 1
 )
 
 select * from final

@@ -39,8 +39,9 @@ final as (
         apps.apps
     from party_weekly
     left join apps
-        on party_weekly.week_start = apps.week_start
-        and party_weekly.party is not distinct from apps.party
+        on
+            party_weekly.week_start = apps.week_start
+            and party_weekly.party is not distinct from apps.party
 )
 
 select * from final

@@ -32,7 +32,7 @@ ranked as (
                 time_precision = 'second' desc,
                 length(text) desc,
                 file_sha256,
-                line_no
+                line_no asc
         ) as record_rank
     from complete
     where tweet_id is not null and created_at is not null
