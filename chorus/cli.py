@@ -262,7 +262,7 @@ def parser() -> argparse.ArgumentParser:
     )
     pub.add_argument("--accept-shrink", action="store_true", help=shrink_help)
     pub.set_defaults(func=cmd_publish)
-    add("validate", "run the Great Expectations suites over the published tables").set_defaults(
+    add("validate", "the gate over the published file: the build's dbt tests and the GX suites").set_defaults(
         func=cmd_validate
     )
     rep = add("report", "weekly report(s) from the published, validated tables")

@@ -44,7 +44,7 @@ def build_and_publish(
     accept_shrink: bool = False,
     meanwhile: Callable[[], object] | None = None,
 ) -> ValidationReport:
-    """Build a candidate, gate it with the GX suites, and publish it only if they all pass.
+    """Build a candidate, gate it (its dbt tests again, the GX suites), and publish it only if all pass.
 
     Work that does not wait on another step overlaps it: Great Expectations (3 s to import) loads
     while dbt builds in its own process, and the dbt docs page is generated from the build state

@@ -32,13 +32,7 @@ def published_state(settings: Settings) -> dict[str, str]:
 def test_every_suite_passes_on_the_sample(built) -> None:
     settings, summary = built
     assert summary.validation is not None and summary.validation.success
-    assert set(summary.validation.suites) == {
-        "stg_tweets",
-        "campaigns",
-        "campaign_tweets",
-        "party_weekly",
-        "audit",
-    }
+    assert set(summary.validation.suites) == {"stg_tweets", "campaigns", "published_tests", "audit"}
     again = validate(settings)
     assert again.success and not again.failures
     assert (settings.gx_home / "data_docs" / "index.html").exists()
@@ -54,11 +48,11 @@ FAULTS = {
     "out-of-range score": (
         "update marts.campaigns set amplification_score = 1.5 where campaign_id = "
         "(select min(campaign_id) from marts.campaigns)",
-        "campaigns.amplification_score_out_of_range",
+        "published_tests.assert_scores_and_shares_in_range",
     ),
     "duplicated member": (
         "insert into marts.campaign_tweets select * from marts.campaign_tweets limit 1",
-        "campaign_tweets.duplicate_members",
+        "published_tests.primary_key_campaign_tweets_tweet_id",
     ),
     "future timestamp": (
         "update staging.stg_tweets set created_at = now()::timestamp + interval 30 day "
@@ -68,7 +62,7 @@ FAULTS = {
     "unknown party": (
         "update marts.campaigns set party = 'Pirates' where campaign_id = "
         "(select min(campaign_id) from marts.campaigns)",
-        "campaigns.unknown_party",
+        "published_tests.relationships_campaigns_party",
     ),
 }
 
@@ -110,9 +104,10 @@ def test_validation_of_a_tampered_published_warehouse_fails(home_copy: Settings)
         con.execute("update marts.party_weekly set n_automated_tweets = n_automated_tweets + 1")
     result = validate(home_copy)
     assert not result.success
-    assert any(f.table == "party_weekly" for f in result.failures)
+    failed = [str(f).split(":")[0] for f in result.failures]
+    assert "published_tests.assert_party_weekly_matches_campaigns" in failed
     done = chorus_cli("validate", "--home", str(home_copy.home))
-    assert done.returncode == 1 and "FAIL party_weekly" in done.stdout
+    assert done.returncode == 1 and "FAIL published_tests" in done.stdout
 
 
 @pytest.mark.parametrize(

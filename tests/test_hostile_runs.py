@@ -108,7 +108,7 @@ def test_data_docs_never_show_hostile_text(home_copy: Settings, monkeypatch) -> 
         return candidate
 
     monkeypatch.setattr(pipeline, "build", tampered_build)
-    with pytest.raises(ValidationFailed, match="unknown_party"):
+    with pytest.raises(ValidationFailed, match="relationships_campaigns_party"):
         pipeline.build_and_publish(home_copy)
     pages = list((home_copy.gx_home / "data_docs").rglob("*.html"))
     assert pages

@@ -24,9 +24,9 @@ with settings as (
     {% for name in names %}
         {%- set value = var(name) %}
         {%- if value is sameas true or value is sameas false %}{% set value = 1 if value else 0 %}{% endif %}
-    select
-        '{{ name }}' as setting,
-        cast({{ value }} as double) as value
+        select
+            '{{ name }}' as setting,
+            cast({{ value }} as double) as value
         {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
