@@ -14,11 +14,12 @@
 --   usual_source    the app it posts through most outside the texts it pushed with others (a
 --                   campaign app posting for it is not its habit), NULL when it posted nothing
 --                   else;
---   is_public       a public identity: verified, or named in the party reference as the party's
---                   own account (its posts are the party's overt voice, whatever their rhythm);
+--   is_public       (int_accounts) a public identity: verified, or named in the party reference
+--                   as the party's own account (its posts are the party's overt voice);
 --   is_persona      not public, and most of its own posts are copies of repeat_copy_messages or
 --                   more distinct texts, or most of all its posts are team firings in that many
---                   campaigns: an account that exists to push copies.
+--                   campaigns (macro is_mostly_pushed, the one persona rule, on the shares
+--                   themselves): an account that exists to push copies.
 -- Missing is missing: an archive that says nothing of verification leaves is_verified NULL.
 
 with tweets as (
@@ -28,12 +29,6 @@ with tweets as (
 
 accounts as (
     select * from {{ ref('int_accounts') }}
-),
-
-reference_accounts as (
-    select distinct value as screen_key
-    from {{ ref('stg_reference__parties') }}
-    where signal_type = 'account'
 ),
 
 members as (
@@ -103,28 +98,25 @@ profiles as (
         coalesce(copies.n_copy_posts, 0) as n_copy_posts,
         coalesce(copies.n_copied_messages, 0) as n_copied_messages,
         floor((coalesce(copies.n_copy_posts, 0) / own_posts.n_own_posts) * 1e4 + 0.5) / 1e4 as copy_share,
+        coalesce(own_posts.n_own_posts, 0) as n_own_posts,
         coalesce(team_posts.n_team_campaigns, 0) as n_team_campaigns,
+        coalesce(team_posts.n_team_posts, 0) as n_team_posts,
         floor((coalesce(team_posts.n_team_posts, 0) / accounts.n_tweets) * 1e4 + 0.5) / 1e4 as team_share,
         usual.source as usual_source,
-        floor((usual.n_posts / usual.n_posts_with_app) * 1e4 + 0.5) / 1e4 as usual_source_share,
-        reference_accounts.screen_key is not null as is_reference_account
+        floor((usual.n_posts / usual.n_posts_with_app) * 1e4 + 0.5) / 1e4 as usual_source_share
     from accounts
     left join copies using (user_id)
     left join own_posts using (user_id)
     left join team_posts using (user_id)
     left join apps as usual on accounts.user_id = usual.user_id and usual.app_rank = 1
-    left join reference_accounts on lower(accounts.screen_name) = reference_accounts.screen_key
 ),
 
 final as (
     select
         *,
-        coalesce(is_verified, false) or is_reference_account as is_public,
-        not (coalesce(is_verified, false) or is_reference_account) and (
-            n_copied_messages >= {{ var('repeat_copy_messages') }}
-            and coalesce(copy_share, 0) >= {{ var('persona_copy_share') }}
-            or n_team_campaigns >= {{ var('repeat_copy_messages') }}
-            and team_share >= {{ var('persona_copy_share') }}
+        not is_public and (
+            {{ is_mostly_pushed('n_copied_messages', 'n_copy_posts', 'n_own_posts', 0) }}
+            or {{ is_mostly_pushed('n_team_campaigns', 'n_team_posts', 'n_tweets', 0) }}
         ) as is_persona
     from profiles
 )

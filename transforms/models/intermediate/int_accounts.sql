@@ -1,7 +1,8 @@
 -- One row per account of the archive: what the archive says of it (creation time, followers,
 -- following, tweet count, and its profile: name, description, location, verified, protected,
 -- default image, lists, likes; the latest value any of its tweets carries, NULL where none does:
--- a missing field is missing, not 0) and its activity in the archive.
+-- a missing field is missing, not 0), its activity in the archive, and whether it is a public
+-- identity.
 
 {% set latest = tuple(['created_at', 'tweet_id']) %}
 {% set latest_values = [
@@ -17,7 +18,13 @@ with tweets as (
     where user_id is not null
 ),
 
-final as (
+reference_accounts as (
+    select distinct value as screen_key
+    from {{ ref('stg_reference__parties') }}
+    where signal_type = 'account'
+),
+
+latest as (
     select
         user_id,
         {%- for column, name in latest_values %}
@@ -28,6 +35,17 @@ final as (
         max(created_at) as last_tweet_at
     from tweets
     group by user_id
+),
+
+-- A public identity (verified, or named in the party reference as a party's own account) is
+-- decided here once: its posts are a party's open messaging, never a persona's or a bot's.
+final as (
+    select
+        latest.*,
+        reference_accounts.screen_key is not null as is_reference_account,
+        coalesce(latest.is_verified, false) or reference_accounts.screen_key is not null as is_public
+    from latest
+    left join reference_accounts on lower(latest.screen_name) = reference_accounts.screen_key
 )
 
 select * from final

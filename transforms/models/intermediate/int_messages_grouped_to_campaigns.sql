@@ -55,10 +55,7 @@ copied_messages as (
 public_accounts as (
     select user_id
     from {{ ref('int_accounts') }}
-    where coalesce(is_verified, false)
-        or lower(screen_name) in (
-            select value from {{ ref('stg_reference__parties') }} where signal_type = 'account'
-        )
+    where is_public
 ),
 
 copy_personas as (
@@ -70,12 +67,11 @@ copy_personas as (
         on own_posts.user_id = public_accounts.user_id
     where public_accounts.user_id is null
     group by own_posts.user_id
-    having count(distinct copied_messages.message_key) >= {{ var('repeat_copy_messages') }}
-        -- mostly copies beyond doubt: the lower bound of the share (Wilson, persona_confidence_z
-        -- standard errors) at persona_copy_share or more - five copies among ten posts is a
-        -- person an app also posts for as likely as a persona
-        and {{ wilson_lower('count(copied_messages.message_key)', 'count(*)', var('persona_confidence_z')) }}
-            >= {{ var('persona_copy_share') }}
+    -- beyond doubt (the lower bound of the share): a split carves a campaign in two
+    having {{ is_mostly_pushed(
+        'count(distinct copied_messages.message_key)', 'count(copied_messages.message_key)', 'count(*)',
+        var('persona_confidence_z')
+    ) }}
 ),
 
 -- Most messages are posted once or twice and can never be a campaign (a campaign is part of a
