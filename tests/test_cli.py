@@ -37,6 +37,7 @@ def test_run_prints_a_summary(built, sample, tmp_path: Path) -> None:
     assert "campaigns:" in done.stdout and "reports:" in done.stdout
 
 
+@pytest.mark.slow
 def test_build_on_an_empty_home_says_what_to_do(tmp_path: Path) -> None:
     done = chorus_cli("build", "--home", str(tmp_path / "empty"))
     assert done.returncode == 2
@@ -127,6 +128,7 @@ def test_freshness_says_when_the_lake_went_stale(tmp_path: Path) -> None:
     assert done.returncode == 1 and done.stdout.startswith("error"), done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_spark_refuses_a_path_it_cannot_keep_tables_under(tmp_path: Path) -> None:
     home = tmp_path / "q'h [1]"
     done = chorus_cli("build", "--home", str(home), env={"CHORUS_ENGINE": "spark"})
@@ -134,6 +136,7 @@ def test_spark_refuses_a_path_it_cannot_keep_tables_under(tmp_path: Path) -> Non
     assert "Spark cannot keep its tables under this path" in done.stderr
 
 
+@pytest.mark.slow
 def test_the_cli_honours_chorus_parties_as_the_dags_do(tmp_path: Path) -> None:
     """`$CHORUS_PARTIES` names the party reference for the CLI too: a bad one is refused, naming it."""
     bad = tmp_path / "parties.csv"

@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from chorus.build import run_dbt, write_party_reference
 from chorus.config import Settings
 from chorus.ingest import ingest
@@ -39,6 +41,7 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     assert len(ran) >= 10 and all(r["status"] == "pass" for r in ran)
 
 
+@pytest.mark.slow
 def test_a_new_home_starts_dbt_from_the_parse_another_home_made(tmp_path: Path) -> None:
     """dbt runs in the state folder with relative paths (the database, the lake), so its parse
     cache fits every home: a fresh home re-reads nothing of the project (~4 s in full; ~2 s when
