@@ -28,7 +28,7 @@ bad_campaigns as (
 bad_weeks as (
     select
         'party_weekly' as model,
-        cast(week_start as varchar) as row_key
+        cast(week_start as string) as row_key
     from party_weekly
     where automated_share not between 0 and 1
 ),

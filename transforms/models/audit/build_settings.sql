@@ -13,11 +13,11 @@
     'cohort_z', 'persona_confidence_z', 'tie_consistency', 'young_account_days',
     'creation_cluster_days', 'few_followers', 'follow_spam_ratio', 'account_evidence_floor',
     'account_evidence_span', 'clock_floor', 'clock_span', 'coactivity_window_days',
-    'coactivity_min_shared', 'coactivity_max_neighbours', 'coactivity_z', 'coactivity_floor_text',
-    'coactivity_floor_retweet', 'coactivity_span', 'coactivity_scale', 'repeat_copy_messages',
-    'repeat_posts', 'repeat_span_hours', 'min_party_score', 'weight_source', 'weight_hashtag',
-    'weight_domain', 'weight_retweeted_account', 'weight_mention', 'weight_author', 'weight_lean',
-    'min_lean_tweets', 'min_lean_confidence'
+    'coactivity_min_shared', 'coactivity_max_neighbours', 'coactivity_chunks', 'coactivity_z',
+    'coactivity_floor_text', 'coactivity_floor_retweet', 'coactivity_span', 'coactivity_scale',
+    'repeat_copy_messages', 'repeat_posts', 'repeat_span_hours', 'min_party_score', 'weight_source',
+    'weight_hashtag', 'weight_domain', 'weight_retweeted_account', 'weight_mention', 'weight_author',
+    'weight_lean', 'min_lean_tweets', 'min_lean_confidence'
 ] %}
 
 with settings as (
