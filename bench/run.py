@@ -498,14 +498,22 @@ def main(argv: list[str] | None = None) -> int:
     # hold the archive, and every file would be skipped by hash.
     os.environ.pop("CHORUS_LAKE", None)
     figures: list[Figure] = []
-    for size in sizes:
-        figures.extend(run_size(size, root, chorus, peer, s3, spark, formats))
+    try:
+        for size in sizes:
+            figures.extend(run_size(size, root, chorus, peer, s3, spark, formats))
+    finally:  # a size that fails still leaves the figures of the sizes before it
+        write_figures(figures, root, formats)
+    return 0
+
+
+def write_figures(figures: list[Figure], root: Path, formats: str) -> None:
+    """Print the figures measured, each size's ratios, and write them to `bench/out/bench.json`."""
     print(f"{'size':>5} {'step':<44} {'seconds':>8} {'tweets/s':>10} {'MB/s':>7} {'peak MiB':>9}")
     for f in figures:
         mb = f"{f.mb_per_s:7.1f}" if f.mb_per_s is not None else " " * 7
         rss = f"{f.peak_rss_mb:9.1f}" if f.peak_rss_mb else " " * 9
         print(f"{f.size:>5} {f.step:<44} {f.seconds:8.2f} {f.tweets_per_s:10d} {mb} {rss}")
-    for size in sizes:
+    for size in dict.fromkeys(f.size for f in figures):
         print("\n".join(ratios(figures, size)))
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
@@ -518,7 +526,6 @@ def main(argv: list[str] | None = None) -> int:
     out = root / "bench.json"
     out.write_text(json.dumps(result, indent=1))
     print(f"figures written to {out}")
-    return 0
 
 
 if __name__ == "__main__":
