@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from chorus.build.engines import dbt_environment
+from chorus.build.engines import dbt_environment, published_file
 from chorus.config import DBT_PROJECT_DIR, Settings
 
 LINTED = ("models", "tests")
@@ -24,10 +24,11 @@ def lint_environment(home: Path) -> dict[str, str]:
     """dbt's environment for an empty home at `home`, its databases and dbt's output inside it."""
     settings = Settings.make(home)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    env = dbt_environment(settings, settings.state_dir / "lint.duckdb")
+    database = settings.state_dir / "lint.duckdb"
+    env = dbt_environment(settings, database)
     # the templater runs dbt in the project folder: absolute paths, and dbt's files kept out of it
-    env["CHORUS_DBT_DB"] = str(settings.state_dir / "lint.duckdb")
-    env["CHORUS_DBT_PUBLISHED"] = str(settings.state_dir / "lint_published.duckdb")
+    env["CHORUS_DBT_DB"] = str(database)
+    env["CHORUS_DBT_PUBLISHED"] = str(published_file(database))
     env["DBT_TARGET_PATH"] = str(home / "target")
     env["DBT_LOG_PATH"] = str(home / "logs")
     return env

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 # nothing GX or Chorus uses of it.
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 EARLIEST = datetime(2006, 3, 21)
+# the name dbt's compiled SQL gives the published tables' file (profiles.yml's attach alias)
+PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def published_tests(settings: Settings) -> dict[str, str]:
     nodes = manifest["nodes"]
 
     def is_published(unique_id: str) -> bool:
-        return nodes.get(unique_id, {}).get("database") == "published"
+        return nodes.get(unique_id, {}).get("database") == PUBLISHED
 
     return {
         node["name"]: node["compiled_code"]
@@ -252,7 +254,7 @@ def failing_tests(database: Path, tests: dict[str, str]) -> list[str]:
     attached read-only under the name dbt compiled them against."""
     failing = []
     with duckdb.connect() as con:
-        con.execute(f"attach '{sql_escaped(database)}' as published (read_only)")
+        con.execute(f"attach '{sql_escaped(database)}' as {PUBLISHED} (read_only)")
         for name, sql in sorted(tests.items()):
             try:
                 # the project's own SQL, compiled by dbt from our models' tests: no input in it
