@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,6 +142,22 @@ def cmd_lake_remove(args: argparse.Namespace) -> int:
         for removed in remove(settings, *args.targets):
             print(f"removed {removed.sha256} ({removed.path}, {removed.tweets} tweets)")
     print("the next `chorus build` publishes the warehouse without them")
+    return 0
+
+
+def cmd_lake_pack(args: argparse.Namespace) -> int:
+    from chorus.ingest.packs import pack_lake
+    from chorus.lock import home_lock
+
+    settings = _settings(args)
+    if args.min_inputs is not None:
+        settings = replace(settings, pack_inputs=args.min_inputs)
+    with home_lock(settings.home, settings.lock_timeout):
+        done = pack_lake(settings)
+    print(
+        f"packed {done.inputs} inputs ({done.tweets} tweets) into {done.packs} packs; "
+        f"{done.removed_files} files gone"
+    )
     return 0
 
 
@@ -296,12 +313,20 @@ def parser() -> argparse.ArgumentParser:
     add("sensitivity", "how automated campaigns and accounts move with the main thresholds").set_defaults(
         func=cmd_sensitivity
     )
-    lake = sub.add_parser("lake", help="look after the lake: remove an input, repair missing parts")
+    lake = sub.add_parser(
+        "lake", help="look after the lake: remove an input, pack small ones, repair missing parts"
+    )
     lake_sub = lake.add_subparsers(dest="lake_command", required=True)
     rm = lake_sub.add_parser("remove", help="take inputs out of the lake (audited)")
     rm.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
     rm.add_argument("targets", nargs="+", metavar="SHA256|PATH", help="an input's sha256, or its file")
     rm.set_defaults(func=cmd_lake_remove)
+    pack = lake_sub.add_parser("pack", help="pack small inputs into shared parts now (builds do it too)")
+    pack.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
+    pack.add_argument(
+        "--min-inputs", type=int, help="pack once this many are loose (default: $CHORUS_PACK_INPUTS or 16)"
+    )
+    pack.set_defaults(func=cmd_lake_pack)
     fix = lake_sub.add_parser("repair", help="find inputs whose parts are missing; re-ingest PATHs")
     fix.add_argument("--home", help="data home (default: $CHORUS_HOME, else ./warehouse)")
     fix.add_argument("paths", nargs="*", metavar="PATH", help="archives to ingest again once marked")

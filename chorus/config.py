@@ -68,6 +68,7 @@ class Settings:
     spark_memory: str = "4g"  # ... and its driver memory
     spark_partitions: str = "8"  # ... and its shuffle partitions
     ingest_workers: int | None = None  # processes reading inputs (None: the caller's default)
+    pack_inputs: int = 16  # small inputs loose in the lake before a build packs them (0: never)
 
     @classmethod
     def make(
@@ -86,8 +87,9 @@ class Settings:
         the landing folder (`$CHORUS_LANDING`), the lock timeout (`$CHORUS_LOCK_TIMEOUT`) and dbt
         vars (`$CHORUS_DBT_VARS`), DuckDB's memory limit (`$CHORUS_MEMORY_LIMIT`), the local Spark
         session (`$CHORUS_SPARK_CORES`, `_MEMORY`, `_PARTITIONS`, or `$CHORUS_SPARK_MASTER`, a
-        standalone cluster's master) and the ingest's workers
-        (`$CHORUS_INGEST_WORKERS`). The environment is read here, once, and nowhere else: an
+        standalone cluster's master), the ingest's workers (`$CHORUS_INGEST_WORKERS`) and how many
+        small inputs may lie loose in the lake before a build packs them (`$CHORUS_PACK_INPUTS`).
+        The environment is read here, once, and nowhere else: an
         argument given wins, then the environment, then `fallback` (the DAGs pass Airflow
         Variables), then the default."""
 
@@ -103,6 +105,9 @@ class Settings:
         workers = setting("CHORUS_INGEST_WORKERS")
         if workers is not None and not workers.strip().isdigit():
             raise ChorusError(f"CHORUS_INGEST_WORKERS: not a whole number ({workers!r})")
+        pack_inputs = setting("CHORUS_PACK_INPUTS") or "16"
+        if not pack_inputs.strip().isdigit():
+            raise ChorusError(f"CHORUS_PACK_INPUTS: not a whole number ({pack_inputs!r})")
         try:
             lock_timeout = float(timeout)
         except ValueError as exc:
@@ -133,6 +138,7 @@ class Settings:
             spark_memory=setting("CHORUS_SPARK_MEMORY") or "4g",
             spark_partitions=setting("CHORUS_SPARK_PARTITIONS") or "8",
             ingest_workers=int(workers) if workers is not None else None,
+            pack_inputs=int(pack_inputs),
         )
 
     @property

@@ -17,6 +17,7 @@ from chorus.build.process import prestart
 from chorus.config import Settings
 from chorus.errors import ChorusError, ValidationFailed
 from chorus.ingest import IngestSummary, ingest
+from chorus.ingest.packs import pack_lake
 from chorus.lock import home_lock
 from chorus.publish import publish, publish_docs
 from chorus.publish.gate import ValidationReport, remember_good, validate
@@ -44,7 +45,8 @@ def build_and_publish(
     accept_shrink: bool = False,
     meanwhile: Callable[[], object] | None = None,
 ) -> ValidationReport:
-    """Build a candidate, gate it (its dbt tests again, the GX suites), and publish it only if all pass.
+    """Pack the lake's small inputs (chorus.ingest.packs), build a candidate, gate it (its dbt tests
+    again, the GX suites), and publish it only if all pass.
 
     Work that does not wait on another step overlaps it: Great Expectations (3 s to import) loads
     while dbt builds in its own process, and the dbt docs page is generated from the build state
@@ -54,6 +56,7 @@ def build_and_publish(
     prestart_dbt(settings, extra_vars)
     with home_lock(settings.home, settings.lock_timeout), ThreadPoolExecutor(1) as background:
         gx_loaded = background.submit(importlib.import_module, "great_expectations")
+        pack_lake(settings)
         candidate = build(settings, extra_vars, full_refresh=full_refresh, docs=False)
         gx_loaded.result()
         job = docs_job(settings, extra_vars)  # takes what it needs of the candidate before it moves

@@ -169,17 +169,54 @@ def write_audit_table(lake: Lake, table: str, sha256: str, rows: pa.Table) -> No
     lake.write_parquet(rows, "_audit", table, f"{sha256}.parquet")
 
 
+PACK_PREFIX = "pack-"  # the audit objects of packs of small inputs (chorus.ingest.packs)
+PACK_STAMP = "_audit/packs.stamp"  # rewritten whenever packs change: readers' caches follow it
+
+
+def part_day(part: str) -> str:
+    """The day of a tweet part's path (`tweets/day=YYYY-MM-DD/...`)."""
+    return part.split("/")[1].removeprefix("day=")
+
+
+def whole(lake: Lake, parts: list[str]) -> bool:
+    """Whether every one of these tweet parts is in the lake."""
+    return all(lake.exists(*part.split("/")) for part in parts)
+
+
+_PACKED: dict[str, tuple[str, dict[str, list[str]]]] = {}
+
+
+def packed_inputs(lake: Lake) -> dict[str, list[str]]:
+    """Every packed input of a local lake and the parts its audit row lists, read again only when
+    the packs change (their stamp), so that asking for 10,000 inputs reads the packs once."""
+    if not lake.is_local:
+        return {}
+    stamp_path = lake.path / PACK_STAMP
+    stamp = stamp_path.read_text(encoding="utf-8") if stamp_path.exists() else ""
+    key = str(lake.path)
+    cached = _PACKED.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    found: dict[str, list[str]] = {}
+    for path in sorted((lake.path / "_audit" / "files").glob(f"{PACK_PREFIX}*.parquet")):
+        for row in lake.read_parquet("_audit", "files", path.name).select(["sha256", "parts"]).to_pylist():
+            found[str(row["sha256"])] = list(row["parts"] or [])
+    _PACKED[key] = (stamp, found)
+    return found
+
+
 def is_ingested(lake: Lake, sha256: str) -> bool:
-    """Whether the input is whole in the lake: its audit row, written last, is there, and so is
-    every Parquet part it lists (a part deleted since makes the input count as not ingested, so
-    offering the file again repairs the lake)."""
-    if not lake.exists("_audit", "files", f"{sha256}.parquet"):
-        return False
-    return all(lake.exists(*part.split("/")) for part in recorded_parts(lake, sha256))
+    """Whether the input is whole in the lake: its audit row, written last, is there (its own
+    object, or a pack's), and so is every Parquet part it lists (a part deleted since makes the
+    input count as not ingested, so offering the file again repairs the lake)."""
+    if lake.exists("_audit", "files", f"{sha256}.parquet"):
+        return whole(lake, recorded_parts(lake, sha256))
+    parts = packed_inputs(lake).get(sha256)
+    return parts is not None and whole(lake, parts)
 
 
 def recorded_parts(lake: Lake, sha256: str) -> list[str]:
-    """The tweet parts an input's audit row lists (none for lakes written before parts were listed)."""
+    """The tweet parts a loose input's audit row lists (none for lakes written before parts were listed)."""
     table = lake.read_parquet("_audit", "files", f"{sha256}.parquet")
     if "parts" not in table.column_names:
         return []

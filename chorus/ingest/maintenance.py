@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from chorus.config import Settings
 from chorus.errors import ChorusError
-from chorus.ingest.lake import is_ingested, recorded_parts
+from chorus.ingest.lake import whole
+from chorus.ingest.packs import holder, read_objects, remove_object, unpack
 from chorus.ingest.sources import Candidate, units_of
 from chorus.storage import Lake
 
@@ -64,24 +65,27 @@ def remove(settings: Settings, *names: str) -> list[Removed]:
     """Take the inputs each of `names` names out of the lake: all or nothing, so every name is
     checked first (a name that matches no input in the lake removes none). For each input the
     audit row that marks it complete goes first (from then on no build reads its parts), then its
-    parts, rejects and notices; one removal record lists them all."""
+    parts, rejects and notices; a packed input's pack is written again without it (under the
+    pack's journal: chorus.ingest.packs). One removal record lists them all."""
     lake = settings.lake
     chosen: list[str] = []
     for name in names:
-        present = [sha for sha in targets(settings, name) if lake.exists("_audit", "files", f"{sha}.parquet")]
+        present = [sha for sha in targets(settings, name) if holder(lake, sha) is not None]
         if not present:
             raise ChorusError(f"{name}: no such input in the lake {lake} (nothing removed)")
         chosen += [sha for sha in present if sha not in chosen]
     removed = []
-    for sha in chosen:
-        row = lake.read_parquet("_audit", "files", f"{sha}.parquet").to_pylist()[0]
-        parts = recorded_parts(lake, sha) or legacy_parts(lake, sha)
-        lake.remove("_audit", "files", f"{sha}.parquet")
-        for part in parts:
-            lake.remove(*part.split("/"))
-        for table in ("rejects", "notices"):
-            lake.remove("_audit", table, f"{sha}.parquet")
-        removed.append(Removed(sha, str(row.get("path")), int(row.get("tweets") or 0)))
+    while chosen:
+        obj = holder(lake, chosen[0])  # read again: taking out the one before may have rewritten its pack
+        if obj is None:
+            raise ChorusError(f"{chosen[0]}: left the lake while it was being removed (another home's?)")
+        going = [row for row in obj.rows if row["sha256"] in chosen]  # a pack's members go at once
+        if obj.is_pack:
+            unpack(lake, {str(row["sha256"]) for row in going}, obj)
+        else:
+            remove_object(lake, obj.name, obj.parts or legacy_parts(lake, obj.name))
+        removed += [Removed(str(r["sha256"]), str(r.get("path")), int(r.get("tweets") or 0)) for r in going]
+        chosen = [sha for sha in chosen if sha not in {r.sha256 for r in removed}]
     stamp = datetime.now(UTC).replace(tzinfo=None)
     rows = [{"sha256": r.sha256, "path": r.path, "tweets": r.tweets, "removed_at": stamp} for r in removed]
     name = f"{stamp:%Y%m%dT%H%M%S%f}-{removed[0].sha256[:16]}.parquet"
@@ -102,17 +106,11 @@ def legacy_parts(lake: Lake, sha: str) -> list[str]:
 def damaged(settings: Settings) -> list[tuple[str, str]]:
     """(sha256, path) of every input whose audit row lists a tweet part that is gone."""
     lake = settings.lake
-    if not lake.is_local:
-        found = lake.filesystem().glob(lake.url("_audit", "files", "*.parquet").split("://", 1)[1])
-        names = [f.rsplit("/", 1)[-1] for f in found]
-    else:
-        names = sorted(p.name for p in (lake.path / "_audit" / "files").glob("*.parquet"))
     out = []
-    for name in names:
-        sha = name.removesuffix(".parquet")
-        if not is_ingested(lake, sha):
-            row = lake.read_parquet("_audit", "files", name).to_pylist()[0]
-            out.append((sha, str(row.get("path"))))
+    for obj in read_objects(lake):
+        for row in obj.rows:
+            if not whole(lake, list(row.get("parts") or [])):
+                out.append((str(row["sha256"]), str(row.get("path"))))
     return out
 
 
@@ -120,6 +118,6 @@ def repair(settings: Settings) -> list[tuple[str, str]]:
     """Mark every damaged input as not ingested (its audit row, rejects and notices go, and what is
     left of its parts), so that ingesting its file again restores it; returns (sha256, path)."""
     broken = damaged(settings)
-    for sha, _ in broken:
-        remove(settings, sha)
+    if broken:
+        remove(settings, *(sha for sha, _ in broken))  # at once: a pack is written again once
     return broken
