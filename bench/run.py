@@ -16,12 +16,14 @@ import gzip
 import json
 import os
 import platform
+import random
 import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,7 @@ class Size:
     blocks: int = 1
     variants: bool = True  # also time the exact-only build and the one-day incremental build
     dense: int = 0  # > 0: an operation's release of this many tweets (tools.synth_dense) instead
+    small_files: int = 0  # > 0: a zip of this many one-tweet members (each an input) instead
 
 
 SIZES = {
@@ -56,6 +59,9 @@ SIZES = {
     # thousands of campaigns over four months, where pairing campaigns through accounts is worst
     "dense-350k": Size(120, 0, 650, variants=False, dense=350_000),
     "dense-1m": Size(120, 0, 650, variants=False, dense=1_000_000),
+    # many small inputs: the lake loose (one set of files per input) against packed (the default)
+    "files-200": Size(28, 0, 3_000, variants=False, small_files=200),
+    "files-10k": Size(28, 0, 3_000, variants=False, small_files=10_000),
 }
 START = date(2011, 10, 10)
 
@@ -163,6 +169,8 @@ def run_size(
     formats: str = "mixed",
 ) -> list[Figure]:
     size = SIZES[name]
+    if size.small_files:
+        return small_files(name, size, root, chorus)
     data = root / (f"archive-{name}" if formats == "v1" else f"archive-{name}-{formats}")
     tweets = generate_archive(size, data, formats)
     files = sorted(str(p) for p in (data / "archive").iterdir())
@@ -229,6 +237,44 @@ def run_size(
     if peer:
         figures.extend(peer_comparison(name, root, files, tweets, chorus_models))
     return figures
+
+
+def small_files(name: str, size: Size, root: Path, chorus: str) -> list[Figure]:
+    """A zip of one-tweet members ingested and built twice in each of two homes: the lake left
+    loose (`CHORUS_PACK_INPUTS=0`) and packed before the build (the default)."""
+    archive = root / f"archive-{name}" / "members.zip"
+    if not archive.exists():
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        write_small_files(archive, size.small_files, size.accounts, size.days)
+    figures = []
+    for mode, pack_inputs in (("loose", "0"), ("packed", "16")):
+        home = root / f"home-{name}-{mode}"
+        shutil.rmtree(home, ignore_errors=True)
+        env = {"CHORUS_PACK_INPUTS": pack_inputs}
+        steps = (("ingest", ["ingest", "-q", str(archive)]), ("build", ["build"]), ("build again", ["build"]))
+        for step, args in steps:
+            seconds, rss = measured([chorus, args[0], "--home", str(home), *args[1:]], env=env)
+            figures.append(Figure.of(name, f"{mode}: {step}", seconds, rss, size.small_files))
+        files = sum(1 for p in (home / "lake").rglob("*.parquet"))
+        print(f"{name} {mode}: {files} Parquet files in the lake")
+    return figures
+
+
+def write_small_files(path: Path, count: int, accounts: int, days: int) -> None:
+    """`count` API v1.1 statuses, one per zip member, with texts of their own (no campaign)."""
+    words = ["the", "debate", "vote", "party", "tax", "school", "health", "law", "city", "plan"]
+    pick = random.Random(7)
+    start = datetime(2011, 10, 1, tzinfo=UTC)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for i in range(count):
+            when = start + timedelta(days=i % days, seconds=pick.randrange(86_400))
+            status = {
+                "id_str": str(10**17 + i),
+                "created_at": when.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+                "text": " ".join(pick.choice(words) for _ in range(12)) + f" {i}",
+                "user": {"id_str": str(1000 + i % accounts), "screen_name": f"user{i % accounts}"},
+            }
+            out.writestr(f"members/{i:06d}.json", json.dumps(status))
 
 
 SPARK_BUILD = "spark: build (dbt on local spark + gate + publish)"
@@ -440,6 +486,10 @@ def dbt_var(key: str) -> object:
 def ratios(figures: list[Figure], size: str) -> list[str]:
     """The comparisons the targets are stated in, as printable lines."""
     step = {f.step: f.seconds for f in figures if f.size == size}
+    if "packed: build again" in step:
+        again = step["packed: build again"] / step["loose: build again"]
+        first = step["packed: build"] / step["loose: build"]
+        return [f"{size}: packed / loose lake: build {first:.2f}x (packing in it), build again {again:.2f}x"]
     ingest = step["ingest"]
     lines = [
         f"{size}: ingest / read_json materialise = {ingest / step['duckdb read_json (materialise)']:.2f}x;"
@@ -472,7 +522,8 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench [--peer] [--s3] [--spark] [--formats mixed|v1] [SIZE ...]`
-    (sizes: tiny, 100k, 1m, 10m, dense-350k, dense-1m; formats: mixed by default)."""
+    (sizes: tiny, 100k, 1m, 10m, dense-350k, dense-1m, files-200, files-10k; formats: mixed by
+    default)."""
     args = list(argv if argv is not None else sys.argv[1:])
     formats = "mixed"
     if "--formats" in args:

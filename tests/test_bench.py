@@ -21,7 +21,7 @@ from tests.conftest import REPO
 @pytest.mark.slow  # builds warehouses
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--s3", "tiny"],
+        [sys.executable, "-m", "bench", "--s3", "tiny", "files-200"],
         capture_output=True,
         text=True,
         env={**os.environ, "CHORUS_BENCH_DIR": str(tmp_path)},
@@ -45,12 +45,16 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
         "s3 lake: ingest",
         "s3 lake: build (dbt + docs + gate + publish)",
         "s3 lake: ingest again (every file skipped)",
+        "loose: build again",
+        "packed: build again",
     } <= steps
     assert all(f["seconds"] > 0 and f["tweets"] > 0 for f in figures)
     assert "ingest / read_json materialise" in done.stdout
     assert "chorus run / plain duckdb detector" in done.stdout
     assert "build after adding one day / full build" in done.stdout
     assert "s3 lake / local lake" in done.stdout
+    assert "files-200: packed / loose lake" in done.stdout
+    assert "files-200 packed: 31 Parquet files" in done.stdout  # 28 days' parts and 3 audit objects
 
 
 def test_unknown_size_is_refused() -> None:
