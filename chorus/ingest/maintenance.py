@@ -79,13 +79,15 @@ def remove(settings: Settings, *names: str) -> list[Removed]:
         obj = holder(lake, chosen[0])  # read again: taking out the one before may have rewritten its pack
         if obj is None:
             raise ChorusError(f"{chosen[0]}: left the lake while it was being removed (another home's?)")
-        going = [row for row in obj.rows if row["sha256"] in chosen]  # a pack's members go at once
         if obj.is_pack:
+            going = [row for row in obj.rows if row["sha256"] in chosen]  # a pack's members go at once
             unpack(lake, {str(row["sha256"]) for row in going}, obj)
         else:
+            going = list(obj.rows)
             remove_object(lake, obj.name, obj.parts or legacy_parts(lake, obj.name))
         removed += [Removed(str(r["sha256"]), str(r.get("path")), int(r.get("tweets") or 0)) for r in going]
-        chosen = [sha for sha in chosen if sha not in {r.sha256 for r in removed}]
+        gone = {str(r["sha256"]) for r in going}
+        chosen = [sha for sha in chosen[1:] if sha not in gone]
     stamp = datetime.now(UTC).replace(tzinfo=None)
     rows = [{"sha256": r.sha256, "path": r.path, "tweets": r.tweets, "removed_at": stamp} for r in removed]
     name = f"{stamp:%Y%m%dT%H%M%S%f}-{removed[0].sha256[:16]}.parquet"
