@@ -183,12 +183,13 @@ def whole(lake: Lake, parts: list[str]) -> bool:
     return all(lake.exists(*part.split("/")) for part in parts)
 
 
-_PACKED: dict[str, tuple[str, dict[str, list[str]]]] = {}
+_PACKED: dict[str, tuple[str, dict[str, tuple[str, list[str]]]]] = {}
 
 
-def packed_inputs(lake: Lake) -> dict[str, list[str]]:
-    """Every packed input of a local lake and the parts its audit row lists, read again only when
-    the packs change (their stamp), so that asking for 10,000 inputs reads the packs once."""
+def packed_inputs(lake: Lake) -> dict[str, tuple[str, list[str]]]:
+    """Every packed input of a local lake: its pack's name and the parts its audit row lists, read
+    again only when the packs change (their stamp), so that asking for 10,000 inputs reads the
+    packs once."""
     if not lake.is_local:
         return {}
     stamp_path = lake.path / PACK_STAMP
@@ -197,10 +198,10 @@ def packed_inputs(lake: Lake) -> dict[str, list[str]]:
     cached = _PACKED.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    found: dict[str, list[str]] = {}
+    found: dict[str, tuple[str, list[str]]] = {}
     for path in sorted((lake.path / "_audit" / "files").glob(f"{PACK_PREFIX}*.parquet")):
         for row in lake.read_parquet("_audit", "files", path.name).select(["sha256", "parts"]).to_pylist():
-            found[str(row["sha256"])] = list(row["parts"] or [])
+            found[str(row["sha256"])] = (path.stem, list(row["parts"] or []))
     _PACKED[key] = (stamp, found)
     return found
 
@@ -211,8 +212,8 @@ def is_ingested(lake: Lake, sha256: str) -> bool:
     input count as not ingested, so offering the file again repairs the lake)."""
     if lake.exists("_audit", "files", f"{sha256}.parquet"):
         return whole(lake, recorded_parts(lake, sha256))
-    parts = packed_inputs(lake).get(sha256)
-    return parts is not None and whole(lake, parts)
+    packed = packed_inputs(lake).get(sha256)
+    return packed is not None and whole(lake, packed[1])
 
 
 def recorded_parts(lake: Lake, sha256: str) -> list[str]:

@@ -49,7 +49,7 @@ from chorus.ingest.lake import (
     part_day,
     whole,
 )
-from chorus.storage import Lake
+from chorus.storage import Lake, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -116,14 +116,11 @@ def holder(lake: Lake, sha: str) -> AuditObject | None:
     """The audit object holding an input's row: its own, a pack's, or none."""
     if lake.exists("_audit", "files", f"{sha}.parquet"):
         return read_object(lake, sha)
-    if sha not in packed_inputs(lake):
+    packed = packed_inputs(lake).get(sha)
+    if packed is None or not lake.exists("_audit", "files", f"{packed[0]}.parquet"):
         return None
-    for name in audit_names(lake):
-        if name.startswith(PACK_PREFIX):
-            obj = read_object(lake, name)
-            if any(row["sha256"] == sha for row in obj.rows):
-                return obj
-    return None
+    obj = read_object(lake, packed[0])
+    return obj if any(row["sha256"] == sha for row in obj.rows) else None
 
 
 def read_object(lake: Lake, name: str) -> AuditObject:
@@ -312,17 +309,12 @@ def remove_object(lake: Lake, name: str, parts: list[str]) -> int:
 def write_journal(lake: Lake, name: str, journal: Journal) -> None:
     folder = lake.path / "_audit" / "packing"
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"{name}.json.tmp"
-    tmp.write_text(json.dumps(asdict(journal)), encoding="utf-8")
-    os.replace(tmp, folder / f"{name}.json")
+    write_atomic(folder / f"{name}.json", json.dumps(asdict(journal)))
 
 
 def write_stamp(lake: Lake) -> None:
     """Tell readers caching the packs' members (`lake.packed_inputs`) that they changed."""
-    path = lake.path / PACK_STAMP
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(lake.path / PACK_STAMP, uuid.uuid4().hex)
 
 
 def recover(lake: Lake) -> None:
