@@ -49,6 +49,9 @@ def process_environment() -> dict[str, str]:
 
 
 ENGINES = ("duckdb", "spark")
+# DuckDB's memory limit in a build: with dbt's own ~300-700 MiB beside it, the build stays under
+# 2 GiB on any small input and under 3 GiB on a dense release (README, "Cost follows the evidence")
+DEFAULT_MEMORY_LIMIT = "1.5GB"
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class Settings:
     landing_dir: Path | None = None  # where the ingest DAG picks files up (default <home>/landing)
     dbt_vars_json: str = "{}"  # dbt vars overriding the project's defaults, as JSON
     engine: str = "duckdb"  # what runs the dbt models: duckdb (embedded) or spark
-    memory_limit: str = "2GB"  # DuckDB's memory limit in dbt (it spills to disk beyond)
+    memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB's memory limit in dbt (it spills to disk beyond)
     spark_cores: str = "*"  # the local Spark session's cores
     spark_master: str = ""  # a Spark master to run on (spark://host:7077); empty: local[spark_cores]
     spark_memory: str = "4g"  # ... and its driver memory
@@ -132,7 +135,7 @@ class Settings:
             landing_dir=Path(landing).resolve() if landing else None,
             dbt_vars_json=setting("CHORUS_DBT_VARS") or "{}",
             engine=engine,
-            memory_limit=setting("CHORUS_MEMORY_LIMIT") or "2GB",
+            memory_limit=setting("CHORUS_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
             spark_cores=setting("CHORUS_SPARK_CORES") or "*",
             spark_master=setting("CHORUS_SPARK_MASTER") or "",
             spark_memory=setting("CHORUS_SPARK_MEMORY") or "4g",

@@ -214,38 +214,76 @@ def test_outputs_never_overwrite_what_chorus_keeps_and_pages_isolate_bidi_text(t
     assert str(warehouse) in line and "chorus build --home" in line
 
 
+CHEER = "Quel but incroyable ce soir au stade de France !!"
+
+
+def at(hour: int, second: int) -> str:
+    """12 October 2011, `second` seconds past `hour` o'clock, as API v1.1 writes it."""
+    return f"Wed Oct 12 {hour:02d}:{second // 60:02d}:{second % 60:02d} +0000 2011"
+
+
+def crowd_statuses(case: str) -> list[dict[str, object]]:
+    """The hostile inputs of test_crowds_and_long_texts_cost_what_their_evidence_is_worth."""
+    rng = __import__("random").Random(3)
+    if case == "crowd":  # 3,000 accounts in one minute: past pair_max_campaign_accounts
+        return [
+            v1_status(10_000 + i, f"fan{i}", CHEER, created_at=f"Wed Oct 12 21:03:{i % 60:02d} +0000 2011")
+            for i in range(3000)
+        ]
+    if case == "crowd repeating itself":  # 700 accounts, 14 times each in an hour: 1.6M co-events
+        return [
+            v1_status(10_000 + 14 * i + k, f"fan{i}", CHEER, created_at=at(21, rng.randrange(3600)))
+            for i in range(700)
+            for k in range(14)
+        ]
+    if case == "crowds under the bounds":  # 12 messages, each by the same 999 accounts in a minute
+        texts = [" ".join(f"slogan{j}mot{k}" for k in range(10)) for j in range(12)]  # no two alike
+        return [
+            v1_status(10_000 + 999 * j + i, f"fan{i}", text, created_at=at(10, 60 * j + rng.randrange(60)))
+            for j, text in enumerate(texts)
+            for i in range(999)
+        ]
+    vocabulary = [f"mot{n}" for n in range(20_000)]
+    base = rng.choices(vocabulary, k=10_000)
+    statuses = []
+    for i in range(300):  # 300 near-identical texts of ~68,000 characters
+        words = list(base)
+        for _ in range(50):  # each copy lightly edited
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        statuses.append(v1_status(20_000 + i, f"poster{i}", " ".join(words)[:68_000]))
+    return statuses
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["crowd", "long texts"])
-def test_a_viral_minute_and_long_texts_cost_what_their_evidence_is_worth(tmp_path: Path, case: str) -> None:
-    """One message posted by 3,000 accounts within a minute made 4.5 million account pairs, and 300
-    near-identical texts of ~68,000 characters a quadratic word-set comparison: the crowd is one
-    event (no pairs past pair_max_campaign_accounts), long texts are compared on a bounded sketch;
-    each run publishes, its campaign found whole, under 2 GiB."""
+@pytest.mark.parametrize("case", ["crowd", "crowd repeating itself", "crowds under the bounds", "long texts"])
+def test_crowds_and_long_texts_cost_what_their_evidence_is_worth(tmp_path: Path, case: str) -> None:
+    """One message posted by 3,000 accounts within a minute made 4.5 million account pairs, 700
+    accounts repeating one all hour 1.6 million ties, and 300 near-identical texts of ~68,000
+    characters a quadratic word-set comparison: a crowd in one window is one event (no pairs past
+    pair_max_campaign_accounts accounts, or past the co-events of such a crowd posting once, and
+    marts.campaigns says so), long texts are compared on a bounded sketch, and crowds each just
+    under the bounds (6 million ties) are held by DuckDB's default memory limit: each run
+    publishes, its campaigns found whole, under 2 GiB."""
     from tests.test_hostile import peak_rss_mib
 
-    if case == "crowd":
-        statuses = [
-            v1_status(10_000 + i, f"fan{i}", "Quel but incroyable ce soir au stade de France !!",
-                      created_at=f"Wed Oct 12 21:03:{i % 60:02d} +0000 2011")
-            for i in range(3000)
-        ]  # fmt: skip
-    else:
-        rng = __import__("random").Random(3)
-        vocabulary = [f"mot{n}" for n in range(20_000)]
-        base = rng.choices(vocabulary, k=10_000)
-        statuses = []
-        for i in range(300):
-            words = list(base)
-            for _ in range(50):  # each copy lightly edited
-                words[rng.randrange(len(words))] = rng.choice(vocabulary)
-            statuses.append(v1_status(20_000 + i, f"poster{i}", " ".join(words)[:68_000]))
+    statuses = crowd_statuses(case)
     archive = write_jsonl(tmp_path / "in.jsonl", statuses)
     code, peak = peak_rss_mib("run", "-q", "--home", str(tmp_path / "home"), str(archive))
     assert code == 0
     assert peak < 2048, f"{case}: peak {peak:.0f} MiB"
     with duckdb.connect(str(tmp_path / "home" / "chorus.duckdb"), read_only=True) as con:
-        (largest,) = con.execute("select max(n_accounts) from marts.campaigns").fetchone()
+        campaigns = con.execute(
+            "select n_tweets, n_accounts, accounts_paired, verdict from marts.campaigns"
+        ).fetchall()
         (pairs,) = con.execute("select count(*) from marts.account_pairs").fetchone()
-    assert largest == len(statuses)
-    if case == "crowd":
+    if case == "crowds under the bounds":
+        assert [row[:3] for row in campaigns] == [(999, 999, True)] * 12  # one campaign per message
+        assert pairs == 999 * 998 // 2  # every two accounts, tied in each of the 12 minutes
+        return
+    assert [(n, paired) for n, _, paired, _ in campaigns] == [(len(statuses), case == "long texts")]
+    if case.startswith("crowd"):
         assert pairs == 0
+    if case == "crowd repeating itself":
+        assert campaigns[0][3] == "automated"  # read from its timing, not from pairs
+    (page,) = (tmp_path / "home" / "reports" / "campaigns").glob("*.html")
+    assert ('id="crowd-note"' in page.read_text(encoding="utf-8")) == case.startswith("crowd")

@@ -4,18 +4,15 @@
 -- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
 -- noqa: disable=LT01,LT02,LT05,LT09
 
--- A campaign of more than pair_max_campaign_accounts accounts gives no pairs: a crowd that large
--- in one window is one event (3,000 accounts posting within a minute would make 4.5 million
--- pairs that say nothing of any two of them); its accounts pair through their other campaigns,
--- and the campaign's own verdict still reads its timing.
+-- Only campaigns whose crowd is not one event (int_campaign_pairing: at most
+-- pair_max_campaign_accounts accounts and the co-events of such a crowd posting once).
 
 with members as (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
     semi join (  -- noqa: ST05
         select campaign_id
-        from {{ ref('int_messages_grouped_to_campaigns') }}
-        group by campaign_id
-        having count(distinct user_id) <= {{ var('pair_max_campaign_accounts') }}
+        from {{ ref('int_campaign_pairing') }}
+        where is_paired
     ) as pairable using (campaign_id)
 ),
 

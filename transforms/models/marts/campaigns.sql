@@ -6,6 +6,10 @@ attributed as (
     select * from {{ ref('int_campaigns_attributed') }}
 ),
 
+pairing as (
+    select * from {{ ref('int_campaign_pairing') }}
+),
+
 final as (
     select
         scored.campaign_id,
@@ -51,9 +55,11 @@ final as (
         scored.creation_cluster_share,
         scored.few_followers_share,
         scored.follow_spam_share,
-        attributed.party_signals
+        attributed.party_signals,
+        pairing.is_paired as accounts_paired
     from scored
     left join attributed using (campaign_id)
+    left join pairing using (campaign_id)
 )
 
 select * from final
