@@ -243,6 +243,12 @@ def crowd_statuses(case: str) -> list[dict[str, object]]:
             for j, text in enumerate(texts)
             for i in range(999)
         ]
+    if case == "long texts, all different":  # 2,000 texts of 50,000 characters, random words
+        words = [f"w{n}" for n in range(200_000)]
+        return [
+            v1_status(40_000 + i, f"writer{i % 300}", " ".join(rng.choices(words, k=8_000))[:50_000])
+            for i in range(2000)
+        ]
     vocabulary = [f"mot{n}" for n in range(20_000)]
     base = rng.choices(vocabulary, k=10_000)
     statuses = []
@@ -255,15 +261,19 @@ def crowd_statuses(case: str) -> list[dict[str, object]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["crowd", "crowd repeating itself", "crowds under the bounds", "long texts"])
+@pytest.mark.parametrize(
+    "case",
+    ["crowd", "crowd repeating itself", "crowds under the bounds", "long texts", "long texts, all different"],
+)
 def test_crowds_and_long_texts_cost_what_their_evidence_is_worth(tmp_path: Path, case: str) -> None:
     """One message posted by 3,000 accounts within a minute made 4.5 million account pairs, 700
-    accounts repeating one all hour 1.6 million ties, and 300 near-identical texts of ~68,000
-    characters a quadratic word-set comparison: a crowd in one window is one event (no pairs past
-    pair_max_campaign_accounts accounts, or past the co-events of such a crowd posting once, and
-    marts.campaigns says so), long texts are compared on a bounded sketch, and crowds each just
-    under the bounds (6 million ties) are held by DuckDB's default memory limit: each run
-    publishes, its campaigns found whole, under 2 GiB."""
+    accounts repeating one all hour 1.6 million ties, 300 near-identical texts of ~68,000
+    characters a quadratic word-set comparison, and 2,000 texts of 50,000 characters (8,000 words
+    each, none alike) ran out of memory listing each text's distinct words: a crowd in one window
+    is one event (no pairs past pair_max_campaign_accounts accounts, or past the co-events of such
+    a crowd posting once, and marts.campaigns says so), long texts are sketched from rows and
+    compared on the sketch, and crowds each just under the bounds (6 million ties) are held by
+    DuckDB's default memory limit: each run publishes, its campaigns found whole, under 2 GiB."""
     from tests.test_hostile import peak_rss_mib
 
     statuses = crowd_statuses(case)
@@ -276,6 +286,11 @@ def test_crowds_and_long_texts_cost_what_their_evidence_is_worth(tmp_path: Path,
             "select n_tweets, n_accounts, accounts_paired, verdict from marts.campaigns"
         ).fetchall()
         (pairs,) = con.execute("select count(*) from marts.account_pairs").fetchone()
+        (tweets,) = con.execute("select count(*) from staging.stg_tweets").fetchone()
+    assert tweets == len(statuses)
+    if case == "long texts, all different":
+        assert campaigns == []  # compared on bottom-k sketches, none near another
+        return
     if case == "crowds under the bounds":
         assert [row[:3] for row in campaigns] == [(999, 999, True)] * 12  # one campaign per message
         assert pairs == 999 * 998 // 2  # every two accounts, tied in each of the 12 minutes
