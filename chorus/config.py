@@ -49,8 +49,8 @@ def process_environment() -> dict[str, str]:
 
 
 ENGINES = ("duckdb", "spark")
-# DuckDB's memory limit in a build: with dbt's own ~300-700 MiB beside it, the build stays under
-# 2 GiB on any small input and under 3 GiB on a dense release (README, "Cost follows the evidence")
+# DuckDB's memory limit in a build: with dbt's own ~300-700 MiB beside it, builds of the hostile
+# small inputs tested stay under 2 GiB, a dense release under 3 GiB (README, "Cost follows the evidence")
 DEFAULT_MEMORY_LIMIT = "1.5GB"
 
 
