@@ -5,6 +5,7 @@ could reorder a page. Each odd thing is one refusal or one line naming it; the r
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import tempfile
@@ -224,7 +225,7 @@ def at(hour: int, second: int) -> str:
 
 def crowd_statuses(case: str) -> list[dict[str, object]]:
     """The hostile inputs of test_crowds_and_long_texts_cost_what_their_evidence_is_worth."""
-    rng = __import__("random").Random(3)
+    rng = random.Random(3)
     if case == "crowd":  # 3,000 accounts in one minute: past pair_max_campaign_accounts
         return [
             v1_status(10_000 + i, f"fan{i}", CHEER, created_at=f"Wed Oct 12 21:03:{i % 60:02d} +0000 2011")

@@ -36,17 +36,25 @@ neighbours as (
     from members
 ),
 
-final as (
+counts as (
     select
         campaign_id,
         count(distinct user_id) as n_accounts,
-        cast(sum(n_others) / 2 as bigint) as n_co_events,
-        (
-            count(distinct user_id) <= {{ max_accounts }}
-            and sum(n_others) / 2 <= {{ max_accounts }} * ({{ max_accounts }} - 1) / 2
-        ) as is_paired
+        cast(sum(n_others) / 2 as bigint) as n_co_events
     from neighbours
     group by campaign_id
+),
+
+final as (
+    select
+        campaign_id,
+        n_accounts,
+        n_co_events,
+        (
+            n_accounts <= {{ max_accounts }}
+            and n_co_events <= {{ max_accounts }} * ({{ max_accounts }} - 1) / 2
+        ) as is_paired
+    from counts
 )
 
 select * from final

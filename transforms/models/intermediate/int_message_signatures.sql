@@ -19,8 +19,6 @@
 {% set max_words = var('near_dup_max_words') %}
 {% set minimum_columns = [] %}
 {% for i in range(hashes) %}{% do minimum_columns.append('minimums.minhash_' ~ i) %}{% endfor %}
-{#- spaces in a normalised text: its words less one (words are separated by single spaces) -#}
-{% set spaces = "length(text_norm) - length(replace(text_norm, ' ', ''))" %}
 
 with tweets as (
     select
@@ -33,12 +31,19 @@ with tweets as (
 new_texts as {{ materialized() }} (
     select
         message_key,
-        any_value(text_norm) as text_norm
-    from tweets
-    {% if is_incremental() %}
-    anti join {{ this }} using (message_key)
-    {% endif %}
-    group by message_key
+        text_norm,
+        -- its words less one (words are separated by single spaces)
+        length(text_norm) - length(replace(text_norm, ' ', '')) as n_spaces
+    from (
+        select
+            message_key,
+            any_value(text_norm) as text_norm
+        from tweets
+        {% if is_incremental() %}
+        anti join {{ this }} using (message_key)
+        {% endif %}
+        group by message_key
+    ) as texts
 ),
 
 short_texts as (
@@ -46,7 +51,7 @@ short_texts as (
         message_key,
         {{ distinct_words('text_norm') }} as words
     from new_texts
-    where {{ spaces }} < {{ max_words }}
+    where n_spaces < {{ max_words }}
 ),
 
 long_texts as {{ materialized() }} (
@@ -55,7 +60,7 @@ long_texts as {{ materialized() }} (
         text_norm,
         row_number() over (order by message_key) as text_id
     from new_texts
-    where {{ spaces }} >= {{ max_words }}
+    where n_spaces >= {{ max_words }}
 ),
 
 long_words as (
