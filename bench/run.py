@@ -48,6 +48,7 @@ class Size:
     variants: bool = True  # also time the exact-only build and the one-day incremental build
     dense: int = 0  # > 0: an operation's release of this many tweets (tools.synth_dense) instead
     small_files: int = 0  # > 0: a zip of this many one-tweet members (each an input) instead
+    weekly: bool = False  # only the cost of one more week against the build of all the weeks before
 
 
 SIZES = {
@@ -55,6 +56,11 @@ SIZES = {
     "100k": Size(14, 7_000, 20_000),
     "1m": Size(14, 70_000, 150_000),
     "10m": Size(14, 70_000, 150_000, blocks=10, variants=False),
+    # the scheduled job: the same ~50k-tweet week added to a warehouse of 20 weeks (~1M tweets) and
+    # of 200 weeks (~10M), each after a build of all the weeks before it
+    "weeks-1m": Size(140, 7_000, 150_000, variants=False, weekly=True),
+    "weeks-10m": Size(140, 7_000, 150_000, blocks=10, variants=False, weekly=True),
+    "weeks-tiny": Size(14, 300, 400, variants=False, weekly=True),  # the smoke test's
     # an operation's release (IO CSV, no app, minute times): ~650 accounts, each in hundreds or
     # thousands of campaigns over four months, where pairing campaigns through accounts is worst
     "dense-350k": Size(120, 0, 650, variants=False, dense=350_000),
@@ -174,6 +180,8 @@ def run_size(
     data = root / (f"archive-{name}" if formats == "v1" else f"archive-{name}-{formats}")
     tweets = generate_archive(size, data, formats)
     files = sorted(str(p) for p in (data / "archive").iterdir())
+    if size.weekly:
+        return weekly(name, root, chorus, files, tweets)
     by_format = json.dumps(files_by_format(files))
     megabytes = sum(Path(f).stat().st_size for f in files) / 2**20
     home = root / f"home-{name}"
@@ -377,19 +385,14 @@ def incremental(name: str, root: Path, chorus: str, files: list[str], tweets: in
     """Cost of adding one day to a lake that holds the others: ingest it, then build.
 
     The lake first gets every file but the last full day (untimed), is built once, then the
-    day is added and the ingest and build after it are timed.
+    day is added and the ingest and build after it are timed. The files are named one by one:
+    a folder of symlinks to them would be refused (a symlink out of the folder given).
     """
     home = root / f"home-{name}-incremental"
     shutil.rmtree(home, ignore_errors=True)
     added = files[-2] if len(files) > 1 else files[-1]
-    base = [f for f in files if f != added]
-    stage = root / f"stage-{name}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    for file in base:
-        os.symlink(file, stage / Path(file).name)
     env = {"CHORUS_HOME": str(home)}
-    measured([chorus, "ingest", "-q", str(stage)], env)
+    measured([chorus, "ingest", "-q", *(f for f in files if f != added)], env)
     measured([chorus, "build"], env)
     figures = []
     for step, command in (
@@ -398,7 +401,44 @@ def incremental(name: str, root: Path, chorus: str, files: list[str], tweets: in
     ):
         seconds, rss = measured(command, env)
         figures.append(Figure.of(name, step, seconds, rss, tweets))
-    shutil.rmtree(stage)
+    check_lake_holds(home, tweets)
+    return figures
+
+
+def check_lake_holds(home: Path, tweets: int) -> None:
+    """Raise unless the lake of `home` holds every tweet of the archive: an input ingest refused
+    would leave a smaller warehouse, and a figure of work that was never done."""
+    from chorus.ingest.packs import read_objects
+
+    held = sum(obj.tweets for obj in read_objects(Settings.make(home).lake))
+    if held != tweets:
+        raise RuntimeError(f"{home}: the lake holds {held} tweets, the archive {tweets}")
+
+
+WEEK_BASE = "weekly: build of the weeks before"
+WEEK_ADDED = "weekly: build after one more week"
+WEEK_AGAIN = "weekly: build again, nothing new"
+
+
+def weekly(name: str, root: Path, chorus: str, files: list[str], tweets: int) -> list[Figure]:
+    """The scheduled job's cost: a warehouse of every day but the last seven (one file a day),
+    ingested and built (timed: the full build), then the last week ingested and built (timed),
+    then built again with nothing new (the floor any build pays: dbt, the gate, the docs)."""
+    home = root / f"home-{name}"
+    shutil.rmtree(home, ignore_errors=True)
+    env = {"CHORUS_HOME": str(home)}
+    base, week = files[:-7], files[-7:]
+    figures = []
+    for step, command in (
+        ("weekly: ingest the weeks before", [chorus, "ingest", "-q", *base]),
+        (WEEK_BASE, [chorus, "build"]),
+        ("weekly: ingest one more week", [chorus, "ingest", "-q", *week]),
+        (WEEK_ADDED, [chorus, "build"]),
+        (WEEK_AGAIN, [chorus, "build"]),
+    ):
+        seconds, rss = measured(command, env)
+        figures.append(Figure.of(name, step, seconds, rss, tweets))
+    check_lake_holds(home, tweets)
     return figures
 
 
@@ -486,6 +526,13 @@ def dbt_var(key: str) -> object:
 def ratios(figures: list[Figure], size: str) -> list[str]:
     """The comparisons the targets are stated in, as printable lines."""
     step = {f.step: f.seconds for f in figures if f.size == size}
+    if WEEK_ADDED in step:
+        ratio = step[WEEK_ADDED] / step[WEEK_BASE]
+        lines = [f"{size}: build after one more week / build of the weeks before = {ratio:.2f}x"]
+        if size == "weeks-10m" and any(f.size == "weeks-1m" for f in figures):
+            smaller = {f.step: f.seconds for f in figures if f.size == "weeks-1m"}
+            lines.append(f"week's build at 10M / at 1M = {step[WEEK_ADDED] / smaller[WEEK_ADDED]:.2f}x")
+        return lines
     if "packed: build again" in step:
         again = step["packed: build again"] / step["loose: build again"]
         first = step["packed: build"] / step["loose: build"]
@@ -522,8 +569,8 @@ def ratios(figures: list[Figure], size: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench [--peer] [--s3] [--spark] [--formats mixed|v1] [SIZE ...]`
-    (sizes: tiny, 100k, 1m, 10m, dense-350k, dense-1m, files-200, files-10k; formats: mixed by
-    default)."""
+    (sizes: tiny, 100k, 1m, 10m, weeks-1m, weeks-10m, dense-350k, dense-1m, files-200,
+    files-10k; formats: mixed by default)."""
     args = list(argv if argv is not None else sys.argv[1:])
     formats = "mixed"
     if "--formats" in args:

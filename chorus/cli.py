@@ -36,7 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     _print_ingest(summary.ingest)
     print(f"campaigns: {summary.campaigns} ({summary.automated} automated)")
-    print(f"warehouse: {summary.warehouse}")
+    current = summary.validation is not None and summary.validation.current
+    print(f"warehouse: {summary.warehouse}" + (" (current: nothing new to build)" if current else ""))
     print(f"reports:   {len(summary.reports)} week(s) in {_settings(args).reports}/index.html")
     return 0
 
@@ -75,7 +76,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     validation = build_and_publish(settings, full_refresh=args.full_refresh, accept_shrink=args.accept_shrink)
-    print(f"built, validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
+    if validation.current:
+        print(
+            f"nothing new since the last build: {settings.warehouse} is current (--full-refresh rebuilds it)"
+        )
+    else:
+        print(f"built, validated ({len(validation.suites)} suites passed) and published {settings.warehouse}")
     return 0
 
 
@@ -268,7 +274,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild the incremental caches from scratch (done anyway when models or vars change)",
+        help="build even when nothing is new since the last build, and rebuild the incremental caches"
+        " from scratch (done anyway when models or vars change)",
     )
     build.add_argument("--accept-shrink", action="store_true", help=shrink_help)
     build.add_argument("--engine", choices=ENGINES, help=engine_help)

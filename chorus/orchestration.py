@@ -82,7 +82,7 @@ def build_validate_publish() -> dict[str, Any]:
 
     with terminal_failures():
         validation = build_and_publish(settings_from_env())
-    return {"suites": validation.suites, "row_counts": validation.row_counts}
+    return {"suites": validation.suites, "row_counts": validation.row_counts, "current": validation.current}
 
 
 def iso_week_of(day: date) -> str:

@@ -13,6 +13,7 @@ import duckdb
 
 from chorus.build import build, docs_are_current, docs_job
 from chorus.build.candidate import candidate_from_spark
+from chorus.build.inputs import inputs_digest, published_inputs, remember_published
 from chorus.build.process import prestart
 from chorus.config import Settings
 from chorus.errors import ChorusError, ValidationFailed
@@ -20,7 +21,7 @@ from chorus.ingest import IngestSummary, ingest
 from chorus.ingest.packs import pack_lake
 from chorus.lock import home_lock
 from chorus.publish import publish, publish_docs
-from chorus.publish.gate import ValidationReport, remember_good, validate
+from chorus.publish.gate import ValidationReport, last_report, remember_good, validate
 from chorus.report import report
 
 log = logging.getLogger(__name__)
@@ -52,17 +53,30 @@ def build_and_publish(
     while dbt builds in its own process, and the dbt docs page is generated from the build state
     while the gate validates the candidate, the warehouse is published and `meanwhile` runs (the
     report of `chorus run`); the page is published once ready.
+
+    A build whose inputs (chorus.build.inputs) are those of the warehouse already published is
+    skipped unless `full_refresh`: the report returned is then the gate's of that publication,
+    marked `current`.
     """
     prestart_dbt(settings, extra_vars)
     with home_lock(settings.home, settings.lock_timeout), ThreadPoolExecutor(1) as background:
-        gx_loaded = background.submit(importlib.import_module, "great_expectations")
         pack_lake(settings)
+        inputs = inputs_digest(settings, extra_vars)
+        current = last_report(settings) if inputs and inputs == published_inputs(settings) else None
+        if current is not None and not full_refresh:
+            log.info("nothing new since the last build: %s is current", settings.warehouse)
+            if meanwhile is not None:
+                meanwhile()
+            return current
+        gx_loaded = background.submit(importlib.import_module, "great_expectations")
         candidate = build(settings, extra_vars, full_refresh=full_refresh, docs=False)
         gx_loaded.result()
         job = docs_job(settings, extra_vars)  # takes what it needs of the candidate before it moves
         docs = background.submit(job) if job is not None else None
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
+        remember_published(settings, None)  # the warehouse is about to change
         gate_and_publish(settings, candidate, validation)
+        remember_published(settings, inputs)
         if meanwhile is not None:
             meanwhile()
         if docs is not None:
@@ -87,6 +101,7 @@ def publish_spark_build(settings: Settings, accept_shrink: bool = False) -> Vali
     with home_lock(settings.home, settings.lock_timeout):
         candidate = candidate_from_spark(settings)
         validation = validate(settings, candidate, accept_shrink=accept_shrink)
+        remember_published(settings, None)  # made elsewhere: its inputs are not known here
         gate_and_publish(settings, candidate, validation)
         publish_docs(settings)
         return validation

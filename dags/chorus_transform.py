@@ -2,7 +2,9 @@
 ### chorus_transform
 Runs whenever the `chorus_lake` asset is updated: one `dbt build` into a candidate warehouse,
 the Great Expectations gate, then an atomic publish. If any suite fails, the task fails and the
-published warehouse stays the last good one. Updates the `chorus_warehouse` asset.
+published warehouse stays the last good one. Updates the `chorus_warehouse` asset. A run whose
+inputs are those of the warehouse already published (a day that brought no new file) builds
+nothing and returns at once.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from tests.conftest import REPO
 @pytest.mark.slow  # builds warehouses
 def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--s3", "tiny", "files-200"],
+        [sys.executable, "-m", "bench", "--s3", "tiny", "files-200", "weeks-tiny"],
         capture_output=True,
         text=True,
         env={**os.environ, "CHORUS_BENCH_DIR": str(tmp_path)},
@@ -47,14 +47,32 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
         "s3 lake: ingest again (every file skipped)",
         "loose: build again",
         "packed: build again",
+        bench.WEEK_BASE,
+        bench.WEEK_ADDED,
+        bench.WEEK_AGAIN,
     } <= steps
     assert all(f["seconds"] > 0 and f["tweets"] > 0 for f in figures)
     assert "ingest / read_json materialise" in done.stdout
     assert "chorus run / plain duckdb detector" in done.stdout
     assert "build after adding one day / full build" in done.stdout
+    assert "weeks-tiny: build after one more week / build of the weeks before" in done.stdout
     assert "s3 lake / local lake" in done.stdout
     assert "files-200: packed / loose lake" in done.stdout
     assert "files-200 packed: 31 Parquet files" in done.stdout  # 28 days' parts and 3 audit objects
+
+
+def test_a_figure_is_refused_when_the_lake_lacks_part_of_the_archive(tmp_path: Path) -> None:
+    """The incremental steps once timed a lake that held one day: the folder of symlinks they
+    offered was refused (a symlink out of the folder). A lake short of the archive fails the run."""
+    size = bench.Size(days=2, organic_per_day=300, accounts=400)
+    tweets = bench.generate_archive(size, tmp_path / "data")
+    files = sorted((tmp_path / "data" / "archive").iterdir())
+    home = tmp_path / "home"
+    ingest(files[:1], Settings.make(home=home), progress=False)
+    with pytest.raises(RuntimeError, match="the lake holds"):
+        bench.check_lake_holds(home, tweets)
+    ingest(files[1:], Settings.make(home=home), progress=False)
+    bench.check_lake_holds(home, tweets)
 
 
 def test_unknown_size_is_refused() -> None:

@@ -82,7 +82,7 @@ def test_injected_fault_closes_the_gate_and_nothing_is_published(
 
     monkeypatch.setattr(pipeline, "build", tampered_build)
     with pytest.raises(ValidationFailed) as failure:
-        pipeline.build_and_publish(home_copy)
+        pipeline.build_and_publish(home_copy, full_refresh=True)  # the copy's warehouse is current
     assert expected in str(failure.value)
     assert published_state(home_copy) == before
 

@@ -109,7 +109,7 @@ def test_data_docs_never_show_hostile_text(home_copy: Settings, monkeypatch) -> 
 
     monkeypatch.setattr(pipeline, "build", tampered_build)
     with pytest.raises(ValidationFailed, match="relationships_campaigns_party"):
-        pipeline.build_and_publish(home_copy)
+        pipeline.build_and_publish(home_copy, full_refresh=True)  # the copy's warehouse is current
     pages = list((home_copy.gx_home / "data_docs").rglob("*.html"))
     assert pages
     for page in pages:
@@ -215,6 +215,9 @@ def test_a_garbage_build_state_is_rebuilt_not_fatal(tmp_path: Path) -> None:
     assert chorus_cli("run", "-q", "--home", str(home), str(small_archive(tmp_path / "a"))).returncode == 0
     settings = Settings.make(home)
     settings.state.write_bytes(b"this is not a database" * 100)
+    more = tmp_path / "more.jsonl"  # something new, so that the build reuses the state
+    write_jsonl(more, [v1_status(9999, "late", "one more tweet to build")])
+    assert chorus_cli("ingest", "-q", "--home", str(home), str(more)).returncode == 0
     done = chorus_cli("build", "--home", str(home))
     assert done.returncode == 0, done.stderr
     assert count(settings, "select count(*) from marts.campaigns") >= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,12 @@ import duckdb
 import pytest
 
 from chorus.build import build, generate_docs, project_fingerprint, published_file
+from chorus.build.inputs import inputs_digest, published_inputs
 from chorus.config import Settings
+from chorus.errors import ValidationFailed
 from chorus.ingest import ingest
+from chorus.ingest.maintenance import remove
+from chorus.pipeline import build_and_publish
 from chorus.publish import publish, publish_docs
 
 pytestmark = pytest.mark.slow  # every test here builds a warehouse
@@ -146,3 +151,50 @@ def test_docs_are_regenerated_only_when_the_project_changes(
     catalogue = json.loads((built_docs / "catalog.json").read_text())
     assert any(node.endswith(".campaigns") for node in catalogue["nodes"])
     assert not published_file(settings.state).exists()
+
+
+def test_a_build_with_nothing_new_is_skipped_and_anything_new_builds(
+    split_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A scheduled build over a lake that has not changed publishes nothing new: it is skipped.
+    A new input, an input taken out, another party reference, other vars, lost tweet parts or
+    `full_refresh` each build again."""
+    first, later = split_sample
+    settings = Settings.make(tmp_path / "home")
+    ingest([first], settings, progress=False)
+    assert not build_and_publish(settings).current
+    published = settings.warehouse.stat().st_mtime_ns
+    again = build_and_publish(settings)
+    assert again.current and again.success and again.suites
+    assert settings.warehouse.stat().st_mtime_ns == published  # nothing written
+
+    ingest([later], settings, progress=False)
+    assert not build_and_publish(settings).current
+    assert build_and_publish(settings).current
+    assert not build_and_publish(settings, {"near_dup_jaccard": 0.7}).current
+    assert not build_and_publish(settings, full_refresh=True).current
+
+    remove(settings, str(later / "compliance.jsonl"))
+    assert not build_and_publish(settings).current
+    parties = tmp_path / "parties.csv"
+    parties.write_bytes(settings.parties.read_bytes() + b"PS,hashtag,unseulhashtag\n")
+    assert not build_and_publish(replace(settings, parties=parties)).current
+    assert build_and_publish(replace(settings, parties=parties)).current
+
+    shutil.rmtree(next(settings.lake.path.glob("tweets/day=*")))  # damaged: the build says so
+    with pytest.raises(ValidationFailed, match="chorus lake repair"):
+        build_and_publish(replace(settings, parties=parties))
+
+
+def test_the_inputs_digest_follows_what_a_build_reads(
+    split_sample: tuple[Path, Path], tmp_path: Path
+) -> None:
+    settings = Settings.make(tmp_path / "home")
+    ingest([split_sample[0]], settings, progress=False)
+    digest = inputs_digest(settings)
+    assert digest == inputs_digest(settings)
+    assert inputs_digest(settings, {"min_accounts": 4}) != digest
+    assert inputs_digest(replace(settings, engine="spark")) != digest
+    ingest([split_sample[1]], settings, progress=False)
+    assert inputs_digest(settings) != digest
+    assert published_inputs(settings) is None  # nothing published yet

@@ -143,6 +143,7 @@ class ValidationReport:
     data_docs: Path | None = None
     validated_at: str = ""
     overrides: list[str] = field(default_factory=list)
+    current: bool = False  # nothing was built: the report of the publication still current
 
     @property
     def success(self) -> bool:
@@ -168,6 +169,23 @@ def suite_query(metrics: list[Metric]) -> str:
 def last_good(settings: Settings) -> dict[str, Any]:
     path = settings.gx_home / "last_good.json"
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+def last_report(settings: Settings) -> ValidationReport | None:
+    """The gate's report of the warehouse last published, marked `current` (None if unknown)."""
+    good = last_good(settings)
+    if not good.get("success") or not good.get("suites"):
+        return None
+    docs = good.get("data_docs")
+    return ValidationReport(
+        database=settings.warehouse,
+        suites={str(k): bool(v) for k, v in good["suites"].items()},
+        row_counts={str(k): int(v) for k, v in good.get("row_counts", {}).items()},
+        data_docs=Path(docs) if docs else None,
+        validated_at=str(good.get("validated_at", "")),
+        overrides=[str(o) for o in good.get("overrides", [])],
+        current=True,
+    )
 
 
 def removed_since(settings: Settings, since: str) -> int:
