@@ -74,6 +74,7 @@ airflow: $(STAMP)
 	CHORUS_HOME=$(abspath $(HOME_DIR)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/airflow standalone
 
 ## bench: generate ~100k and ~1M tweet archives and time every stage (SIZES="tiny 100k 1m 10m";
+## weeks-1m weeks-10m: one week added to 20 and to 200 weeks; dense-350k dense-1m: operations' releases;
 ## PEER=1 adds coordination-network-toolkit on the same archives, in a venv of its own;
 ## S3=1 adds the same run with the lake in an S3 bucket, moto's server on loopback;
 ## ENGINE=spark adds the dbt build on a local SparkSession over the same lake;

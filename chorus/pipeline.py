@@ -62,8 +62,9 @@ def build_and_publish(
     with home_lock(settings.home, settings.lock_timeout), ThreadPoolExecutor(1) as background:
         pack_lake(settings)
         inputs = inputs_digest(settings, extra_vars)
-        current = last_report(settings) if inputs and inputs == published_inputs(settings) else None
-        if current is not None and not full_refresh:
+        unchanged = inputs is not None and inputs == published_inputs(settings)
+        current = last_report(settings) if unchanged and not full_refresh else None
+        if current is not None:
             log.info("nothing new since the last build: %s is current", settings.warehouse)
             if meanwhile is not None:
                 meanwhile()
