@@ -130,6 +130,16 @@ class Lake:
         with self.reporting("read", self.url(*parts)):
             return bool(self.filesystem().exists(self._key(*parts)))
 
+    def files(self, folder: str) -> set[str]:
+        """Every file under a folder of the lake, as paths relative to its root, in one listing
+        (on object storage, not one request per file)."""
+        if self.is_local:
+            root = self.path
+            return {p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file()}
+        with self.reporting("read", self.url(folder)):
+            base = self._key()
+            return {key[len(base) + 1 :] for key in self.filesystem().find(self._key(folder))}
+
     def has_files(self, folder: str, suffix: str = ".parquet") -> bool:
         """Whether a folder of the lake holds at least one file ending in `suffix` (`folder` may
         end in a `*` part: `tweets/*` looks one level down)."""
