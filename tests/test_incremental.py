@@ -172,7 +172,8 @@ def test_a_build_with_nothing_new_is_skipped_and_anything_new_builds(
     assert not build_and_publish(settings).current
     assert build_and_publish(settings).current
     assert not build_and_publish(settings, {"near_dup_jaccard": 0.7}).current
-    assert not build_and_publish(settings, full_refresh=True).current
+    assert not build_and_publish(settings).current  # the default vars again
+    assert not build_and_publish(settings, full_refresh=True).current  # nothing new, but asked
 
     remove(settings, str(later / "compliance.jsonl"))
     assert not build_and_publish(settings).current
