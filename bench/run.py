@@ -438,8 +438,26 @@ def weekly(name: str, root: Path, chorus: str, files: list[str], tweets: int) ->
     ):
         seconds, rss = measured(command, env)
         figures.append(Figure.of(name, step, seconds, rss, tweets))
+        if step == WEEK_ADDED:  # where the week's build spends its time (what reads the whole lake)
+            for model, spent in slowest_models(home):
+                figures.append(Figure.of(name, f"{WEEK_MODEL}{model}", spent, 0, tweets))
     check_lake_holds(home, tweets)
     return figures
+
+
+WEEK_MODEL = "weekly: the week's build, model "
+
+
+def slowest_models(home: Path, count: int = 8) -> list[tuple[str, float]]:
+    """The `count` models dbt spent longest on in the last build of `home` (run_results.json)."""
+    run_results = Settings.make(home).dbt_dir / "target" / "run_results.json"
+    results = json.loads(run_results.read_text())["results"]
+    models = [
+        (r["unique_id"].split(".")[-1], r["execution_time"])
+        for r in results
+        if r["unique_id"].startswith("model.")
+    ]
+    return sorted(models, key=lambda m: -m[1])[:count]
 
 
 PEER_PACKAGE = "coordination-network-toolkit==1.5.2"

@@ -52,6 +52,10 @@ def test_tiny_bench_writes_every_step(tmp_path: Path) -> None:
         bench.WEEK_AGAIN,
     } <= steps
     assert all(f["seconds"] > 0 and f["tweets"] > 0 for f in figures)
+    slowest = [f for f in figures if f["step"].startswith(bench.WEEK_MODEL)]
+    models = {p.stem for p in (REPO / "transforms" / "models").rglob("*.sql")}
+    assert len(slowest) == 8 and {f["step"].removeprefix(bench.WEEK_MODEL) for f in slowest} <= models
+    assert [f["seconds"] for f in slowest] == sorted((f["seconds"] for f in slowest), reverse=True)
     assert "ingest / read_json materialise" in done.stdout
     assert "chorus run / plain duckdb detector" in done.stdout
     assert "build after adding one day / full build" in done.stdout
