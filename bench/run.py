@@ -370,15 +370,20 @@ ACCOUNT_MODELS = (
 )
 
 
-def model_seconds(home: Path, models: tuple[str, ...]) -> float:
-    """Seconds dbt spent on `models` in the last build (from run_results.json)."""
+def model_times(home: Path) -> dict[str, float]:
+    """Seconds dbt spent on each model in the last build of `home` (from run_results.json)."""
     run_results = Settings.make(home).dbt_dir / "target" / "run_results.json"
-    results = json.loads(run_results.read_text())
-    return sum(
-        r["execution_time"]
-        for r in results["results"]
-        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in models
-    )
+    results = json.loads(run_results.read_text())["results"]
+    return {
+        r["unique_id"].split(".")[-1]: r["execution_time"]
+        for r in results
+        if r["unique_id"].startswith("model.")
+    }
+
+
+def model_seconds(home: Path, models: tuple[str, ...]) -> float:
+    """Seconds dbt spent on `models` in the last build."""
+    return sum(seconds for model, seconds in model_times(home).items() if model in models)
 
 
 def incremental(name: str, root: Path, chorus: str, files: list[str], tweets: int) -> list[Figure]:
@@ -418,6 +423,7 @@ def check_lake_holds(home: Path, tweets: int) -> None:
 WEEK_BASE = "weekly: build of the weeks before"
 WEEK_ADDED = "weekly: build after one more week"
 WEEK_AGAIN = "weekly: build again, nothing new"
+WEEK_MODEL = "weekly: the week's build, model "
 
 
 def weekly(name: str, root: Path, chorus: str, files: list[str], tweets: int) -> list[Figure]:
@@ -445,19 +451,9 @@ def weekly(name: str, root: Path, chorus: str, files: list[str], tweets: int) ->
     return figures
 
 
-WEEK_MODEL = "weekly: the week's build, model "
-
-
 def slowest_models(home: Path, count: int = 8) -> list[tuple[str, float]]:
-    """The `count` models dbt spent longest on in the last build of `home` (run_results.json)."""
-    run_results = Settings.make(home).dbt_dir / "target" / "run_results.json"
-    results = json.loads(run_results.read_text())["results"]
-    models = [
-        (r["unique_id"].split(".")[-1], r["execution_time"])
-        for r in results
-        if r["unique_id"].startswith("model.")
-    ]
-    return sorted(models, key=lambda m: -m[1])[:count]
+    """The `count` models dbt spent longest on in the last build of `home`."""
+    return sorted(model_times(home).items(), key=lambda m: -m[1])[:count]
 
 
 PEER_PACKAGE = "coordination-network-toolkit==1.5.2"
