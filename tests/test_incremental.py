@@ -20,6 +20,7 @@ from chorus.ingest import ingest
 from chorus.ingest.maintenance import remove
 from chorus.pipeline import build_and_publish
 from chorus.publish import publish, publish_docs
+from tests.conftest import v1_status, write_jsonl
 
 pytestmark = pytest.mark.slow  # every test here builds a warehouse
 
@@ -199,3 +200,79 @@ def test_the_inputs_digest_follows_what_a_build_reads(
     ingest([split_sample[1]], settings, progress=False)
     assert inputs_digest(settings) != digest
     assert published_inputs(settings) is None  # nothing published yet
+
+
+def staged(settings: Settings, candidate: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The published tweets and the build state's per-tweet rows, sorted."""
+    with duckdb.connect(str(candidate), read_only=True) as con:
+        tweets = con.sql("select * from staging.stg_tweets order by tweet_id").fetchall()
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        normalised = con.sql("select * from intermediate.int_tweets_normalised order by tweet_id").fetchall()
+    return {"stg_tweets": tweets, "int_tweets_normalised": normalised}
+
+
+def affected_days(settings: Settings) -> set[str]:
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        return {
+            str(day) for (day,) in con.sql("select day from intermediate.int_lake_days_affected").fetchall()
+        }
+
+
+def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build(tmp_path: Path) -> None:
+    """Files added and removed, a deletion that comes in and goes away, and one tweet id whose two
+    archives disagree on its day: each incremental build stages the changed days (and the days of
+    the ids they share) and equals a full build of the same lake."""
+    at = "{} Oct {} {} +0000 2011"
+    first = write_jsonl(
+        tmp_path / "first.jsonl",
+        [
+            v1_status(100, "ana", "la gauche rassemblee", created_at=at.format("Wed", 12, "21:03:15")),
+            v1_status(200, "bob", "un autre message ici", created_at=at.format("Wed", 12, "22:00:00")),
+            v1_status(
+                300, "cyd", "le troisieme message du jour", created_at=at.format("Thu", 13, "09:00:00")
+            ),
+            v1_status(310, "eve", "et un quatrieme pour finir", created_at=at.format("Thu", 13, "11:00:00")),
+        ],
+    )
+    later = write_jsonl(
+        tmp_path / "later.jsonl",
+        [  # tweet 100 again, dated a day later with a longer text: its best record, on the 14th
+            v1_status(
+                100, "ana", "la gauche rassemblee ce soir", created_at=at.format("Fri", 14, "08:00:00")
+            ),
+            v1_status(
+                400, "dan", "encore un message du vendredi", created_at=at.format("Fri", 14, "10:00:00")
+            ),
+        ],
+    )
+    deletion = write_jsonl(
+        tmp_path / "deletion.jsonl",
+        [{"delete": {"status": {"id_str": "300", "user_id_str": "u-cyd"}, "timestamp_ms": "1318500000000"}}],
+    )
+    settings = Settings.make(tmp_path / "home")
+    steps: list[tuple[str, Any, set[str]]] = [
+        (
+            "a file adds a day and a better record of an old tweet",
+            lambda: ingest([later], settings, progress=False),
+            {"2011-10-12", "2011-10-14"},
+        ),
+        ("a deletion comes in", lambda: ingest([deletion], settings, progress=False), {"2011-10-13"}),
+        (
+            "the file with the best record goes",
+            lambda: remove(settings, str(later)),
+            {"2011-10-12", "2011-10-14"},
+        ),
+        ("the deletion goes", lambda: remove(settings, str(deletion)), {"2011-10-13"}),
+    ]
+    ingest([first], settings, progress=False)
+    build(settings)
+    assert affected_days(settings) == {"2011-10-12", "2011-10-13"}
+    for step, change, days in steps:
+        change()
+        stepwise = staged(settings, build(settings))
+        assert ran_incrementally(settings, "int_tweets_deduplicated"), step
+        assert affected_days(settings) == days, step
+        assert stepwise == staged(settings, build(settings, full_refresh=True)), step
+    tweets = {row[0]: row for row in stepwise["stg_tweets"]}
+    assert set(tweets) == {"100", "200", "300", "310"}
+    assert tweets["100"][4] == "la gauche rassemblee"  # its other record, back on the 12th

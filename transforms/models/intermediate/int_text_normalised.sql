@@ -1,16 +1,21 @@
 -- Cache: the normalised form of every distinct tweet text, computed once per text.
--- Incremental: a build normalises only the texts it has not seen before. `chorus build` rebuilds
+-- Incremental: a build normalises only the texts of the days it stages again
+-- (int_lake_days_affected) that it has not seen before. `chorus build` rebuilds
 -- it from scratch (--full-refresh) whenever the dbt project or its vars change, so the cache
 -- never outlives the rules that filled it. It lives in the build state, never in the warehouse.
 
+-- depends_on: {{ ref('int_lake_days_affected') }}
 {{ config(materialized='incremental') }}
 
 with texts as (
     select
         md5(text) as text_md5,
         any_value(text) as text
-    from {{ ref('stg_tweets') }}
+    from {{ ref('int_tweets_deduplicated') }}
     where text is not null
+    {% if is_incremental() %}
+        and day in (select day from {{ ref('int_lake_days_affected') }})
+    {% endif %}
     group by 1
 ),
 

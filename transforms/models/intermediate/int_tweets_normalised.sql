@@ -11,11 +11,22 @@
 --   anything else (an emoji, a bare link's leftovers, one word) carries no message, and neither
 --   does a tweet without an author: they never join a campaign.
 -- The normalised text comes from the per-text cache int_text_normalised.
+-- Incremental on DuckDB: a build makes again the rows of the days it stages again
+-- (int_lake_days_affected) and keeps the others; a table on Spark.
 -- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
 -- noqa: disable=LT01,LT02,LT05,LT09
 
+-- depends_on: {{ ref('int_lake_days_affected') }}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where cast(created_at as date) in (select day from {{ ref('int_lake_days_affected') }}){% endif %}",
+) }}
+
 with tweets as (
-    select * from {{ ref('stg_tweets') }}
+    select * from {{ ref('int_tweets_deduplicated') }}
+    {% if is_incremental() %}
+    where day in (select day from {{ ref('int_lake_days_affected') }})
+    {% endif %}
 ),
 
 apps as (

@@ -1,41 +1,9 @@
--- One row per distinct tweet id across every completely ingested file and format.
--- A tweet seen in several files keeps its best record (second-resolution time, longest text),
--- chosen by content, not by load order, so loading in any order gives the same table.
--- Tweets named by a `delete` notice are removed (deletion compliance).
+-- One row per distinct tweet id across every completely ingested file and format: the rows of
+-- int_tweets_deduplicated (which keeps each tweet's best record and drops deleted tweets, staging
+-- again only the days whose inputs changed), published for analysts.
 
 with tweets as (
-    select * from {{ ref('base_lake__tweets') }}
-),
-
-complete_files as (
-    select sha256 from {{ ref('base_lake__ingest_files') }}
-),
-
-deleted as (
-    select distinct tweet_id
-    from {{ ref('base_lake__notices') }}
-    where kind = 'delete' and tweet_id is not null
-),
-
-complete as (
-    select tweets.*
-    from tweets
-    semi join complete_files on tweets.file_sha256 = complete_files.sha256
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by tweet_id
-            order by
-                time_precision = 'second' desc,
-                length(text) desc,
-                file_sha256,
-                line_no asc
-        ) as record_rank
-    from complete
-    where tweet_id is not null and created_at is not null
+    select * from {{ ref('int_tweets_deduplicated') }}
 ),
 
 final as (
@@ -52,9 +20,9 @@ final as (
         retweeted_screen_name,
         quoted_tweet_id,
         in_reply_to_tweet_id,
-        coalesce(hashtags, {{ empty_list() }}) as hashtags,
-        coalesce(mentions, {{ empty_list() }}) as mentions,
-        coalesce(urls, {{ empty_list() }}) as urls,
+        hashtags,
+        mentions,
+        urls,
         user_created_at,
         user_followers,
         user_following,
@@ -70,9 +38,7 @@ final as (
         time_precision,
         source_format,
         file_sha256
-    from ranked
-    anti join deleted using (tweet_id)
-    where record_rank = 1
+    from tweets
 )
 
 select * from final

@@ -1,0 +1,115 @@
+-- The days of the lake a build stages again (int_tweets_deduplicated and the per-tweet models
+-- after it), with each day's inputs: a fingerprint of the complete inputs whose tweet records
+-- fall on the day, and of the inputs whose `delete` notices name one of them.
+--
+-- A day is staged again when its fingerprint differs from the one its staged rows were made
+-- with (a file added or removed, a deletion that came in or went away), or when it has no staged
+-- row. A tweet id may have records on several days (archives that disagree on its time): then
+-- every day with a record of an id that has a record, or a staged row, on a changed day is staged
+-- again too, so that the id's best record is chosen among all of its records, as a full build
+-- would. A build with no staged rows yet (the first, a full refresh, Spark) stages every day.
+
+{% set staged_rows = '(select null as tweet_id, null as day, null as day_inputs where false) as none_yet' %}
+{% if execute and target.type != 'spark' %}
+    {% set staged = adapter.get_relation(this.database, this.schema, 'int_tweets_deduplicated') %}
+    {% if staged is not none %}{% set staged_rows = staged %}{% endif %}
+{% endif %}
+
+with complete_files as (
+    select sha256 from {{ ref('base_lake__ingest_files') }}
+),
+
+records as {{ materialized() }} (
+    select
+        tweets.tweet_id,
+        cast(tweets.created_at as date) as day,
+        tweets.file_sha256
+    from {{ ref('base_lake__tweets') }} as tweets
+    semi join complete_files on tweets.file_sha256 = complete_files.sha256
+    where tweets.tweet_id is not null and tweets.created_at is not null
+),
+
+deleting_inputs as (
+    select distinct
+        tweet_id,
+        file_sha256
+    from {{ ref('base_lake__notices') }}
+    where kind = 'delete' and tweet_id is not null
+),
+
+day_inputs as {{ materialized() }} (
+    select
+        day,
+        cast(count(*) as string) || ':' || cast(bit_xor(hash(file_sha256)) as string) as inputs
+    from (
+        select
+            day,
+            file_sha256
+        from records
+        union
+        select
+            record_days.day,
+            deleting_inputs.file_sha256
+        from deleting_inputs
+        inner join (
+            select distinct
+                tweet_id,
+                day
+            from records
+        ) as record_days
+            on deleting_inputs.tweet_id = record_days.tweet_id
+    ) as contributions
+    group by day
+),
+
+-- the staged rows' days and inputs (none on a first build: then every day is changed)
+staged as {{ materialized() }} (
+    select
+        tweet_id,
+        day,
+        day_inputs
+    from {{ staged_rows }}
+),
+
+staged_days as (
+    select
+        day,
+        any_value(day_inputs) as inputs
+    from staged
+    group by day
+),
+
+changed as (
+    select day_inputs.day
+    from day_inputs
+    left join staged_days on day_inputs.day = staged_days.day
+    where staged_days.inputs is distinct from day_inputs.inputs
+    union
+    select staged_days.day
+    from staged_days
+    anti join day_inputs on staged_days.day = day_inputs.day
+),
+
+changed_ids as (
+    select tweet_id from records semi join changed on records.day = changed.day
+    union
+    select tweet_id from staged semi join changed on staged.day = changed.day
+),
+
+affected as (
+    select day from changed
+    union
+    select day from records semi join changed_ids on records.tweet_id = changed_ids.tweet_id
+    union
+    select day from staged semi join changed_ids on staged.tweet_id = changed_ids.tweet_id
+),
+
+final as (
+    select
+        affected.day,
+        day_inputs.inputs
+    from affected
+    left join day_inputs on affected.day = day_inputs.day
+)
+
+select * from final
