@@ -149,6 +149,11 @@ named_struct({%- for name, expression in fields.items() %}{{ sql_literal(name) }
 size(array_intersect({{ left }}, {{ right }})) / size(array_union({{ left }}, {{ right }}))
 {%- endmacro %}
 
+{#- A number from hexadecimal digits (at most 15: a bigint); NULL for what is not hexadecimal -#}
+{% macro hex_to_bigint(hex) %}{{ return(adapter.dispatch('hex_to_bigint', 'chorus')(hex)) }}{% endmacro %}
+{% macro default__hex_to_bigint(hex) %}try_cast('0x' || {{ hex }} as bigint){% endmacro %}
+{% macro spark__hex_to_bigint(hex) %}cast(conv({{ hex }}, 16, 10) as bigint){% endmacro %}
+
 {#- MinHash, the same on every engine (DuckDB's hash() and Spark's differ). A word's base hash
     is the first 32 bits of its md5; the signature's i-th value is the minimum over the words of
     (a_i * h + b_i) mod (2^31 - 1), a_i and b_i drawn once from a fixed linear congruential

@@ -23,7 +23,7 @@
 -- Missing is missing: an archive that says nothing of verification leaves is_verified NULL.
 
 with tweets as (
-    select * from {{ ref('stg_tweets') }}
+    select * from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null
 ),
 

@@ -13,7 +13,7 @@ tweets as (
     select
         tweet_id,
         user_id
-    from {{ ref('stg_tweets') }}
+    from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null
 ),
 

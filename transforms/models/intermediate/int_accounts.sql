@@ -14,7 +14,7 @@
 ] %}
 
 with tweets as (
-    select * from {{ ref('stg_tweets') }}
+    select * from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null
 ),
 

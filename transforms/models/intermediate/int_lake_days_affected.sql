@@ -40,7 +40,10 @@ deleting_inputs as (
 day_inputs as {{ materialized() }} (
     select
         day,
-        cast(count(*) as string) || ':' || cast(bit_xor(hash(file_sha256)) as string) as inputs
+        -- the inputs are files' sha256: two sums of 40 bits of them, and their count
+        cast(count(*) as string)
+        || ':' || cast(sum({{ hex_to_bigint('substr(file_sha256, 1, 10)') }}) as string)
+        || ':' || cast(sum({{ hex_to_bigint('substr(file_sha256, 11, 10)') }}) as string) as inputs
     from (
         select
             day,

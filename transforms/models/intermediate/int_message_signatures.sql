@@ -11,8 +11,10 @@
 -- at most near_dup_max_words^2, not the square of their length. The sketch is taken from rows
 -- of the text's words, numbered texts rather than named ones: a distinct list of each long
 -- text's words (2,000 texts of 8,000 words) held 1.9 GB and ran out of memory.
--- Incremental, rebuilt in full when the project or its vars change (see chorus/build/state.py).
+-- Incremental (the texts of the days a build stages again, int_lake_days_affected, that it has not
+-- seen), rebuilt in full when the project or its vars change (see chorus/build/state.py).
 
+-- depends_on: {{ ref('int_lake_days_affected') }}
 {{ config(materialized='incremental') }}
 
 {% set hashes = var('near_dup_bands') * var('near_dup_rows') %}
@@ -26,6 +28,10 @@ with tweets as (
         text_norm
     from {{ ref('int_tweets_normalised') }}
     where message_key like 'tx:%' and {{ 'true' if var('near_duplicates') else 'false' }}
+    {% if is_incremental() %}
+        -- the others' messages were all seen when their days were staged
+        and cast(created_at as date) in (select day from {{ ref('int_lake_days_affected') }})
+    {% endif %}
 ),
 
 new_texts as {{ materialized() }} (

@@ -4,7 +4,7 @@
 -- type), with the signal type's weight.
 
 with tweets as (
-    select * from {{ ref('stg_tweets') }}
+    select * from {{ ref('int_tweets_deduplicated') }}
 ),
 
 reference as (

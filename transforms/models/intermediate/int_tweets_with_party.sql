@@ -7,7 +7,7 @@ with tweets as (
     select
         tweet_id,
         created_at
-    from {{ ref('stg_tweets') }}
+    from {{ ref('int_tweets_deduplicated') }}
 ),
 
 signals as (

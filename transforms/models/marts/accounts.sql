@@ -42,7 +42,7 @@ sources as (
     select
         tweet_id,
         source
-    from {{ ref('stg_tweets') }}
+    from {{ ref('int_tweets_deduplicated') }}
 ),
 
 activity as (

@@ -10,7 +10,7 @@ members as (
         tweets.hashtags,
         tweets.urls
     from {{ ref('campaign_tweets') }} as members
-    inner join {{ ref('stg_tweets') }} as tweets using (tweet_id)
+    inner join {{ ref('int_tweets_deduplicated') }} as tweets using (tweet_id)
     semi join automated using (campaign_id)
 ),
 

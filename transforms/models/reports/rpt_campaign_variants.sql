@@ -9,7 +9,7 @@ members as (
         members.campaign_id,
         tweets.text
     from {{ ref('campaign_tweets') }} as members
-    inner join {{ ref('stg_tweets') }} as tweets using (tweet_id)
+    inner join {{ ref('int_tweets_deduplicated') }} as tweets using (tweet_id)
     semi join automated using (campaign_id)
 ),
 

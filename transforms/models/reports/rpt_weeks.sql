@@ -2,7 +2,7 @@
 -- archive's volume, and the automated campaigns, tweets and accounts active that week).
 
 with tweets as (
-    select * from {{ ref('stg_tweets') }}
+    select * from {{ ref('int_tweets_deduplicated') }}
 ),
 
 campaigns as (
