@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -203,12 +203,13 @@ def test_the_inputs_digest_follows_what_a_build_reads(
 
 
 def staged(settings: Settings, candidate: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """The published tweets and the build state's per-tweet rows, sorted."""
+    """The published tweets and the build state's per-tweet rows (normalised, party signals), sorted."""
     with duckdb.connect(str(candidate), read_only=True) as con:
         tweets = con.sql("select * from staging.stg_tweets order by tweet_id").fetchall()
     with duckdb.connect(str(settings.state), read_only=True) as con:
         normalised = con.sql("select * from intermediate.int_tweets_normalised order by tweet_id").fetchall()
-    return {"stg_tweets": tweets, "int_tweets_normalised": normalised}
+        signals = con.sql("select * from intermediate.int_tweet_party_signals order by all").fetchall()
+    return {"stg_tweets": tweets, "int_tweets_normalised": normalised, "int_tweet_party_signals": signals}
 
 
 def affected_days(settings: Settings) -> set[str]:
@@ -223,10 +224,17 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     archives disagree on its day: each incremental build stages the changed days (and the days of
     the ids they share) and equals a full build of the same lake."""
     at = "{} Oct {} {} +0000 2011"
+    ps = {"hashtags": [{"text": "PS"}], "user_mentions": [], "urls": []}  # a party signal (the seed's PS)
     first = write_jsonl(
         tmp_path / "first.jsonl",
         [
-            v1_status(100, "ana", "la gauche rassemblee", created_at=at.format("Wed", 12, "21:03:15")),
+            v1_status(
+                100,
+                "ana",
+                "la gauche rassemblee #PS",
+                created_at=at.format("Wed", 12, "21:03:15"),
+                entities=ps,
+            ),
             v1_status(200, "bob", "un autre message ici", created_at=at.format("Wed", 12, "22:00:00")),
             v1_status(
                 300, "cyd", "le troisieme message du jour", created_at=at.format("Thu", 13, "09:00:00")
@@ -238,7 +246,11 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
         tmp_path / "later.jsonl",
         [  # tweet 100 again, dated a day later with a longer text: its best record, on the 14th
             v1_status(
-                100, "ana", "la gauche rassemblee ce soir", created_at=at.format("Fri", 14, "08:00:00")
+                100,
+                "ana",
+                "la gauche rassemblee ce soir #PS",
+                created_at=at.format("Fri", 14, "08:00:00"),
+                entities=ps,
             ),
             v1_status(
                 400, "dan", "encore un message du vendredi", created_at=at.format("Fri", 14, "10:00:00")
@@ -275,4 +287,5 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
         assert stepwise == staged(settings, build(settings, full_refresh=True)), step
     tweets = {row[0]: row for row in stepwise["stg_tweets"]}
     assert set(tweets) == {"100", "200", "300", "310"}
-    assert tweets["100"][4] == "la gauche rassemblee"  # its other record, back on the 12th
+    assert tweets["100"][4] == "la gauche rassemblee #PS"  # its other record, back on the 12th
+    assert [row[:3] for row in stepwise["int_tweet_party_signals"]] == [("100", date(2011, 10, 12), "PS")]

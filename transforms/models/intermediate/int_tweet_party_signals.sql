@@ -3,8 +3,21 @@
 -- match), the account it retweets, and accounts it mentions. One row per (tweet, party, signal
 -- type), with the signal type's weight.
 
+-- Incremental on DuckDB: a build makes again the rows of the days it stages again
+-- (int_lake_days_affected) and keeps the others; a table on Spark. The party reference is part of
+-- the build's fingerprint: another reference rebuilds it whole.
+
+-- depends_on: {{ ref('int_lake_days_affected') }}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where day in (select day from {{ ref('int_lake_days_affected') }}){% endif %}",
+) }}
+
 with tweets as (
     select * from {{ ref('int_tweets_deduplicated') }}
+    {% if is_incremental() %}
+        where day in (select day from {{ ref('int_lake_days_affected') }})
+    {% endif %}
 ),
 
 reference as (
@@ -14,9 +27,11 @@ reference as (
 hashtags as (
     select
         tweet_id,
+        day,
         lower(hashtag) as value
     from (select
         tweet_id,
+        day,
         {{ unnest('hashtags') }} as hashtag
     from tweets) as exploded
 ),
@@ -24,10 +39,12 @@ hashtags as (
 mentions as (
     select
         tweet_id,
+        day,
         retweeted_screen_name,
         lower(mention) as value
     from (select
         tweet_id,
+        day,
         retweeted_screen_name,
         {{ unnest('mentions') }} as mention
     from tweets) as exploded
@@ -36,9 +53,11 @@ mentions as (
 domains as (
     select
         tweet_id,
+        day,
         lower(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)) as host
     from (select
         tweet_id,
+        day,
         {{ unnest('urls') }} as url
     from tweets) as exploded
 ),
@@ -46,6 +65,7 @@ domains as (
 hits as (
     select
         tweets.tweet_id,
+        tweets.day,
         reference.party,
         'source' as signal_type
     from tweets
@@ -56,6 +76,7 @@ hits as (
 
     select
         hashtags.tweet_id,
+        hashtags.day,
         reference.party,
         'hashtag' as signal_type
     from hashtags
@@ -65,6 +86,7 @@ hits as (
 
     select
         domains.tweet_id,
+        domains.day,
         reference.party,
         'domain' as signal_type
     from domains
@@ -81,6 +103,7 @@ hits as (
 
     select
         tweets.tweet_id,
+        tweets.day,
         reference.party,
         'retweeted_account' as signal_type
     from tweets
@@ -93,6 +116,7 @@ hits as (
 
     select
         tweets.tweet_id,
+        tweets.day,
         reference.party,
         'author' as signal_type
     from tweets
@@ -105,6 +129,7 @@ hits as (
 
     select
         mentions.tweet_id,
+        mentions.day,
         reference.party,
         'mention' as signal_type
     from mentions
@@ -115,6 +140,7 @@ hits as (
 final as (
     select distinct
         tweet_id,
+        day,
         party,
         signal_type,
         case signal_type
