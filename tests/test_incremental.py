@@ -219,42 +219,33 @@ def affected_days(settings: Settings) -> set[str]:
         }
 
 
+def october(day: int, time: str) -> str:
+    """A v1.1 created_at in October 2011."""
+    return datetime(2011, 10, day, tzinfo=UTC).strftime(f"%a %b %d {time}:00 +0000 %Y")
+
+
 def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build(tmp_path: Path) -> None:
     """Files added and removed, a deletion that comes in and goes away, and one tweet id whose two
     archives disagree on its day: each incremental build stages the changed days (and the days of
     the ids they share) and equals a full build of the same lake."""
-    at = "{} Oct {} {} +0000 2011"
     ps = {"hashtags": [{"text": "PS"}], "user_mentions": [], "urls": []}  # a party signal (the seed's PS)
     first = write_jsonl(
         tmp_path / "first.jsonl",
         [
-            v1_status(
-                100,
-                "ana",
-                "la gauche rassemblee #PS",
-                created_at=at.format("Wed", 12, "21:03:15"),
-                entities=ps,
-            ),
-            v1_status(200, "bob", "un autre message ici", created_at=at.format("Wed", 12, "22:00:00")),
-            v1_status(
-                300, "cyd", "le troisieme message du jour", created_at=at.format("Thu", 13, "09:00:00")
-            ),
-            v1_status(310, "eve", "et un quatrieme pour finir", created_at=at.format("Thu", 13, "11:00:00")),
+            v1_status(100, "ana", "la gauche rassemblee #PS", created_at=october(12, "21:03"), entities=ps),
+            v1_status(200, "bob", "un autre message ici", created_at=october(12, "22:00")),
+            v1_status(300, "cyd", "le troisieme message du jour", created_at=october(13, "09:00")),
+            v1_status(310, "eve", "et un quatrieme pour finir", created_at=october(13, "11:00")),
         ],
     )
+    # tweet 100 again, dated a day later with a longer text: its best record, on the 14th
     later = write_jsonl(
         tmp_path / "later.jsonl",
-        [  # tweet 100 again, dated a day later with a longer text: its best record, on the 14th
+        [
             v1_status(
-                100,
-                "ana",
-                "la gauche rassemblee ce soir #PS",
-                created_at=at.format("Fri", 14, "08:00:00"),
-                entities=ps,
+                100, "ana", "la gauche rassemblee ce soir #PS", created_at=october(14, "08:00"), entities=ps
             ),
-            v1_status(
-                400, "dan", "encore un message du vendredi", created_at=at.format("Fri", 14, "10:00:00")
-            ),
+            v1_status(400, "dan", "encore un message du vendredi", created_at=october(14, "10:00")),
         ],
     )
     deletion = write_jsonl(

@@ -8,6 +8,10 @@
 -- every day with a record of an id that has a record, or a staged row, on a changed day is staged
 -- again too, so that the id's best record is chosen among all of its records, as a full build
 -- would. A build with no staged rows yet (the first, a full refresh, Spark) stages every day.
+-- The staged rows are the memory of what was staged: the models that follow the same days
+-- (int_tweets_normalised, int_tweet_party_signals, the caches) run in the same build, and a build
+-- that fails part-way leaves no fingerprint stamp, so the next rebuilds the state from scratch
+-- (chorus/build/state.py): they never disagree on what was staged.
 
 {% set staged_rows = '(select null as tweet_id, null as day, null as day_inputs where false) as none_yet' %}
 {% if execute and target.type != 'spark' %}
