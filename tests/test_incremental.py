@@ -280,3 +280,10 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     assert set(tweets) == {"100", "200", "300", "310"}
     assert tweets["100"][4] == "la gauche rassemblee #PS"  # its other record, back on the 12th
     assert [row[:3] for row in stepwise["int_tweet_party_signals"]] == [("100", date(2011, 10, 12), "PS")]
+
+    # another party reference: the signals kept per day are made again, not kept from the old one
+    parties = tmp_path / "parties.csv"
+    parties.write_text("party,signal_type,value\nGauche,hashtag,PS\n", encoding="utf-8")
+    build(replace(settings, parties=parties))
+    signals = staged(settings, settings.candidate)["int_tweet_party_signals"]
+    assert [row[:3] for row in signals] == [("100", date(2011, 10, 12), "Gauche")]

@@ -146,17 +146,19 @@ def dbt_vars(settings: Settings, extra: dict[str, object] | None = None) -> dict
 
 
 def project_fingerprint(settings: Settings, extra_vars: dict[str, object] | None = None) -> str:
-    """A digest of what the cached models are a function of: the models, macros and vars.
+    """A digest of what the state's incremental models are a function of: the models, macros,
+    seeds (the app catalogue), vars and the party reference (the tweets' party signals are kept
+    per day).
 
-    When it changes, cached rows may no longer match the rules, so the state is rebuilt in full.
-    (The party reference and the seeds feed no cache: editing them costs an ordinary build.)
+    When it changes, kept rows may no longer match the rules, so the state is rebuilt in full.
     """
     digest = hashlib.sha256()
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros"):
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml", settings.parties]
+    for folder in ("models", "macros", "seeds"):
         files.extend(sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()))
     for path in files:
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+        name = path.relative_to(DBT_PROJECT_DIR) if path.is_relative_to(DBT_PROJECT_DIR) else "parties"
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     values = {k: v for k, v in dbt_vars(settings, extra_vars).items() if k != "parties_csv"}
     digest.update(json.dumps(values, sort_keys=True).encode())
     digest.update(settings.engine.encode())  # another engine's state is not this one's
