@@ -153,12 +153,14 @@ def project_fingerprint(settings: Settings, extra_vars: dict[str, object] | None
     When it changes, kept rows may no longer match the rules, so the state is rebuilt in full.
     """
     digest = hashlib.sha256()
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml", settings.parties]
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in ("models", "macros", "seeds"):
         files.extend(sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()))
     for path in files:
-        name = path.relative_to(DBT_PROJECT_DIR) if path.is_relative_to(DBT_PROJECT_DIR) else "parties"
-        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    # a reference that is not there is the build's to report (check_party_reference), in one line
+    parties = settings.parties.read_bytes() if settings.parties.is_file() else b""
+    digest.update(b"parties\0" + parties + b"\0")
     values = {k: v for k, v in dbt_vars(settings, extra_vars).items() if k != "parties_csv"}
     digest.update(json.dumps(values, sort_keys=True).encode())
     digest.update(settings.engine.encode())  # another engine's state is not this one's
