@@ -87,6 +87,9 @@ def render_primary_key(model: str, **arguments: Any) -> str:
     return str(macro(model, **arguments))
 
 
+INSERTED = {"inserted_from": "i", "inserted_column": "k"}
+
+
 @pytest.mark.parametrize(
     ("rows", "arguments", "failing"),
     [
@@ -98,6 +101,9 @@ def render_primary_key(model: str, **arguments: Any) -> str:
         ([(1, None), (2, None)], {"columns": ["k", "p"]}, 2),
         ([(1, None), (2, None)], {"columns": ["k", "p"], "nullable": ["p"]}, 0),
         ([(1, None), (1, None)], {"columns": ["k", "p"], "nullable": ["p"]}, 1),
+        # only the keys an incremental build inserted (k = 1, listed in table i) are checked
+        ([(1, "a"), (1, "a"), (2, "b"), (2, "b")], {"columns": ["k", "p"], **INSERTED}, 1),
+        ([(2, "b"), (2, "b"), (None, "c")], {"columns": ["k", "p"], **INSERTED}, 1),
     ],
 )
 def test_the_primary_key_test_fails_on_a_repeated_or_null_key(
@@ -106,6 +112,7 @@ def test_the_primary_key_test_fails_on_a_repeated_or_null_key(
     """Repeated keys fail, NULLs in nullable key columns compare equal, other NULLs fail."""
     with duckdb.connect() as con:
         con.execute("create table t (k integer, p varchar)")
+        con.execute("create table i as select 1 as k")
         con.executemany("insert into t values (?, ?)", rows)
         assert len(con.execute(render_primary_key("t", **arguments)).fetchall()) == failing
 

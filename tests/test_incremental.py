@@ -287,3 +287,78 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     build(replace(settings, parties=parties))
     signals = staged(settings, settings.candidate)["int_tweet_party_signals"]
     assert [row[:3] for row in signals] == [("100", date(2011, 10, 12), "Gauche")]
+
+
+def near_duplicates(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
+    """The build state's LSH links, measured pairs and near-duplicate clusters, sorted."""
+    tables = ("int_message_candidate_links", "int_message_similarity", "int_messages_near_duplicates")
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        return {table: con.sql(f"select * from intermediate.{table} order by all").fetchall() for table in tables}
+
+
+def relinked(settings: Settings) -> set[str]:
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        return {key for (key,) in con.sql("select message_key from intermediate.int_message_relinked").fetchall()}
+
+
+def variants(sentence: str, count: int) -> list[str]:
+    """`count` near-duplicates of a sentence: the i-th has its i-th word replaced."""
+    words = sentence.split()
+    return [" ".join(f"mot{i}" if j == i else word for j, word in enumerate(words)) for i in range(count)]
+
+
+def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_build(tmp_path: Path) -> None:
+    """Texts joining and leaving LSH buckets (a bucket growing past its cap, its first text
+    deleted, a file removed): each build makes again only the changed buckets' links, and its
+    links, similarities and clusters equal a full build's."""
+    pension = variants("la reforme des retraites est une honte pour tous les travailleurs de france", 6)
+    jobs = variants("le candidat promet des emplois pour les jeunes dans chaque region du pays", 3)
+    media = variants("ce soir le debat televise a montre deux visions opposees de notre avenir", 2)
+    first = write_jsonl(
+        tmp_path / "first.jsonl",
+        [v1_status(10 + i, f"m{i}", text, created_at=october(10, "20:00")) for i, text in enumerate(media)]
+        + [v1_status(100 + i, f"p{i}", text, created_at=october(12, "21:00")) for i, text in enumerate(pension[:3])]
+        + [v1_status(200 + i, f"j{i}", text, created_at=october(12, "22:00")) for i, text in enumerate(jobs[:2])],
+    )
+    more = write_jsonl(
+        tmp_path / "more.jsonl",
+        [v1_status(103 + i, f"p{3 + i}", text, created_at=october(14, "09:00")) for i, text in enumerate(pension[3:])]
+        + [v1_status(202, "j2", jobs[2], created_at=october(14, "10:00"))],
+    )
+    deletion = write_jsonl(
+        tmp_path / "deletion.jsonl",
+        [{"delete": {"status": {"id_str": "100", "user_id_str": "u-p0"}, "timestamp_ms": "1318500000000"}}],
+    )
+    settings = Settings.make(tmp_path / "home")
+    capped = {"near_dup_max_bucket": 4}  # the pension texts' shared buckets pass it with the second file
+    steps: list[tuple[str, Any]] = [
+        ("a file adds texts to the buckets", lambda: ingest([more], settings, progress=False)),
+        ("a bucket's text is deleted", lambda: ingest([deletion], settings, progress=False)),
+        ("the file goes", lambda: remove(settings, str(more))),
+        ("the deletion goes", lambda: remove(settings, str(deletion))),
+    ]
+    ingest([first], settings, progress=False)
+    build(settings, capped)
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        media_keys = {
+            key
+            for (key,) in con.sql(
+                "select distinct message_key from intermediate.int_tweets_normalised where user_id like 'u-m%'"
+            ).fetchall()
+        }
+    assert len(media_keys) == 2
+    links = [near_duplicates(settings)["int_message_candidate_links"]]
+    for step, change in steps:
+        change()
+        build(settings, capped)
+        stepwise = near_duplicates(settings)
+        assert ran_incrementally(settings, "int_message_candidate_links"), step
+        assert ran_incrementally(settings, "int_message_similarity"), step
+        # the changed buckets' texts are linked again, the media texts' (far from them) kept
+        assert relinked(settings) and not relinked(settings) & media_keys, step
+        build(settings, capped, full_refresh=True)
+        assert stepwise == near_duplicates(settings), step
+        assert stepwise["int_message_similarity"], step
+        links.append(stepwise["int_message_candidate_links"])
+    assert links[0] != links[1] != links[2] != links[3], "each change moved the links"
+    assert links[4] == links[0], "the first file's links again"

@@ -13,12 +13,6 @@
 -- that fails part-way leaves no fingerprint stamp, so the next rebuilds the state from scratch
 -- (chorus/build/state.py): they never disagree on what was staged.
 
-{% set staged_rows = '(select null as tweet_id, null as day, null as day_inputs where false) as none_yet' %}
-{% if execute and target.type != 'spark' %}
-    {% set staged = adapter.get_relation(this.database, this.schema, 'int_tweets_deduplicated') %}
-    {% if staged is not none %}{% set staged_rows = staged %}{% endif %}
-{% endif %}
-
 with complete_files as (
     select sha256 from {{ ref('base_lake__ingest_files') }}
 ),
@@ -75,7 +69,7 @@ staged as {{ materialized() }} (
         tweet_id,
         day,
         day_inputs
-    from {{ staged_rows }}
+    from {{ kept_rows('int_tweets_deduplicated', ['tweet_id', 'day', 'day_inputs']) }}
 ),
 
 staged_days as (

@@ -1,53 +1,63 @@
 -- Near-duplicate candidates by locality-sensitive hashing: texts whose MinHash signatures agree
--- on a whole band share a bucket, and each member of a bucket is paired with the bucket's first
--- text (its representative), once per band they share. Buckets larger than near_dup_max_bucket
--- (texts made of the commonest words) are skipped. Only texts still posted by a tweet in the lake
--- take part.
--- A bucket is a band's number and its near_dup_rows signature values.
+-- on a whole band share a bucket (int_message_band_members), and each member of a bucket is
+-- paired with the bucket's first text (its representative), once per band they share. Buckets
+-- larger than near_dup_max_bucket (texts made of the commonest words) are skipped.
+-- Incremental on DuckDB: a build deletes the links of the texts removed and of the buckets
+-- remade (int_message_bucket_changes: another representative, or links given or no longer),
+-- then links every member of the buckets remade and the texts added to the others; every other
+-- link has the same bucket members before it, so the same representative, as when it was made.
+-- A table on Spark.
 
-{% set rows = var('near_dup_rows') %}
+-- depends_on: {{ ref('int_message_band_changes') }}
+-- depends_on: {{ ref('int_message_bucket_changes') }}
+
 {% set value_columns = [] %}
-{% set band_values = [] %}
-{% for row in range(rows) %}
-    {% do value_columns.append('value_' ~ row) %}
-    {% set position = 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1) %}
-    {% do band_values.append(list_at('signatures.signature', position) ~ ' as value_' ~ row) %}
-{% endfor %}
+{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
+{% set bucket = (['band'] + value_columns) | join(', ') %}
 
-with current_messages as (
-    select distinct message_key
-    from {{ ref('int_tweets_normalised') }}
-    where message_key like 'tx:%'
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added) or (" ~ bucket ~ ") in (select " ~ bucket ~ " from {{ ref('int_message_bucket_changes') }} where is_remade){% endif %}",
+) }}
+
+{% if is_incremental() %}
+
+with remade as (
+    select * from {{ ref('int_message_bucket_changes') }}
+    where is_remade and representative is not null
 ),
 
-signatures as {{ materialized() }} (
+kept as (
+    select * from {{ ref('int_message_bucket_changes') }}
+    where not is_remade and representative is not null
+),
+
+final as (
     select
-        message_key,
-        signature
-    from {{ ref('int_message_signatures') }}
-    semi join current_messages using (message_key)
-),
-
-bands as (
-    select {{ unnest(series(0, var('near_dup_bands') - 1)) }} as band
-),
-
-band_keys as {{ materialized() }} (
+        members.message_key,
+        {{ bucket }},
+        remade.representative
+    from {{ ref('int_message_band_members') }} as members
+    inner join remade using ({{ bucket }})
+    where members.message_key <> remade.representative
+    union all
     select
-        signatures.message_key,
-        bands.band,
-        {{ band_values | join(',\n        ') }}
-    from signatures
-    cross join bands
-),
+        added.message_key,
+        {{ bucket }},
+        kept.representative
+    from {{ ref('int_message_band_changes') }} as added
+    inner join kept using ({{ bucket }})
+    where added.is_added and added.message_key <> kept.representative
+)
 
-buckets as {{ materialized() }} (
+{% else %}
+
+with buckets as {{ materialized() }} (
     select
-        band,
-        {{ value_columns | join(', ') }},
+        {{ bucket }},
         min(message_key) as representative
-    from band_keys
-    group by band, {{ value_columns | join(', ') }}
+    from {{ ref('int_message_band_members') }}
+    group by {{ bucket }}
     having count(*) between 2 and {{ var('near_dup_max_bucket') }}
 ),
 
@@ -55,12 +65,14 @@ buckets as {{ materialized() }} (
 -- repeats here would order millions of pairs, the similarity model drops them after measuring.
 final as (
     select
-        band_keys.message_key,
-        band_keys.band,
+        members.message_key,
+        {{ bucket }},
         buckets.representative
-    from band_keys
-    inner join buckets using (band, {{ value_columns | join(', ') }})
-    where band_keys.message_key <> buckets.representative
+    from {{ ref('int_message_band_members') }} as members
+    inner join buckets using ({{ bucket }})
+    where members.message_key <> buckets.representative
 )
+
+{% endif %}
 
 select * from final

@@ -1,13 +1,24 @@
 -- The candidate pairs of texts similar enough to link: their exact word-set Jaccard similarity
--- reaches near_dup_jaccard. Every candidate is measured exactly, each build: on short texts that
--- costs less than estimating from the signatures first, or than keeping a cache of every
--- candidate pair (most are chance collisions of common words, never linked).
+-- reaches near_dup_jaccard. Every candidate is measured exactly: on short texts that costs less
+-- than estimating from the signatures first.
+-- Incremental on DuckDB: a build measures again the candidates of the texts whose links it made
+-- again (int_message_relinked) and keeps the others' pairs; a table on Spark.
+
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where a in (select message_key from {{ ref('int_message_relinked') }}){% endif %}",
+) }}
+
+-- depends_on: {{ ref('int_message_relinked') }}
 
 with candidates as (
     select
         message_key as a,
         representative as b
     from {{ ref('int_message_candidate_links') }}
+    {% if is_incremental() %}
+    where message_key in (select message_key from {{ ref('int_message_relinked') }})
+    {% endif %}
 ),
 
 words as (

@@ -2,11 +2,17 @@
     (a `unique` and a `not_null` test each would scan the model once more). On a column
     (`data_tests: [primary_key]`) the key is that column; on a model, `columns` lists it, and
     `nullable` names key columns that may be NULL (a campaign with no party), compared as equal
-    values. Returns each offending key with its number of rows. -#}
-{% test primary_key(model, column_name=none, columns=none, nullable=[]) %}
+    values. Returns each offending key with its number of rows.
+    An incremental model whose build inserts only rows whose `inserted_column` (a key column) is
+    listed in `inserted_from` (a ref) checks only those keys: a repeated key has the same value
+    there on both rows, and the rows kept were checked by the build that inserted them. -#}
+{% test primary_key(model, column_name=none, columns=none, nullable=[], inserted_from=none, inserted_column=none) %}
 {%- set keys = columns if columns else [column_name] -%}
 select {{ keys | join(', ') }}, count(*) as n
 from {{ model }}
+{%- if inserted_from is not none %}
+where {{ inserted_column }} is null or {{ inserted_column }} in (select {{ inserted_column }} from {{ inserted_from }})
+{%- endif %}
 group by {{ keys | join(', ') }}
 having count(*) > 1
 {%- for key in keys if key not in nullable %}

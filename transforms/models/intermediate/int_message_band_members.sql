@@ -1,0 +1,18 @@
+-- The LSH band keys of every text the lake holds (see int_message_band_changes), kept in the
+-- build state: a build deletes the removed texts' keys and adds the new texts', so that only the
+-- buckets they touch are grouped again (int_message_candidate_links). A table on Spark.
+
+{% set value_columns = [] %}
+{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
+
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added){% endif %}",
+) }}
+
+select
+    message_key,
+    band,
+    {{ value_columns | join(', ') }}
+from {{ ref('int_message_band_changes') }}
+where is_added
