@@ -293,12 +293,16 @@ def near_duplicates(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
     """The build state's LSH links, measured pairs and near-duplicate clusters, sorted."""
     tables = ("int_message_candidate_links", "int_message_similarity", "int_messages_near_duplicates")
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        return {table: con.sql(f"select * from intermediate.{table} order by all").fetchall() for table in tables}
+        return {
+            table: con.sql(f"select * from intermediate.{table} order by all").fetchall() for table in tables
+        }
 
 
 def relinked(settings: Settings) -> set[str]:
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        return {key for (key,) in con.sql("select message_key from intermediate.int_message_relinked").fetchall()}
+        return {
+            key for (key,) in con.sql("select message_key from intermediate.int_message_relinked").fetchall()
+        }
 
 
 def variants(sentence: str, count: int) -> list[str]:
@@ -317,12 +321,21 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
     first = write_jsonl(
         tmp_path / "first.jsonl",
         [v1_status(10 + i, f"m{i}", text, created_at=october(10, "20:00")) for i, text in enumerate(media)]
-        + [v1_status(100 + i, f"p{i}", text, created_at=october(12, "21:00")) for i, text in enumerate(pension[:3])]
-        + [v1_status(200 + i, f"j{i}", text, created_at=october(12, "22:00")) for i, text in enumerate(jobs[:2])],
+        + [
+            v1_status(100 + i, f"p{i}", text, created_at=october(12, "21:00"))
+            for i, text in enumerate(pension[:3])
+        ]
+        + [
+            v1_status(200 + i, f"j{i}", text, created_at=october(12, "22:00"))
+            for i, text in enumerate(jobs[:2])
+        ],
     )
     more = write_jsonl(
         tmp_path / "more.jsonl",
-        [v1_status(103 + i, f"p{3 + i}", text, created_at=october(14, "09:00")) for i, text in enumerate(pension[3:])]
+        [
+            v1_status(103 + i, f"p{3 + i}", text, created_at=october(14, "09:00"))
+            for i, text in enumerate(pension[3:])
+        ]
         + [v1_status(202, "j2", jobs[2], created_at=october(14, "10:00"))],
     )
     deletion = write_jsonl(
@@ -339,13 +352,9 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
     ]
     ingest([first], settings, progress=False)
     build(settings, capped)
+    media = "select distinct message_key from intermediate.int_tweets_normalised where user_id like 'u-m%'"
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        media_keys = {
-            key
-            for (key,) in con.sql(
-                "select distinct message_key from intermediate.int_tweets_normalised where user_id like 'u-m%'"
-            ).fetchall()
-        }
+        media_keys = {key for (key,) in con.sql(media).fetchall()}
     assert len(media_keys) == 2
     links = [near_duplicates(settings)["int_message_candidate_links"]]
     for step, change in steps:

@@ -42,15 +42,18 @@ kept_texts as {{ materialized() }} (
     select message_key from kept where band = 0
 ),
 
+added_keys as (
+    select message_key
+    from current_texts
+    anti join kept_texts using (message_key)
+),
+
 added_texts as (
     select
         signatures.message_key,
         signatures.signature
     from {{ ref('int_message_signatures') }} as signatures
-    semi join (
-        select message_key from current_texts
-        anti join kept_texts using (message_key)
-    ) as added using (message_key)
+    semi join added_keys using (message_key)
 ),
 
 removed_texts as (

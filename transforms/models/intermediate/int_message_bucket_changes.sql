@@ -17,7 +17,7 @@ with changed as {{ materialized() }} (
     from {{ ref('int_message_band_changes') }}
 ),
 
-after as (
+current_state as (
     select
         {{ bucket }},
         case
@@ -28,7 +28,7 @@ after as (
     group by {{ bucket }}
 ),
 
-before as (
+kept_state as (
     select
         {{ bucket }},
         any_value(representative) as representative
@@ -39,13 +39,12 @@ before as (
 
 final as (
     select
-        {% for column in ['band'] + value_columns %}changed.{{ column }},
-        {% endfor -%}
-        after.representative,
-        after.representative is distinct from before.representative as is_remade
+        changed.*,
+        current_state.representative,
+        (current_state.representative is distinct from kept_state.representative) as is_remade
     from changed
-    left join after using ({{ bucket }})
-    left join before using ({{ bucket }})
+    left join current_state using ({{ bucket }})
+    left join kept_state using ({{ bucket }})
 )
 
 select * from final

@@ -20,45 +20,24 @@
     pre_hook="{% if is_incremental() %}delete from {{ this }} where message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added) or (" ~ bucket ~ ") in (select " ~ bucket ~ " from {{ ref('int_message_bucket_changes') }} where is_remade){% endif %}",
 ) }}
 
-{% if is_incremental() %}
-
-with remade as (
-    select * from {{ ref('int_message_bucket_changes') }}
-    where is_remade and representative is not null
-),
-
-kept as (
-    select * from {{ ref('int_message_bucket_changes') }}
-    where not is_remade and representative is not null
-),
-
-final as (
-    select
-        members.message_key,
-        {{ bucket }},
-        remade.representative
-    from {{ ref('int_message_band_members') }} as members
-    inner join remade using ({{ bucket }})
-    where members.message_key <> remade.representative
-    union all
-    select
-        added.message_key,
-        {{ bucket }},
-        kept.representative
-    from {{ ref('int_message_band_changes') }} as added
-    inner join kept using ({{ bucket }})
-    where added.is_added and added.message_key <> kept.representative
-)
-
-{% else %}
-
+-- the buckets whose links a build makes (every bucket giving links, on a full build)
 with buckets as {{ materialized() }} (
-    select
-        {{ bucket }},
-        min(message_key) as representative
-    from {{ ref('int_message_band_members') }}
-    group by {{ bucket }}
-    having count(*) between 2 and {{ var('near_dup_max_bucket') }}
+    {% if is_incremental() %}
+        select
+            {{ bucket }},
+            representative,
+            is_remade
+        from {{ ref('int_message_bucket_changes') }}
+        where representative is not null
+    {% else %}
+        select
+            {{ bucket }},
+            min(message_key) as representative,
+            true as is_remade
+        from {{ ref('int_message_band_members') }}
+        group by {{ bucket }}
+        having count(*) between 2 and {{ var('near_dup_max_bucket') }}
+    {% endif %}
 ),
 
 -- A pair sharing several bands is listed once per band (1-2% of the pairs): dropping the
@@ -70,9 +49,18 @@ final as (
         buckets.representative
     from {{ ref('int_message_band_members') }} as members
     inner join buckets using ({{ bucket }})
-    where members.message_key <> buckets.representative
+    where buckets.is_remade and members.message_key <> buckets.representative
+    {% if is_incremental() %}
+        -- the texts added to a bucket that keeps its representative: their own link
+        union all
+        select
+            added.message_key,
+            {{ bucket }},
+            buckets.representative
+        from {{ ref('int_message_band_changes') }} as added
+        inner join buckets using ({{ bucket }})
+        where not buckets.is_remade and added.is_added and added.message_key <> buckets.representative
+    {% endif %}
 )
-
-{% endif %}
 
 select * from final
