@@ -15,3 +15,46 @@
 (select {% for column in columns %}null as {{ column }}{{ ', ' if not loop.last }}{% endfor %} where false) as none_yet
 {%- endif -%}
 {% endmacro %}
+
+{#- The materialisation of a model kept in the build state and made again only where a build
+    changed something: on DuckDB an incremental model, whose incremental builds first delete the
+    rows `delete_where` names (a condition, rendered when the hook runs) and then insert the
+    model's rows; on Spark a table made whole each build. -#}
+{% macro kept_in_state(delete_where) -%}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where " ~ delete_where ~ "{% endif %}",
+) }}
+{%- endmacro %}
+
+{#- A model kept per day: an incremental build makes again the rows whose `day` is one of the
+    days it stages again (see on_affected_days). -#}
+{% macro kept_per_day(day) -%}
+{{ kept_in_state("{{ on_affected_days('" ~ day ~ "') }}") }}
+{%- endmacro %}
+
+{#- Whether `day` is one of the days a build stages again (int_lake_days_affected). A model that
+    calls it only on incremental builds names the model in a `-- depends_on:` comment. -#}
+{% macro on_affected_days(day) %}{{ day }} in (select day from {{ ref('int_lake_days_affected') }}){% endmacro %}
+
+{#- The complete tweet records of the lake: the records of completely ingested inputs that have
+    an id and a time, with `columns` of base_lake__tweets (all by default) and their UTC day. -#}
+{% macro complete_tweet_records(columns=none) %}
+    select
+        {% for column in columns or ['*'] %}tweets.{{ column }},
+        {% endfor -%}
+        cast(tweets.created_at as date) as day
+    from {{ ref('base_lake__tweets') }} as tweets
+    semi join {{ ref('base_lake__ingest_files') }} as complete_files
+        on tweets.file_sha256 = complete_files.sha256
+    where tweets.tweet_id is not null and tweets.created_at is not null
+{% endmacro %}
+
+{#- The `delete` notices of the lake naming a tweet: the tweet and the input that holds the notice. -#}
+{% macro delete_notices() %}
+    select
+        tweet_id,
+        file_sha256
+    from {{ ref('base_lake__notices') }}
+    where kind = 'delete' and tweet_id is not null
+{% endmacro %}

@@ -13,26 +13,15 @@
 -- that fails part-way leaves no fingerprint stamp, so the next rebuilds the state from scratch
 -- (chorus/build/state.py): they never disagree on what was staged.
 
-with complete_files as (
-    select sha256 from {{ ref('base_lake__ingest_files') }}
-),
-
-records as {{ materialized() }} (
-    select
-        tweets.tweet_id,
-        cast(tweets.created_at as date) as day,
-        tweets.file_sha256
-    from {{ ref('base_lake__tweets') }} as tweets
-    semi join complete_files on tweets.file_sha256 = complete_files.sha256
-    where tweets.tweet_id is not null and tweets.created_at is not null
+with records as {{ materialized() }} (
+    {{ complete_tweet_records(['tweet_id', 'file_sha256']) }}
 ),
 
 deleting_inputs as (
     select distinct
         tweet_id,
         file_sha256
-    from {{ ref('base_lake__notices') }}
-    where kind = 'delete' and tweet_id is not null
+    from ({{ delete_notices() }}) as notices
 ),
 
 day_inputs as {{ materialized() }} (

@@ -5,10 +5,7 @@
 {% set value_columns = [] %}
 {% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
 
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added){% endif %}",
-) }}
+{{ kept_in_state("message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added)") }}
 
 select
     message_key,

@@ -15,10 +15,10 @@
 {% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
 {% set bucket = (['band'] + value_columns) | join(', ') %}
 
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added) or (" ~ bucket ~ ") in (select " ~ bucket ~ " from {{ ref('int_message_bucket_changes') }} where is_remade){% endif %}",
-) }}
+{% set removed = "message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added)" %}
+{% set remade_buckets = "select " ~ bucket ~ " from {{ ref('int_message_bucket_changes') }} where is_remade" %}
+{% set remade = "(" ~ bucket ~ ") in (" ~ remade_buckets ~ ")" %}
+{{ kept_in_state(removed ~ " or " ~ remade) }}
 
 -- the buckets whose links a build makes (every bucket giving links, on a full build)
 with buckets as {{ materialized() }} (

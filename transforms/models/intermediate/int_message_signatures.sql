@@ -30,7 +30,7 @@ with tweets as (
     where message_key like 'tx:%' and {{ 'true' if var('near_duplicates') else 'false' }}
     {% if is_incremental() %}
         -- the others' messages were all seen when their days were staged
-        and cast(created_at as date) in (select day from {{ ref('int_lake_days_affected') }})
+        and {{ on_affected_days('cast(created_at as date)') }}
     {% endif %}
 ),
 

@@ -4,10 +4,7 @@
 -- Incremental on DuckDB: a build measures again the candidates of the texts whose links it made
 -- again (int_message_relinked) and keeps the others' pairs; a table on Spark.
 
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where a in (select message_key from {{ ref('int_message_relinked') }}){% endif %}",
-) }}
+{{ kept_in_state("a in (select message_key from {{ ref('int_message_relinked') }})") }}
 
 -- depends_on: {{ ref('int_message_relinked') }}
 

@@ -14,7 +14,7 @@ with texts as (
     from {{ ref('int_tweets_deduplicated') }}
     where text is not null
     {% if is_incremental() %}
-        and day in (select day from {{ ref('int_lake_days_affected') }})
+        and {{ on_affected_days('day') }}
     {% endif %}
     group by 1
 ),

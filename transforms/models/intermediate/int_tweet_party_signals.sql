@@ -8,15 +8,12 @@
 -- the build's fingerprint: another reference rebuilds it whole.
 
 -- depends_on: {{ ref('int_lake_days_affected') }}
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where day in (select day from {{ ref('int_lake_days_affected') }}){% endif %}",
-) }}
+{{ kept_per_day('day') }}
 
 with tweets as (
     select * from {{ ref('int_tweets_deduplicated') }}
     {% if is_incremental() %}
-        where day in (select day from {{ ref('int_lake_days_affected') }})
+        where {{ on_affected_days('day') }}
     {% endif %}
 ),
 

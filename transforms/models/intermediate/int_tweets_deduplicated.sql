@@ -6,32 +6,18 @@
 -- chosen by content, not by load order, so loading in any order gives the same table.
 -- Tweets named by a `delete` notice are removed (deletion compliance).
 
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where day in (select day from {{ ref('int_lake_days_affected') }}){% endif %}",
-) }}
+{{ kept_per_day('day') }}
 
 with affected as (
     select * from {{ ref('int_lake_days_affected') }}
 ),
 
-complete_files as (
-    select sha256 from {{ ref('base_lake__ingest_files') }}
-),
-
 deleted as (
-    select distinct tweet_id
-    from {{ ref('base_lake__notices') }}
-    where kind = 'delete' and tweet_id is not null
+    select distinct tweet_id from ({{ delete_notices() }}) as notices
 ),
 
 records as {{ materialized() }} (
-    select
-        tweets.*,
-        cast(tweets.created_at as date) as day
-    from {{ ref('base_lake__tweets') }} as tweets
-    semi join complete_files on tweets.file_sha256 = complete_files.sha256
-    where tweets.tweet_id is not null and tweets.created_at is not null
+    {{ complete_tweet_records() }}
 ),
 
 -- every record of each id with a record on an affected day: its best record may be on another

@@ -17,15 +17,12 @@
 -- noqa: disable=LT01,LT02,LT05,LT09
 
 -- depends_on: {{ ref('int_lake_days_affected') }}
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where cast(created_at as date) in (select day from {{ ref('int_lake_days_affected') }}){% endif %}",
-) }}
+{{ kept_per_day('cast(created_at as date)') }}
 
 with tweets as (
     select * from {{ ref('int_tweets_deduplicated') }}
     {% if is_incremental() %}
-    where day in (select day from {{ ref('int_lake_days_affected') }})
+    where {{ on_affected_days('day') }}
     {% endif %}
 ),
 
