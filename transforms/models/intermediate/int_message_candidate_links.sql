@@ -40,27 +40,35 @@ with buckets as {{ materialized() }} (
     {% endif %}
 ),
 
+-- every text in a bucket that is remade (every bucket giving links, on a full build) is linked,
+-- and in a bucket that is not, each text added
+texts as (
+    select
+        message_key,
+        {{ bucket }},
+        true as in_remade
+    from {{ ref('int_message_band_members') }}
+    {% if is_incremental() %}
+        union all
+        select
+            message_key,
+            {{ bucket }},
+            false as in_remade
+        from {{ ref('int_message_band_changes') }}
+        where is_added
+    {% endif %}
+),
+
 -- A pair sharing several bands is listed once per band (1-2% of the pairs): dropping the
 -- repeats here would order millions of pairs, the similarity model drops them after measuring.
 final as (
     select
-        members.message_key,
+        texts.message_key,
         {{ bucket }},
         buckets.representative
-    from {{ ref('int_message_band_members') }} as members
+    from texts
     inner join buckets using ({{ bucket }})
-    where buckets.is_remade and members.message_key <> buckets.representative
-    {% if is_incremental() %}
-        -- the texts added to a bucket that keeps its representative: their own link
-        union all
-        select
-            added.message_key,
-            {{ bucket }},
-            buckets.representative
-        from {{ ref('int_message_band_changes') }} as added
-        inner join buckets using ({{ bucket }})
-        where not buckets.is_remade and added.is_added and added.message_key <> buckets.representative
-    {% endif %}
+    where texts.in_remade = buckets.is_remade and texts.message_key <> buckets.representative
 )
 
 select * from final
