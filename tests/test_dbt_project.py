@@ -88,6 +88,7 @@ def render_primary_key(model: str, **arguments: Any) -> str:
 
 
 INSERTED = {"inserted_from": "i", "inserted_column": "k"}
+NONE_INSERTED = {"inserted_from": "(select k from i where false)", "inserted_column": "k"}
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,8 @@ INSERTED = {"inserted_from": "i", "inserted_column": "k"}
         # only the keys an incremental build inserted (k = 1, listed in table i) are checked
         ([(1, "a"), (1, "a"), (2, "b"), (2, "b")], {"columns": ["k", "p"], **INSERTED}, 1),
         ([(2, "b"), (2, "b"), (None, "c")], {"columns": ["k", "p"], **INSERTED}, 1),
+        # none listed (a full build): every key
+        ([(2, "b"), (2, "b")], {"columns": ["k", "p"], **NONE_INSERTED}, 1),
     ],
 )
 def test_the_primary_key_test_fails_on_a_repeated_or_null_key(

@@ -5,15 +5,21 @@
     that follows the changes is a table made whole) and a dbt unit test (its given rows
     stand for the models it reads). `columns` name the empty rows' columns. -#}
 {% macro kept_rows(model_name, columns) %}
-{%- set relation = none -%}
-{%- if execute and target.type != 'spark' and this is not none -%}
-    {%- set relation = adapter.get_relation(this.database, this.schema, model_name) -%}
-{%- endif -%}
+{%- set relation = kept_relation(model_name) -%}
 {%- if relation is not none -%}
 {{ relation }}
 {%- else -%}
 (select {% for column in columns %}null as {{ column }}{{ ', ' if not loop.last }}{% endfor %} where false) as none_yet
 {%- endif -%}
+{% endmacro %}
+
+{#- The relation kept_rows reads, or none. -#}
+{% macro kept_relation(model_name) %}
+{%- set relation = none -%}
+{%- if execute and target.type != 'spark' and this is not none -%}
+    {%- set relation = adapter.get_relation(this.database, this.schema, model_name) -%}
+{%- endif -%}
+{{ return(relation) }}
 {% endmacro %}
 
 {#- The materialisation of a model kept in the build state and made again only where a build

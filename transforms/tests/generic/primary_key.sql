@@ -5,13 +5,16 @@
     values. Returns each offending key with its number of rows.
     An incremental model whose build inserts only rows whose `inserted_column` (a key column) is
     listed in `inserted_from` (a ref) checks only those keys: a repeated key has the same value
-    there on both rows, and the rows kept were checked by the build that inserted them. -#}
+    there on both rows, and the rows kept were checked by the build that inserted them. An empty
+    list (a full build, or nothing changed) checks every key. -#}
 {% test primary_key(model, column_name=none, columns=none, nullable=[], inserted_from=none, inserted_column=none) %}
 {%- set keys = columns if columns else [column_name] -%}
 select {{ keys | join(', ') }}, count(*) as n
 from {{ model }}
 {%- if inserted_from is not none %}
-where {{ inserted_column }} is null or {{ inserted_column }} in (select {{ inserted_column }} from {{ inserted_from }})
+where {{ inserted_column }} is null
+    or {{ inserted_column }} in (select {{ inserted_column }} from {{ inserted_from }})
+    or not exists (select 1 from {{ inserted_from }})
 {%- endif %}
 group by {{ keys | join(', ') }}
 having count(*) > 1

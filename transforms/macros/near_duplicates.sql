@@ -1,0 +1,28 @@
+{#- The LSH band keys of the texts in `texts` (a relation or subquery with message_key and
+    signature): one row per text and band, with the band's near_dup_rows signature values
+    (value_0, value_1, ...). A bucket is the texts that share a band and its values. -#}
+{% macro band_keys(texts) %}
+{%- set rows = var('near_dup_rows') -%}
+    select
+        texts.message_key,
+        bands.band,
+        {% for row in range(rows) -%}
+        {{ list_at('texts.signature', 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1)) }} as value_{{ row }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ texts }} as texts
+    cross join (select {{ unnest(series(0, var('near_dup_bands') - 1)) }} as band) as bands
+{% endmacro %}
+
+{#- The texts the lake holds that have a signature: message_key and signature (a cached
+    signature whose tweets are all gone is left out). -#}
+{% macro current_signatures() %}
+    select
+        signatures.message_key,
+        signatures.signature
+    from {{ ref('int_message_signatures') }} as signatures
+    semi join (
+        select message_key
+        from {{ ref('int_tweets_normalised') }}
+        where message_key like 'tx:%'
+    ) as current_messages on signatures.message_key = current_messages.message_key
+{% endmacro %}
