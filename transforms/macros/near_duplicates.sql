@@ -1,3 +1,10 @@
+{#- The columns that name an LSH bucket: the band and its near_dup_rows signature values. -#}
+{% macro bucket_columns() %}
+{%- set columns = ['band'] -%}
+{%- for row in range(var('near_dup_rows')) %}{% do columns.append('value_' ~ row) %}{% endfor -%}
+{{ return(columns) }}
+{% endmacro %}
+
 {#- The LSH band keys of the texts in `texts` (a relation or subquery with message_key and
     signature): one row per text and band, with the band's near_dup_rows signature values
     (value_0, value_1, ...). A bucket is the texts that share a band and its values. -#}

@@ -7,9 +7,6 @@
 -- first build, a full refresh, Spark) this is empty: int_message_band_members then makes every
 -- text's keys itself and the links are made whole.
 
-{% set value_columns = [] %}
-{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
-
 with current_texts as {{ materialized() }} (
     select message_key from ({{ current_signatures() }}) as current_signatures
 ),
@@ -17,9 +14,8 @@ with current_texts as {{ materialized() }} (
 kept as (
     select
         message_key,
-        band,
-        {{ value_columns | join(', ') }}
-    from {{ kept_rows('int_message_band_members', ['message_key', 'band'] + value_columns) }}
+        {{ bucket_columns() | join(', ') }}
+    from {{ kept_rows('int_message_band_members', ['message_key'] + bucket_columns()) }}
 ),
 
 -- every text has a key in band 0

@@ -3,9 +3,6 @@
 -- (int_message_band_changes), so that only the buckets they touch are grouped again
 -- (int_message_candidate_links). A full build, and Spark, key every text.
 
-{% set value_columns = [] %}
-{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
-
 {{ kept_in_state("message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added)") }}
 
 -- depends_on: {{ ref('int_message_band_changes') }}
@@ -13,8 +10,7 @@
 {% if is_incremental() %}
     select
         message_key,
-        band,
-        {{ value_columns | join(', ') }}
+        {{ bucket_columns() | join(', ') }}
     from {{ ref('int_message_band_changes') }}
     where is_added
 {% else %}

@@ -5,12 +5,10 @@
 -- in any other, a text added gets its one link and a text removed loses its own, the others'
 -- links stay as they were (int_message_candidate_links).
 -- The state before is read from the links the last build kept: a bucket that gave links has a
--- link row, with its representative. With no kept links (a first build, a full refresh, Spark)
--- every changed bucket is remade.
+-- link row, with its representative. A build with no kept band keys (a first build, a full
+-- refresh, Spark) lists no change: its links are made whole.
 
-{% set value_columns = [] %}
-{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
-{% set bucket = (['band'] + value_columns) | join(', ') %}
+{% set bucket = bucket_columns() | join(', ') %}
 
 with changed as {{ materialized() }} (
     select distinct {{ bucket }}
@@ -32,7 +30,7 @@ kept_state as (
     select
         {{ bucket }},
         any_value(representative) as representative
-    from {{ kept_rows('int_message_candidate_links', ['message_key', 'band'] + value_columns + ['representative']) }}
+    from {{ kept_rows('int_message_candidate_links', ['message_key'] + bucket_columns() + ['representative']) }}
     semi join changed using ({{ bucket }})
     group by {{ bucket }}
 ),

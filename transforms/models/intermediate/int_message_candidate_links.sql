@@ -11,9 +11,7 @@
 -- depends_on: {{ ref('int_message_band_changes') }}
 -- depends_on: {{ ref('int_message_bucket_changes') }}
 
-{% set value_columns = [] %}
-{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
-{% set bucket = (['band'] + value_columns) | join(', ') %}
+{% set bucket = bucket_columns() | join(', ') %}
 
 {% set removed = "message_key in (select message_key from {{ ref('int_message_band_changes') }} where not is_added)" %}
 {% set remade_buckets = "select " ~ bucket ~ " from {{ ref('int_message_bucket_changes') }} where is_remade" %}

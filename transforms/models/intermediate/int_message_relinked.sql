@@ -2,9 +2,7 @@
 -- members of the buckets remade (int_message_bucket_changes). The similarity of every other
 -- text's candidate pairs is kept from the last build (int_message_similarity).
 
-{% set value_columns = [] %}
-{% for row in range(var('near_dup_rows')) %}{% do value_columns.append('value_' ~ row) %}{% endfor %}
-{% set bucket = (['band'] + value_columns) | join(', ') %}
+{% set bucket = bucket_columns() | join(', ') %}
 
 with remade as (
     select * from {{ ref('int_message_bucket_changes') }}
