@@ -352,9 +352,11 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
     ]
     ingest([first], settings, progress=False)
     build(settings, capped)
-    media = "select distinct message_key from intermediate.int_tweets_normalised where user_id like 'u-m%'"
+    media_sql = (
+        "select distinct message_key from intermediate.int_tweets_normalised where user_id like 'u-m%'"
+    )
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        media_keys = {key for (key,) in con.sql(media).fetchall()}
+        media_keys = {key for (key,) in con.sql(media_sql).fetchall()}
     assert len(media_keys) == 2
     links = [near_duplicates(settings)["int_message_candidate_links"]]
     for step, change in steps:
