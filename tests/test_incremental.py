@@ -343,7 +343,9 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
         [{"delete": {"status": {"id_str": "100", "user_id_str": "u-p0"}, "timestamp_ms": "1318500000000"}}],
     )
     settings = Settings.make(tmp_path / "home")
-    capped = {"near_dup_max_bucket": 4}  # the pension texts' shared buckets pass it with the second file
+    capped: dict[str, object] = {
+        "near_dup_max_bucket": 4
+    }  # the pension texts' shared buckets pass it with the second file
     steps: list[tuple[str, Any]] = [
         ("a file adds texts to the buckets", lambda: ingest([more], settings, progress=False)),
         ("a bucket's text is deleted", lambda: ingest([deletion], settings, progress=False)),
