@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -287,6 +288,89 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     build(replace(settings, parties=parties))
     signals = staged(settings, settings.candidate)["int_tweet_party_signals"]
     assert [row[:3] for row in signals] == [("100", date(2011, 10, 12), "Gauche")]
+
+
+def kept_published_tweets(settings: Settings) -> bool:
+    """Whether dbt's last build updated the copied warehouse's `stg_tweets` (instead of writing it)."""
+    executed = next((settings.dbt_dir / "target" / "run").rglob("stg_tweets.sql")).read_text()
+    return re.search(r"create\s+table", executed, re.IGNORECASE) is None
+
+
+def published_tweets(settings: Settings) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.sql("select * from staging.stg_tweets order by tweet_id").fetchall()
+
+
+def staged_tweets(settings: Settings) -> list[tuple[Any, ...]]:
+    """The build state's deduplicated tweets in the published columns: what stg_tweets must hold."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        columns = [row[0] for row in con.sql("describe staging.stg_tweets").fetchall()]
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        listed = ", ".join(f'"{column}"' for column in columns)
+        return con.sql(
+            f"select {listed} from intermediate.int_tweets_deduplicated order by tweet_id"
+        ).fetchall()  # noqa: S608
+
+
+def test_published_tweets_are_kept_per_day_only_from_the_warehouse_of_the_last_build(tmp_path: Path) -> None:
+    """A build whose state's last build is the warehouse copies it and stages again only the
+    changed days of stg_tweets; after a build never published, or a warehouse replaced by hand,
+    the table is written whole. Each time it equals the state's tweets and, at the end, a full
+    build's."""
+    first = write_jsonl(
+        tmp_path / "first.jsonl",
+        [
+            v1_status(100, "ana", "la gauche rassemblee", created_at=october(12, "21:03")),
+            v1_status(300, "cyd", "le troisieme message du jour", created_at=october(13, "09:00")),
+        ],
+    )
+    later = write_jsonl(
+        tmp_path / "later.jsonl",
+        [
+            v1_status(100, "ana", "la gauche rassemblee ce soir", created_at=october(14, "08:00")),
+            v1_status(400, "dan", "encore un message du vendredi", created_at=october(14, "10:00")),
+        ],
+    )
+    deletion = write_jsonl(
+        tmp_path / "deletion.jsonl",
+        [{"delete": {"status": {"id_str": "300", "user_id_str": "u-cyd"}, "timestamp_ms": "1318500000000"}}],
+    )
+    last = write_jsonl(
+        tmp_path / "last.jsonl",
+        [v1_status(500, "eve", "un dernier message", created_at=october(15, "10:00"))],
+    )
+    settings = Settings.make(tmp_path / "home")
+
+    def published(kept: bool, step: str) -> list[tuple[Any, ...]]:
+        build_and_publish(settings, accept_shrink=True)
+        assert kept_published_tweets(settings) == kept, step
+        tweets = published_tweets(settings)
+        assert tweets == staged_tweets(settings), step
+        return tweets
+
+    ingest([first], settings, progress=False)
+    published(False, "a first build: nothing to keep")
+    ingest([later], settings, progress=False)
+    tweets = published(True, "a file adds a day and a better record of an old tweet")
+    assert {row[0]: row[4] for row in tweets} == {
+        "100": "la gauche rassemblee ce soir",
+        "300": "le troisieme message du jour",
+        "400": "encore un message du vendredi",
+    }
+    ingest([deletion], settings, progress=False)
+    build(settings)  # built, never published: the warehouse no longer holds the state's last build
+    remove(settings, str(later))
+    tweets = published(False, "the build before was not published")
+    assert {row[0]: row[4] for row in tweets} == {"100": "la gauche rassemblee"}
+    shutil.copyfile(settings.warehouse, tmp_path / "copy.duckdb")
+    shutil.move(tmp_path / "copy.duckdb", settings.warehouse)  # replaced by another file
+    remove(settings, str(deletion))
+    published(False, "the warehouse was replaced")
+    ingest([last], settings, progress=False)
+    tweets = published(True, "the last build was published again")
+    assert [row[0] for row in tweets] == ["100", "300", "500"]
+    with duckdb.connect(str(build(settings, full_refresh=True)), read_only=True) as con:
+        assert tweets == con.sql("select * from staging.stg_tweets order by tweet_id").fetchall()
 
 
 def near_duplicates(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:

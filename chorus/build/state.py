@@ -7,8 +7,9 @@ them only for what is new, so adding a day to the lake costs a fraction of a ful
 state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars or the party
 reference change, or on request. The published schemas go straight into a file of their own
 (`published_file`, attached as `published`: macros/generate_database_name.sql), which becomes
-the candidate the gate validates and publish renames into place, with no copy; a failed build or
-gate never touches the warehouse.
+the candidate the gate validates and publish renames into place; it starts as a copy of the
+warehouse holding the tables kept per day when the warehouse is the state's last build
+(`chorus.build.kept`). A failed build or gate never touches the warehouse.
 
 With `CHORUS_ENGINE=spark` the same models run on Spark (dbt-spark, target `spark`): the tables
 are Parquet under the lake's warehouse area and the candidate is made from their published
@@ -26,6 +27,7 @@ from pathlib import Path
 from chorus.build.candidate import candidate_from_spark, finish_candidate
 from chorus.build.docs import generate_docs
 from chorus.build.engines import check_spark_paths, project_fingerprint, published_file, remove_database
+from chorus.build.kept import KEPT_TABLES, forget_build, remember_build, start_published
 from chorus.build.reference import check_party_reference, write_party_reference
 from chorus.build.runner import run_dbt
 from chorus.config import PROJECT_ROOT, Settings, require_project
@@ -100,11 +102,15 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
             shutil.rmtree(settings.spark_warehouse, ignore_errors=True)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     (settings.state_dir / "fingerprint").unlink(missing_ok=True)  # written back once complete
+    kept = start_published(settings, fresh)  # before the state moves: it checks the last build's token
+    forget_build(settings)
     write_party_reference(settings)
     # dbt's unit tests check the models' logic on fixed rows, not the data: `make check` runs them
     # (`unit_tests`), a production build does not (as dbt advises).
-    remove_database(published_file(settings.state))  # a failed attempt's tables go with it
+    if kept:
+        log.info("published tables kept from the warehouse: %s", ", ".join(".".join(t) for t in KEPT_TABLES))
     run_dbt(["build", "--exclude-resource-type", "unit_test"], settings, settings.state, extra_vars)
+    remember_build(settings)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,19 @@
 -- One row per distinct tweet id across every completely ingested file and format: the rows of
 -- int_tweets_deduplicated (which keeps each tweet's best record and drops deleted tweets, staging
 -- again only the days whose inputs changed), published for analysts.
+-- Kept per day on DuckDB when the build starts from a copy of the warehouse that holds the state's
+-- last build (chorus/build/kept.py): the rows of the days staged again are deleted and inserted
+-- from int_tweets_deduplicated, the others kept; otherwise (and on Spark) a table written whole.
+
+-- depends_on: {{ ref('int_lake_days_affected') }}
+{{ kept_per_day('cast(created_at as date)') }}
+{{ config(on_schema_change='fail') }}  -- a contract's incremental model must say (a new schema is a fresh build)
 
 with tweets as (
     select * from {{ ref('int_tweets_deduplicated') }}
+    {% if is_incremental() %}
+    where {{ on_affected_days('day') }}
+    {% endif %}
 ),
 
 final as (

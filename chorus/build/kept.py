@@ -1,0 +1,96 @@
+"""The published tables a build keeps from the warehouse instead of writing them whole again.
+
+`staging.stg_tweets` is the whole lake: rewriting it into each candidate cost a weekly build as
+much as the lake, whatever the week brought. When the warehouse holds the build state's last
+build, a DuckDB build starts its published file as a copy of the warehouse with every other table
+dropped (their space is reused by the new ones), and the model deletes and inserts only the days
+the build stages again (transforms: `kept_per_day`), exactly as the state's
+`int_tweets_deduplicated` does.
+
+"Holds the state's last build" is checked, never assumed: each complete build of the state gets a
+new token (`build_token`, removed while dbt runs), publication records the token of the build it
+published with the file's identity (`published_build`: inode, size, modification time), and the
+copy is taken only when both tokens agree and the warehouse is still that file. A candidate the
+gate refused, a build never published, a full refresh, a warehouse replaced by hand, Spark: the
+published file starts empty and every table is written whole, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from chorus.build.candidate import quoted
+from chorus.build.engines import published_file, remove_database
+from chorus.config import Settings
+
+log = logging.getLogger(__name__)
+
+KEPT_TABLES = (("staging", "stg_tweets"),)  # updated by day (transforms/models/staging/lake)
+BUILD_TOKEN = "build_token"  # noqa: S105 (a file name) in the build state: names its last complete build
+PUBLISHED_BUILD = "published_build"  # in the build state: the published build's token and file
+
+
+def identity(path: Path) -> str:
+    """What tells one file from another one later put at its path."""
+    found = path.stat()
+    return f"{found.st_ino} {found.st_size} {found.st_mtime_ns}"
+
+
+def forget_build(settings: Settings) -> None:
+    """The state is about to change: no warehouse holds its last build until one completes."""
+    (settings.state_dir / BUILD_TOKEN).unlink(missing_ok=True)
+
+
+def remember_build(settings: Settings) -> None:
+    """A build of the state completed: give it a token of its own."""
+    (settings.state_dir / BUILD_TOKEN).write_text(uuid.uuid4().hex)
+
+
+def remember_publication(settings: Settings) -> None:
+    """The candidate of the state's last build (if any) is now the warehouse: record which."""
+    token = settings.state_dir / BUILD_TOKEN
+    record = settings.state_dir / PUBLISHED_BUILD
+    if not token.is_file() or not settings.warehouse.exists():
+        record.unlink(missing_ok=True)
+        return
+    record.write_text(f"{token.read_text().strip()}\n{identity(settings.warehouse)}\n")
+
+
+def holds_last_build(settings: Settings) -> bool:
+    """Whether the warehouse is the published candidate of the build state's last build."""
+    token = settings.state_dir / BUILD_TOKEN
+    record = settings.state_dir / PUBLISHED_BUILD
+    if not (token.is_file() and record.is_file() and settings.warehouse.exists()):
+        return False
+    expected = f"{token.read_text().strip()}\n{identity(settings.warehouse)}\n"
+    return record.read_text() == expected
+
+
+def start_published(settings: Settings, fresh: bool) -> bool:
+    """Make the file dbt builds the published tables into: a copy of the warehouse keeping only
+    KEPT_TABLES when it holds the state's last build (and the build is not `fresh`), else none
+    (dbt creates it). Returns whether tables were kept."""
+    target = published_file(settings.state)
+    remove_database(target)  # a failed attempt's tables go with it
+    if fresh or settings.engine != "duckdb" or not holds_last_build(settings):
+        return False
+    try:
+        shutil.copyfile(settings.warehouse, target)
+        with duckdb.connect(str(target)) as con:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where not internal"
+            ).fetchall()
+            for schema, table in tables:
+                if (schema, table) not in KEPT_TABLES:
+                    con.execute(f"drop table {quoted(schema)}.{quoted(table)}")
+            con.execute("checkpoint")
+    except (OSError, duckdb.Error) as exc:
+        log.warning("the warehouse could not be copied (%s): every published table is written whole", exc)
+        remove_database(target)
+        return False
+    return True
