@@ -1,11 +1,12 @@
 """The published tables a build keeps from the warehouse instead of writing them whole again.
 
-`staging.stg_tweets` is the whole lake: rewriting it into each candidate cost a weekly build as
-much as the lake, whatever the week brought. When the warehouse holds the build state's last
-build, a DuckDB build starts its published file as a copy of the warehouse with every other table
-dropped (their space is reused by the new ones), and the model deletes and inserts only the days
-the build stages again (transforms: `kept_per_day`), exactly as the state's
-`int_tweets_deduplicated` does.
+`staging.stg_tweets` is the whole lake, and `marts.account_pairs` and `account_pair_tweets` grow
+with it: rewriting them into each candidate cost a weekly build as much as the lake, whatever the
+week brought. When the warehouse holds the build state's last build, a DuckDB build starts its
+published file as a copy of the warehouse holding only the tables of incremental models (the
+`kept_in_state` macro; the others are dropped and their space reused by the new ones), and those
+models delete and insert only what the build changes (the days staged again, the campaigns whose
+pairing changed), exactly as the state's models they publish do.
 
 "Holds the state's last build" is checked, never assumed: each complete build of the state gets a
 new token (`build_token`, removed while dbt runs), publication records the token of the build it
@@ -17,6 +18,7 @@ published file starts empty and every table is written whole, as before.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import uuid
@@ -24,13 +26,12 @@ from pathlib import Path
 
 import duckdb
 
-from chorus.build.candidate import quoted
+from chorus.build.candidate import published_nodes, quoted
 from chorus.build.engines import published_file, remove_database
 from chorus.config import Settings
 
 log = logging.getLogger(__name__)
 
-KEPT_TABLES = (("staging", "stg_tweets"),)  # updated by day (transforms/models/staging/lake)
 BUILD_TOKEN = "build_token"  # noqa: S105 (a file name) in the build state: names its last complete build
 PUBLISHED_BUILD = "published_build"  # in the build state: the published build's token and file
 
@@ -71,14 +72,30 @@ def holds_last_build(settings: Settings) -> bool:
     return record.read_text() == expected
 
 
-def start_published(settings: Settings, fresh: bool) -> bool:
-    """Make the file dbt builds the published tables into: a copy of the warehouse keeping only
-    KEPT_TABLES when it holds the state's last build (and the build is not `fresh`), else none
-    (dbt creates it). Returns whether tables were kept."""
+def kept_tables(settings: Settings) -> set[tuple[str, str]]:
+    """The published tables whose models are incremental (the kept_in_state macro), as the last
+    build's manifest lists them (the same project: a changed one is a fresh build)."""
+    manifest = settings.dbt_dir / "target" / "manifest.json"
+    try:
+        nodes = published_nodes(json.loads(manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError):
+        return set()
+    return {
+        (node["schema"], node["alias"])
+        for node in nodes
+        if node["config"].get("materialized") == "incremental"
+    }
+
+
+def start_published(settings: Settings, fresh: bool) -> list[str]:
+    """Make the file dbt builds the published tables into: a copy of the warehouse holding only
+    the kept tables when it holds the state's last build (and the build is not `fresh`), else
+    none (dbt creates it). Returns the tables kept."""
     target = published_file(settings.state)
     remove_database(target)  # a failed attempt's tables go with it
-    if fresh or settings.engine != "duckdb" or not holds_last_build(settings):
-        return False
+    kept = kept_tables(settings)
+    if fresh or settings.engine != "duckdb" or not kept or not holds_last_build(settings):
+        return []
     try:
         shutil.copyfile(settings.warehouse, target)
         with duckdb.connect(str(target)) as con:
@@ -86,11 +103,11 @@ def start_published(settings: Settings, fresh: bool) -> bool:
                 "select schema_name, table_name from duckdb_tables() where not internal"
             ).fetchall()
             for schema, table in tables:
-                if (schema, table) not in KEPT_TABLES:
+                if (schema, table) not in kept:
                     con.execute(f"drop table {quoted(schema)}.{quoted(table)}")
             con.execute("checkpoint")
     except (OSError, duckdb.Error) as exc:
         log.warning("the warehouse could not be copied (%s): every published table is written whole", exc)
         remove_database(target)
-        return False
-    return True
+        return []
+    return sorted(f"{schema}.{table}" for schema, table in tables if (schema, table) in kept)

@@ -8,7 +8,7 @@ state is rebuilt from scratch (`--full-refresh`) when the dbt project, its vars 
 reference change, or on request. The published schemas go straight into a file of their own
 (`published_file`, attached as `published`: macros/generate_database_name.sql), which becomes
 the candidate the gate validates and publish renames into place; it starts as a copy of the
-warehouse holding the tables kept per day when the warehouse is the state's last build
+warehouse holding the tables of incremental models when the warehouse is the state's last build
 (`chorus.build.kept`). A failed build or gate never touches the warehouse.
 
 With `CHORUS_ENGINE=spark` the same models run on Spark (dbt-spark, target `spark`): the tables
@@ -27,7 +27,7 @@ from pathlib import Path
 from chorus.build.candidate import candidate_from_spark, finish_candidate
 from chorus.build.docs import generate_docs
 from chorus.build.engines import check_spark_paths, project_fingerprint, published_file, remove_database
-from chorus.build.kept import KEPT_TABLES, forget_build, remember_build, start_published
+from chorus.build.kept import forget_build, remember_build, start_published
 from chorus.build.reference import check_party_reference, write_party_reference
 from chorus.build.runner import run_dbt
 from chorus.config import PROJECT_ROOT, Settings, require_project
@@ -108,7 +108,7 @@ def build_state(settings: Settings, extra_vars: dict[str, object] | None, fresh:
     # dbt's unit tests check the models' logic on fixed rows, not the data: `make check` runs them
     # (`unit_tests`), a production build does not (as dbt advises).
     if kept:
-        log.info("published tables kept from the warehouse: %s", ", ".join(".".join(t) for t in KEPT_TABLES))
+        log.info("published tables kept from the warehouse: %s", ", ".join(kept))
     run_dbt(["build", "--exclude-resource-type", "unit_test"], settings, settings.state, extra_vars)
     remember_build(settings)
 

@@ -22,13 +22,17 @@
 {{ return(relation) }}
 {% endmacro %}
 
-{#- The materialisation of a model kept in the build state and made again only where a build
-    changed something: on DuckDB an incremental model, whose incremental builds first delete the
-    rows `delete_where` names (a condition, rendered when the hook runs) and then insert the
-    model's rows; on Spark a table made whole each build. -#}
+{#- The materialisation of a model kept between builds and made again only where a build changed
+    something: on DuckDB an incremental model, whose incremental builds first delete the rows
+    `delete_where` names (a condition, rendered when the hook runs) and then insert the model's
+    rows; on Spark a table made whole each build. A model of the build state is kept there; a
+    published one is kept when the build starts from a copy of the warehouse that holds the
+    state's last build (chorus/build/kept.py), and else made whole. A new schema is a new project,
+    so a fresh build: a contract's incremental model must still say it fails on one. -#}
 {% macro kept_in_state(delete_where) -%}
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
+    on_schema_change='fail',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where " ~ delete_where ~ "{% endif %}",
 ) }}
 {%- endmacro %}

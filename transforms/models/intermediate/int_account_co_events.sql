@@ -4,16 +4,18 @@
 -- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
 -- noqa: disable=LT01,LT02,LT05,LT09
 
--- Only campaigns whose crowd is not one event (int_campaign_pairing: at most
--- pair_max_campaign_accounts accounts and the co-events of such a crowd posting once).
+-- Only campaigns whose crowd is not one event (int_account_paired_members). Incremental on DuckDB:
+-- a build makes again the co-events of the campaigns whose pairing changed
+-- (int_account_pairing_changes) and keeps the others; a table on Spark.
+
+-- depends_on: {{ ref('int_account_pair_changes') }}
+{{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_account_pairing_changes') }})") }}
 
 with members as (
-    select * from {{ ref('int_messages_grouped_to_campaigns') }}
-    semi join (  -- noqa: ST05
-        select campaign_id
-        from {{ ref('int_campaign_pairing') }}
-        where is_paired
-    ) as pairable using (campaign_id)
+    select * from {{ ref('int_account_paired_members') }}
+    {% if is_incremental() %}
+    semi join {{ ref('int_account_pairing_changes') }} as changed using (campaign_id)
+    {% endif %}
 ),
 
 final as (

@@ -1,8 +1,16 @@
 -- The evidence of every edge of marts.account_pairs: each pair of tweets, one by each account,
 -- that tied the two accounts (same message or same retweeted post, within the window).
+-- Kept like int_account_co_events when the build starts from a copy of the warehouse that holds
+-- the state's last build (chorus/build/kept.py): the rows of the campaigns whose pairing changed
+-- are deleted and made again; otherwise (and on Spark) a table written whole.
+
+{{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_account_pairing_changes') }})") }}
 
 with co_events as (
     select * from {{ ref('int_account_co_events') }}
+    {% if is_incremental() %}
+    semi join {{ ref('int_account_pairing_changes') }} as changed using (campaign_id)
+    {% endif %}
 ),
 
 final as (

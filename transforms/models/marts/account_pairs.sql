@@ -4,12 +4,22 @@
 -- The tweets that tie each pair: `ties` (ids and times), one row each in marts.account_pair_tweets.
 -- Most pairs are tied once: only the ties of the others are gathered and put in order (sorting
 -- a one-element list per pair cost more than the rest of the model).
+-- Kept when the build starts from a copy of the warehouse that holds the state's last build
+-- (chorus/build/kept.py): the pairs the campaigns whose pairing changed tie, or tied, are deleted
+-- and made again from all their co-events (the changed_account_pairs macro); otherwise (and on
+-- Spark) a table written whole.
+
+-- depends_on: {{ ref('int_account_pair_changes') }}, {{ ref('int_account_pairing_changes') }}
+{{ kept_in_state("(account_a, account_b, kind) in ({{ changed_account_pairs() }})") }}
 
 {% set tie = {'campaign_id': 'campaign_id', 'tweet_a': 'tweet_a', 'tweeted_a_at': 'tweeted_a_at',
               'tweet_b': 'tweet_b', 'tweeted_b_at': 'tweeted_b_at'} %}
 
 with co_events as (
     select * from {{ ref('int_account_co_events') }}
+    {% if is_incremental() %}
+    semi join ({{ changed_account_pairs() }}) as changed using (account_a, account_b, kind)
+    {% endif %}
 ),
 
 pairs as {{ materialized() }} (

@@ -7,7 +7,6 @@
 
 -- depends_on: {{ ref('int_lake_days_affected') }}
 {{ kept_per_day('cast(created_at as date)') }}
-{{ config(on_schema_change='fail') }}  -- a contract's incremental model must say (a new schema is a fresh build)
 
 with tweets as (
     select * from {{ ref('int_tweets_deduplicated') }}

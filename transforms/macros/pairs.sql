@@ -1,0 +1,36 @@
+{#- The tweets through which accounts are paired (int_account_paired_members): the members of the
+    campaigns whose crowd is not one event (int_campaign_pairing: at most
+    pair_max_campaign_accounts accounts and the co-events of such a crowd posting once), with what
+    the pairing reads of them. -#}
+{% macro paired_members() %}
+    select
+        members.campaign_id,
+        members.tweet_id,
+        members.user_id,
+        members.created_at,
+        members.is_retweet
+    from {{ ref('int_messages_grouped_to_campaigns') }} as members
+    semi join (
+        select campaign_id
+        from {{ ref('int_campaign_pairing') }}
+        where is_paired
+    ) as pairable on members.campaign_id = pairable.campaign_id
+{% endmacro %}
+
+{#- The account pairs an incremental build makes again in account_pairs: those the co-events of
+    the campaigns whose pairing changed tied at the last build (int_account_pair_changes) or tie
+    now. -#}
+{% macro changed_account_pairs() %}
+    select
+        account_a,
+        account_b,
+        kind
+    from {{ ref('int_account_pair_changes') }}
+    union
+    select
+        co_events.account_a,
+        co_events.account_b,
+        co_events.kind
+    from {{ ref('int_account_co_events') }} as co_events
+    semi join {{ ref('int_account_pairing_changes') }} as changed on co_events.campaign_id = changed.campaign_id
+{% endmacro %}
