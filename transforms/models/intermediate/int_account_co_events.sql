@@ -8,7 +8,7 @@
 -- a build makes again the co-events of the campaigns whose pairing changed
 -- (int_account_pairing_changes) and keeps the others; a table on Spark.
 
--- depends_on: {{ ref('int_account_pair_changes') }}
+-- depends_on: {{ ref('int_account_pair_changes') }}, {{ ref('int_account_pairing_changes') }}
 {{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_account_pairing_changes') }})") }}
 
 with members as (

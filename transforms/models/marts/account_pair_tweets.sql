@@ -4,6 +4,7 @@
 -- the state's last build (chorus/build/kept.py): the rows of the campaigns whose pairing changed
 -- are deleted and made again; otherwise (and on Spark) a table written whole.
 
+-- depends_on: {{ ref('int_account_pairing_changes') }}
 {{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_account_pairing_changes') }})") }}
 
 with co_events as (
