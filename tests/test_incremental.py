@@ -205,13 +205,20 @@ def test_the_inputs_digest_follows_what_a_build_reads(
 
 
 def staged(settings: Settings, candidate: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """The published tweets and the build state's per-tweet rows (normalised, party signals), sorted."""
+    """The published tweets and the build state's per-tweet rows (normalised, party signals) and
+    accounts, sorted."""
     with duckdb.connect(str(candidate), read_only=True) as con:
         tweets = con.sql("select * from staging.stg_tweets order by tweet_id").fetchall()
     with duckdb.connect(str(settings.state), read_only=True) as con:
         normalised = con.sql("select * from intermediate.int_tweets_normalised order by tweet_id").fetchall()
         signals = con.sql("select * from intermediate.int_tweet_party_signals order by all").fetchall()
-    return {"stg_tweets": tweets, "int_tweets_normalised": normalised, "int_tweet_party_signals": signals}
+        accounts = con.sql("select * from intermediate.int_accounts order by user_id").fetchall()
+    return {
+        "stg_tweets": tweets,
+        "int_tweets_normalised": normalised,
+        "int_tweet_party_signals": signals,
+        "int_accounts": accounts,
+    }
 
 
 def affected_days(settings: Settings) -> set[str]:
@@ -276,10 +283,12 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
         change()
         stepwise = staged(settings, build(settings))
         assert ran_incrementally(settings, "int_tweets_deduplicated"), step
+        assert ran_incrementally(settings, "int_accounts"), step
         assert affected_days(settings) == days, step
         assert stepwise == staged(settings, build(settings, full_refresh=True)), step
     tweets = {row[0]: row for row in stepwise["stg_tweets"]}
     assert set(tweets) == {"100", "200", "300", "310"}
+    assert "u-dan" not in {row[0] for row in stepwise["int_accounts"]}  # his only tweet went with the file
     assert tweets["100"][4] == "la gauche rassemblee #PS"  # its other record, back on the 12th
     assert [row[:3] for row in stepwise["int_tweet_party_signals"]] == [("100", date(2011, 10, 12), "PS")]
 

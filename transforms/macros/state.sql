@@ -68,3 +68,13 @@
     from {{ ref('base_lake__notices') }}
     where kind = 'delete' and tweet_id is not null
 {% endmacro %}
+
+{#- The accounts whose tweets an incremental build can change: the authors of the rows staged on
+    the days it stages again, at the last build (int_lake_accounts_affected) and now. -#}
+{% macro affected_accounts() %}
+    select user_id from {{ ref('int_lake_accounts_affected') }}
+    union
+    select user_id
+    from {{ ref('int_tweets_deduplicated') }}
+    where user_id is not null and {{ on_affected_days('day') }}
+{% endmacro %}

@@ -3,6 +3,12 @@
 -- default image, lists, likes; the latest value any of its tweets carries, NULL where none does:
 -- a missing field is missing, not 0), its activity in the archive, and whether it is a public
 -- identity.
+-- Incremental on DuckDB: a build makes again the accounts whose tweets it can change (the
+-- affected_accounts macro: the authors of the rows staged on the days it stages again, before and
+-- after) from all their tweets, and keeps the others; a table on Spark.
+
+-- depends_on: {{ ref('int_lake_accounts_affected') }}, {{ ref('int_lake_days_affected') }}
+{{ kept_in_state("user_id in ({{ affected_accounts() }})") }}
 
 {% set latest = tuple(['created_at', 'tweet_id']) %}
 {% set latest_values = [
@@ -16,6 +22,9 @@
 with tweets as (
     select * from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null
+    {% if is_incremental() %}
+    and user_id in ({{ affected_accounts() }})
+    {% endif %}
 ),
 
 reference_accounts as (

@@ -6,6 +6,7 @@
 -- chosen by content, not by load order, so loading in any order gives the same table.
 -- Tweets named by a `delete` notice are removed (deletion compliance).
 
+-- depends_on: {{ ref('int_lake_accounts_affected') }}
 {{ kept_per_day('day') }}
 
 with affected as (

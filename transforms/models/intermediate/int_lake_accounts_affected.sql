@@ -1,0 +1,20 @@
+-- The accounts whose tweets the last build staged on the days this build stages again (read
+-- before int_tweets_deduplicated deletes those rows). With the authors of the rows staged on
+-- those days now (the affected_accounts macro), they are every account whose tweets a build can
+-- change: int_accounts makes them again and keeps the others. Empty on a first build, a full
+-- refresh and Spark (everything is then made whole).
+
+with kept as (
+    select
+        user_id,
+        day
+    from {{ kept_rows('int_tweets_deduplicated', ['user_id', 'day']) }}
+),
+
+final as (
+    select distinct kept.user_id
+    from kept
+    where kept.user_id is not null and {{ on_affected_days('kept.day') }}
+)
+
+select * from final
