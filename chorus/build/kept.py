@@ -11,8 +11,8 @@ pairing changed), exactly as the state's models they publish do.
 "Holds the state's last build" is checked, never assumed: each complete build of the state gets a
 new token (`build_token`, removed while dbt runs), publication records the token of the build it
 published with the file's identity (`published_build`: inode, size, modification time), and the
-copy is taken only when both tokens agree and the warehouse is still that file. A candidate the
-gate refused, a build never published, a full refresh, a warehouse replaced by hand, Spark: the
+copy is taken only when both tokens agree and the warehouse is still that file, with no write-ahead
+log beside it (someone wrote to it). A candidate the gate refused, a build never published, a full refresh, a warehouse replaced by hand, Spark: the
 published file starts empty and every table is written whole, as before.
 """
 
@@ -66,7 +66,8 @@ def holds_last_build(settings: Settings) -> bool:
     """Whether the warehouse is the published candidate of the build state's last build."""
     token = settings.state_dir / BUILD_TOKEN
     record = settings.state_dir / PUBLISHED_BUILD
-    if not (token.is_file() and record.is_file() and settings.warehouse.exists()):
+    wal = settings.warehouse.with_name(settings.warehouse.name + ".wal")  # written to since: not ours
+    if not (token.is_file() and record.is_file() and settings.warehouse.exists()) or wal.exists():
         return False
     expected = f"{token.read_text().strip()}\n{identity(settings.warehouse)}\n"
     return record.read_text() == expected
