@@ -5,8 +5,8 @@ DuckDB (the default) or Spark; `runner` runs each dbt command in a child process
 (`process`, `worker`); `state` builds the lake into the build state and the published schemas into
 a candidate, from scratch when the project, its vars or the reference change; `kept` starts the
 published file as a copy of the warehouse holding the tables of incremental models when the
-warehouse is the state's last build; `candidate` makes the file the gate validates; `docs` makes the dbt docs page.
-Reads the lake, and the warehouse only through `kept`.
+warehouse is the state's last build; `candidate` makes the file the gate validates; `docs` makes
+the dbt docs page. Reads the lake, and the warehouse only through `kept`.
 """
 
 from chorus.build.docs import docs_are_current, docs_job, generate_docs

@@ -11,9 +11,10 @@ pairing changed), exactly as the state's models they publish do.
 "Holds the state's last build" is checked, never assumed: each complete build of the state gets a
 new token (`build_token`, removed while dbt runs), publication records the token of the build it
 published with the file's identity (`published_build`: inode, size, modification time), and the
-copy is taken only when both tokens agree and the warehouse is still that file, with no write-ahead
-log beside it (someone wrote to it). A candidate the gate refused, a build never published, a full refresh, a warehouse replaced by hand, Spark: the
-published file starts empty and every table is written whole, as before.
+copy is taken only when both tokens agree, the warehouse is still that file and no write-ahead log
+lies beside it (someone wrote to it). A candidate the gate refused, a build never published, a
+full refresh, a warehouse replaced by hand, Spark: the published file starts empty and every table
+is written whole, as before.
 """
 
 from __future__ import annotations
