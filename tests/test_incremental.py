@@ -36,11 +36,11 @@ COMPARED = {
 }
 
 
-def rows(candidate: Path) -> dict[str, list[tuple[Any, ...]]]:
+def rows(candidate: Path, compared: dict[str, str] = COMPARED) -> dict[str, list[tuple[Any, ...]]]:
     with duckdb.connect(str(candidate), read_only=True) as con:
         return {
             table: con.sql(f"select * from {table} order by {order}").fetchall()
-            for table, order in COMPARED.items()
+            for table, order in compared.items()
         }
 
 
@@ -413,17 +413,9 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
             assert ran_incrementally(settings, model), (step, model)
         changed, paired = pairing_changes(settings)
         assert 0 < changed < paired, step  # some campaigns changed, not all
-        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-            stepwise = {
-                table: con.sql(f"select * from {table} order by {o}").fetchall()
-                for table, o in compared.items()
-            }
+        stepwise = rows(settings.warehouse, compared)
         candidate = build(settings, full_refresh=True)
-        with duckdb.connect(str(candidate), read_only=True) as con:
-            full = {
-                table: con.sql(f"select * from {table} order by {o}").fetchall()
-                for table, o in compared.items()
-            }
+        full = rows(candidate, compared)
         assert stepwise["marts.account_pairs"], "the sample ties accounts"
         for table in compared:
             assert stepwise[table] == full[table], (step, table)
@@ -484,9 +476,8 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
         [{"delete": {"status": {"id_str": "100", "user_id_str": "u-p0"}, "timestamp_ms": "1318500000000"}}],
     )
     settings = Settings.make(tmp_path / "home")
-    capped: dict[str, object] = {
-        "near_dup_max_bucket": 4
-    }  # the pension texts' shared buckets pass it with the second file
+    # the pension texts' shared buckets pass it with the second file
+    capped: dict[str, object] = {"near_dup_max_bucket": 4}
     steps: list[tuple[str, Any]] = [
         ("a file adds texts to the buckets", lambda: ingest([more], settings, progress=False)),
         ("a bucket's text is deleted", lambda: ingest([deletion], settings, progress=False)),

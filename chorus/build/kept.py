@@ -53,25 +53,31 @@ def remember_build(settings: Settings) -> None:
     (settings.state_dir / BUILD_TOKEN).write_text(uuid.uuid4().hex)
 
 
+def last_build_in_warehouse(settings: Settings) -> str | None:
+    """The record of the state's last build as the warehouse now (the token and the file's
+    identity), or None without a completed build or a warehouse."""
+    token = settings.state_dir / BUILD_TOKEN
+    if not token.is_file() or not settings.warehouse.exists():
+        return None
+    return f"{token.read_text().strip()}\n{identity(settings.warehouse)}\n"
+
+
 def remember_publication(settings: Settings) -> None:
     """The candidate of the state's last build (if any) is now the warehouse: record which."""
-    token = settings.state_dir / BUILD_TOKEN
     record = settings.state_dir / PUBLISHED_BUILD
-    if not token.is_file() or not settings.warehouse.exists():
+    current = last_build_in_warehouse(settings)
+    if current is None:
         record.unlink(missing_ok=True)
         return
-    record.write_text(f"{token.read_text().strip()}\n{identity(settings.warehouse)}\n")
+    record.write_text(current)
 
 
 def holds_last_build(settings: Settings) -> bool:
     """Whether the warehouse is the published candidate of the build state's last build."""
-    token = settings.state_dir / BUILD_TOKEN
     record = settings.state_dir / PUBLISHED_BUILD
     wal = settings.warehouse.with_name(settings.warehouse.name + ".wal")  # written to since: not ours
-    if not (token.is_file() and record.is_file() and settings.warehouse.exists()) or wal.exists():
-        return False
-    expected = f"{token.read_text().strip()}\n{identity(settings.warehouse)}\n"
-    return record.read_text() == expected
+    current = last_build_in_warehouse(settings)
+    return current is not None and record.is_file() and not wal.exists() and record.read_text() == current
 
 
 def kept_tables(settings: Settings) -> set[tuple[str, str]]:

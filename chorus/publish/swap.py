@@ -2,7 +2,7 @@
 
 The candidate is renamed over `chorus.duckdb` in one atomic step. An analyst who holds the old file
 open keeps reading that consistent snapshot until they reconnect; a new connection sees the new
-build. Nothing is ever written into the published file in place (a build that keeps its per-day tables
+build. Nothing is ever written into the published file in place (a build that keeps its incremental tables
 works on a copy), so a reader never blocks a run."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def publish(settings: Settings, candidate: Path | None = None) -> Path:
         wal.unlink()
     settings.home.mkdir(parents=True, exist_ok=True)
     os.replace(candidate, settings.warehouse)
-    remember_publication(settings)  # the next build may keep its per-day tables (chorus.build.kept)
+    remember_publication(settings)  # the next build may keep its incremental tables (chorus.build.kept)
     return settings.warehouse
 
 

@@ -32,5 +32,16 @@
         co_events.account_b,
         co_events.kind
     from {{ ref('int_account_co_events') }} as co_events
-    semi join {{ ref('int_account_pairing_changes') }} as changed on co_events.campaign_id = changed.campaign_id
+    where {{ on_pairing_changes('co_events.campaign_id') }}
 {% endmacro %}
+
+{#- Whether `campaign_id` is one of the campaigns whose pairing a build changes
+    (int_account_pairing_changes). A model that calls it only on incremental builds names the
+    model in a `-- depends_on:` comment. -#}
+{% macro on_pairing_changes(campaign_id) %}{{ campaign_id }} in (select campaign_id from {{ ref('int_account_pairing_changes') }}){% endmacro %}
+
+{#- A model kept per paired campaign: an incremental build makes again the rows whose
+    `campaign_id` is one of the campaigns whose pairing changed (see on_pairing_changes). -#}
+{% macro kept_per_paired_campaign(campaign_id) -%}
+{{ kept_in_state("{{ on_pairing_changes('" ~ campaign_id ~ "') }}") }}
+{%- endmacro %}

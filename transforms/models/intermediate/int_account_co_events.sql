@@ -9,12 +9,12 @@
 -- (int_account_pairing_changes) and keeps the others; a table on Spark.
 
 -- depends_on: {{ ref('int_account_pair_changes') }}, {{ ref('int_account_pairing_changes') }}
-{{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_account_pairing_changes') }})") }}
+{{ kept_per_paired_campaign('campaign_id') }}
 
 with members as (
     select * from {{ ref('int_account_paired_members') }}
     {% if is_incremental() %}
-    semi join {{ ref('int_account_pairing_changes') }} as changed using (campaign_id)
+    where {{ on_pairing_changes('campaign_id') }}
     {% endif %}
 ),
 

@@ -16,7 +16,7 @@ final as (
         kept.account_b,
         kept.kind
     from kept
-    semi join {{ ref('int_account_pairing_changes') }} as changed on kept.campaign_id = changed.campaign_id
+    where {{ on_pairing_changes('kept.campaign_id') }}
 )
 
 select * from final

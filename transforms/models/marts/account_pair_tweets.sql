@@ -5,12 +5,12 @@
 -- are deleted and made again; otherwise (and on Spark) a table written whole.
 
 -- depends_on: {{ ref('int_account_pairing_changes') }}
-{{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_account_pairing_changes') }})") }}
+{{ kept_per_paired_campaign('campaign_id') }}
 
 with co_events as (
     select * from {{ ref('int_account_co_events') }}
     {% if is_incremental() %}
-    semi join {{ ref('int_account_pairing_changes') }} as changed using (campaign_id)
+    where {{ on_pairing_changes('campaign_id') }}
     {% endif %}
 ),
 
