@@ -241,6 +241,10 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
             v1_status(200, "bob", "un autre message ici", created_at=october(12, "22:00")),
             v1_status(300, "cyd", "le troisieme message du jour", created_at=october(13, "09:00")),
             v1_status(310, "eve", "et un quatrieme pour finir", created_at=october(13, "11:00")),
+            # tweet 500 on two days: its best record (the longer text) on the 11th, which no step
+            # changes, though its other record lies on the 12th, which tweet 100 makes affected
+            v1_status(500, "fay", "un message du mardi soir", created_at=october(11, "23:50")),
+            v1_status(500, "fay", "un message", created_at=october(12, "00:10")),
         ],
     )
     # tweet 100 again, dated a day later with a longer text: its best record, on the 14th
@@ -274,7 +278,7 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     ]
     ingest([first], settings, progress=False)
     build(settings)
-    assert affected_days(settings) == {"2011-10-12", "2011-10-13"}
+    assert affected_days(settings) == {"2011-10-11", "2011-10-12", "2011-10-13"}
     for step, change, days in steps:
         change()
         stepwise = staged(settings, build(settings))
@@ -283,7 +287,8 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
         assert affected_days(settings) == days, step
         assert stepwise == staged(settings, build(settings, full_refresh=True)), step
     tweets = {row[0]: row for row in stepwise["stg_tweets"]}
-    assert set(tweets) == {"100", "200", "300", "310"}
+    assert set(tweets) == {"100", "200", "300", "310", "500"}
+    assert tweets["500"][4] == "un message du mardi soir"  # on the 11th, never staged again
     assert "u-dan" not in {row[0] for row in stepwise["int_accounts"]}  # his only tweet went with the file
     assert tweets["100"][4] == "la gauche rassemblee #PS"  # its other record, back on the 12th
     assert [row[:3] for row in stepwise["int_tweet_party_signals"]] == [("100", date(2011, 10, 12), "PS")]
