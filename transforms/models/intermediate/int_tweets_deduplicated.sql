@@ -18,28 +18,28 @@ deleted as (
 ),
 
 {% if is_incremental() %}
--- the ids with a record on an affected day, from the lake's ids and times only: materialising
--- every record of the lake, every column, to find them took 36 s of a week's build at 10M
-affected_ids as {{ materialized() }} (
-    select distinct records.tweet_id
-    from ({{ complete_tweet_records(['tweet_id', 'created_at']) }}) as records
-    semi join affected on records.day = affected.day
-),
+    -- the ids with a record on an affected day, from the lake's ids and times only: materialising
+    -- every record of the lake, every column, to find them took 36 s of a week's build at 10M
+    affected_ids as {{ materialized() }} (
+        select distinct records.tweet_id
+        from ({{ complete_tweet_records(['tweet_id', 'created_at']) }}) as records
+        semi join affected on records.day = affected.day
+    ),
 
--- every record of each of those ids: its best record may be on another day
-candidates as (
-    select *
-    from ({{ complete_tweet_records() }}) as records
-    semi join affected_ids on records.tweet_id = affected_ids.tweet_id
-),
+    -- every record of each of those ids: its best record may be on another day
+    candidates as (
+        select *
+        from ({{ complete_tweet_records() }}) as records
+        semi join affected_ids on records.tweet_id = affected_ids.tweet_id
+    ),
 {% else %}
-records as {{ materialized() }} (
-    {{ complete_tweet_records() }}
-),
+    records as {{ materialized() }} (
+        {{ complete_tweet_records() }}
+    ),
 
-candidates as (
-    select * from records
-),
+    candidates as (
+        select * from records
+    ),
 {% endif %}
 
 ranked as (
