@@ -462,7 +462,10 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
         + [
             v1_status(200 + i, f"j{i}", text, created_at=october(12, "22:00"))
             for i, text in enumerate(jobs[:2])
-        ],
+        ]
+        # a pension text also posted on a day no step changes: it stays when its tweet of the
+        # 12th is deleted
+        + [v1_status(300, "x0", pension[1], created_at=october(10, "21:00"))],
     )
     more = write_jsonl(
         tmp_path / "more.jsonl",
@@ -470,11 +473,21 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
             v1_status(103 + i, f"p{3 + i}", text, created_at=october(14, "09:00"))
             for i, text in enumerate(pension[3:])
         ]
-        + [v1_status(202, "j2", jobs[2], created_at=october(14, "10:00"))],
+        + [v1_status(202, "j2", jobs[2], created_at=october(14, "10:00"))]
+        # a media text the buckets hold already (from the 10th): nothing to add, nothing to link
+        + [v1_status(301, "x1", media[0], created_at=october(14, "11:00"))],
     )
     deletion = write_jsonl(
         tmp_path / "deletion.jsonl",
-        [{"delete": {"status": {"id_str": "100", "user_id_str": "u-p0"}, "timestamp_ms": "1318500000000"}}],
+        [
+            {
+                "delete": {
+                    "status": {"id_str": str(tweet), "user_id_str": user},
+                    "timestamp_ms": "1318500000000",
+                }
+            }
+            for tweet, user in ((100, "u-p0"), (101, "u-p1"))
+        ],
     )
     settings = Settings.make(tmp_path / "home")
     # the pension texts' shared buckets pass it with the second file

@@ -7,14 +7,17 @@
 
 {#- The LSH band keys of the texts in `texts` (a relation or subquery with message_key and
     signature): one row per text and band, with the band's near_dup_rows signature values
-    (value_0, value_1, ...). A bucket is the texts that share a band and its values. -#}
-{% macro band_keys(texts) %}
+    (value_0, value_1, ...) and the texts' `columns` after them. A bucket is the texts that share
+    a band and its values. -#}
+{% macro band_keys(texts, columns=[]) %}
 {%- set rows = var('near_dup_rows') -%}
     select
         texts.message_key,
         bands.band,
         {% for row in range(rows) -%}
-        {{ list_at('texts.signature', 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1)) }} as value_{{ row }}{{ ',' if not loop.last }}
+        {{ list_at('texts.signature', 'bands.band * ' ~ rows ~ ' + ' ~ (row + 1)) }} as value_{{ row }}{{ ',' if not loop.last or columns }}
+        {% endfor %}
+        {%- for column in columns %}texts.{{ column }}{{ ',' if not loop.last }}
         {% endfor %}
     from {{ texts }} as texts
     cross join (select {{ unnest(series(0, var('near_dup_bands') - 1)) }} as band) as bands

@@ -28,11 +28,14 @@ near_duplicates as (
     select * from {{ ref('int_messages_near_duplicates') }}
 ),
 
+-- only what the grouping reads: the tweets' texts and the rest join the campaigns' tweets at the
+-- end (carried through the windows below, they made the grouping spill at 10M tweets)
 tweets as {{ materialized() }} (
     select
-        normalised.* except (message_key),
-        coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key,
-        normalised.message_key as exact_message_key
+        normalised.tweet_id,
+        normalised.user_id,
+        normalised.created_at,
+        coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key
     from normalised
     left join near_duplicates using (message_key)  -- noqa: ST11
 ),
@@ -259,14 +262,15 @@ final as (
         cohorts.tweet_id,
         cohorts.user_id,
         cohorts.created_at,
-        cohorts.time_precision,
+        details.time_precision,
         cohorts.message_key,
-        cohorts.text,
-        cohorts.source,
-        cohorts.app_kind,
-        cohorts.is_retweet
+        details.text,
+        details.source,
+        details.app_kind,
+        details.is_retweet
     from cohorts
     inner join campaign_groups using (message_key, episode, cohort)
+    inner join normalised as details on cohorts.tweet_id = details.tweet_id
 )
 
 select * from final
