@@ -29,7 +29,7 @@ near_duplicates as (
 ),
 
 -- only what the grouping reads: the tweets' texts and the rest join the campaigns' tweets at the
--- end (carried through the windows below, they made the grouping spill at 10M tweets)
+-- end (carried through the windows below, they were written to disk at 10M tweets)
 tweets as {{ materialized() }} (
     select
         normalised.tweet_id,
@@ -48,11 +48,20 @@ own_posts as (
     where all_tweets.user_id is not null and not all_tweets.is_retweet
 ),
 
-copied_messages as (
-    select message_key
+-- each message's tweets and accounts, counted once for both uses below
+message_sizes as {{ materialized() }} (
+    select
+        message_key,
+        count(*) as n_tweets,
+        count(distinct user_id) as n_accounts
     from tweets
     group by message_key
-    having count(distinct user_id) >= {{ var('min_accounts') }}
+),
+
+copied_messages as (
+    select message_key
+    from message_sizes
+    where n_accounts >= {{ var('min_accounts') }}
 ),
 
 public_accounts as (
@@ -82,10 +91,9 @@ copy_personas as (
 -- are ordered and split, which spares the window functions most of the tweets.
 possible_campaign_messages as (
     select message_key
-    from tweets
-    group by message_key
-    having count(*) >= {{ var('min_drip_tweets') }}
-        or count(distinct user_id) >= {{ var('min_accounts') }}
+    from message_sizes
+    where n_tweets >= {{ var('min_drip_tweets') }}
+        or n_accounts >= {{ var('min_accounts') }}
 ),
 
 ordered as (
@@ -270,7 +278,7 @@ final as (
         details.is_retweet
     from cohorts
     inner join campaign_groups using (message_key, episode, cohort)
-    inner join normalised as details on cohorts.tweet_id = details.tweet_id
+    inner join {{ ref('int_tweets_normalised') }} as details on cohorts.tweet_id = details.tweet_id
 )
 
 select * from final
