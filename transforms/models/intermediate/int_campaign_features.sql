@@ -261,24 +261,37 @@ base as (
     group by campaign_id
 ),
 
+-- each account of each campaign with its message and time span, made before the message's posts
+-- join it on the message and the account together (left to the optimiser, each post of a message
+-- met every campaign of that message first: 17 s of 10M tweets' week, 5 s this way)
+account_spans as {{ materialized() }} (
+    select
+        base.campaign_id,
+        campaign_accounts.user_id,
+        base.message_key,
+        base.first_seen,
+        base.last_seen
+    from base
+    inner join campaign_accounts on base.campaign_id = campaign_accounts.campaign_id
+),
+
 repeats as (
     -- how often each account posted the campaign's message within max_campaign_days of it (the
     -- campaign's own posts and those of the same message's neighbouring episodes: a drip broken
     -- by silences is one habit), and over how long
     select
-        base.campaign_id,
-        campaign_accounts.user_id,
+        account_spans.campaign_id,
+        account_spans.user_id,
         count(*) as n_posts,
         {{ epoch_seconds('max(same_message.created_at)') }} - {{ epoch_seconds('min(same_message.created_at)') }}
             as span_seconds
-    from base  -- noqa: ST09
-    inner join campaign_accounts on base.campaign_id = campaign_accounts.campaign_id
+    from account_spans
     inner join members as same_message
-        on same_message.message_key = base.message_key
-        and same_message.user_id = campaign_accounts.user_id
-        and same_message.created_at between base.first_seen - interval {{ var('max_campaign_days') }} days
-            and base.last_seen + interval {{ var('max_campaign_days') }} days
-    group by base.campaign_id, campaign_accounts.user_id
+        on account_spans.message_key = same_message.message_key
+        and account_spans.user_id = same_message.user_id
+        and same_message.created_at between account_spans.first_seen - interval {{ var('max_campaign_days') }} days
+            and account_spans.last_seen + interval {{ var('max_campaign_days') }} days
+    group by account_spans.campaign_id, account_spans.user_id
 ),
 
 repetition as (
