@@ -47,6 +47,21 @@
     calls it only on incremental builds names the model in a `-- depends_on:` comment. -#}
 {% macro on_affected_days(day) %}{{ day }} in (select day from {{ ref('int_lake_days_affected') }}){% endmacro %}
 
+{#- The distinct `key` values another model of the build state kept at the last build on the days
+    this build stages again (`day`: its date or timestamp column), where `condition` holds (on
+    `kept.`): read before that model deletes those rows. None on a first build, a full refresh and
+    Spark. The model read names its caller in a `-- depends_on:` comment, so that it runs after. -#}
+{% macro kept_on_affected_days(model_name, key, day, condition='true') %}
+    select distinct kept.{{ key }}
+    from (
+        select
+            {{ key }},
+            {{ day }}
+        from {{ kept_rows(model_name, [key, day]) }}
+    ) as kept
+    where {{ condition }} and {{ on_affected_days('cast(kept.' ~ day ~ ' as date)') }}
+{% endmacro %}
+
 {#- The complete tweet records of the lake: the records of completely ingested inputs that have
     an id and a time, with `columns` of base_lake__tweets (all by default) and their UTC day. -#}
 {% macro complete_tweet_records(columns=none) %}

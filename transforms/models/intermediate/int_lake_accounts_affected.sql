@@ -4,17 +4,8 @@
 -- change: int_accounts makes them again and keeps the others. Empty on a first build, a full
 -- refresh and Spark (everything is then made whole).
 
-with kept as (
-    select
-        user_id,
-        day
-    from {{ kept_rows('int_tweets_deduplicated', ['user_id', 'day']) }}
-),
-
-final as (
-    select distinct kept.user_id
-    from kept
-    where kept.user_id is not null and {{ on_affected_days('kept.day') }}
+with final as (
+    {{ kept_on_affected_days('int_tweets_deduplicated', 'user_id', 'day', 'kept.user_id is not null') }}
 )
 
 select * from final

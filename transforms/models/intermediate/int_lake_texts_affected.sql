@@ -5,17 +5,8 @@
 -- when it was at the last build). Empty on a first build, a full refresh and Spark (everything is
 -- then made whole).
 
-with kept as (
-    select
-        message_key,
-        created_at
-    from {{ kept_rows('int_tweets_normalised', ['message_key', 'created_at']) }}
-),
-
-final as (
-    select distinct kept.message_key
-    from kept
-    where kept.message_key like 'tx:%' and {{ on_affected_days('cast(kept.created_at as date)') }}
+with final as (
+    {{ kept_on_affected_days('int_tweets_normalised', 'message_key', 'created_at', "kept.message_key like 'tx:%'") }}
 )
 
 select * from final
