@@ -263,7 +263,7 @@ base as (
 
 -- each account of each campaign with its message and time span, made before the message's posts
 -- join it on the message and the account together (left to the optimiser, each post of a message
--- met every campaign of that message first: 17 s of 10M tweets' week, 5 s this way)
+-- met every campaign of that message first: 17.0 s by hand on the 10M weekly state, 4.4 s this way)
 account_spans as {{ materialized() }} (
     select
         base.campaign_id,

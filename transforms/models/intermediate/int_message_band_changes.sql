@@ -19,6 +19,7 @@
 
 with before_on_days as (
     select message_key from {{ ref('int_lake_texts_affected') }}
+    where {{ compared }}
 ),
 
 now_on_days as {{ materialized() }} (
