@@ -389,12 +389,27 @@ def pairing_changes(settings: Settings) -> tuple[int, int]:
     return found[0], found[1]
 
 
+def ties(settings: Settings) -> tuple[list[tuple[Any, ...]], int, int]:
+    """The build state's account ties (sorted), how many pairs the last build made again, and
+    how many of its ties are of the other pairs (kept)."""
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        tied = con.sql("select * from intermediate.int_account_ties order by all").fetchall()
+        found = con.execute(
+            "select (select count(*) from intermediate.int_account_tie_changes),"
+            " (select count(*) from intermediate.int_account_ties"
+            "  anti join intermediate.int_account_tie_changes using (account_a, account_b))"
+        ).fetchone()
+    assert found is not None
+    return tied, found[0], found[1]
+
+
 def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_full_build(
     split_sample: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """Files added (with a deletion of a campaign tweet), then one removed: each published build
-    makes again the co-events of the campaigns whose paired tweets changed, and the account pairs
-    they tie, keeps the rest (the state's co-events, the warehouse's pair tables) and equals a
+    makes again the co-events of the campaigns whose paired tweets changed, the account pairs
+    they tie and the ties of the pairs whose account pairs or shared automated campaigns changed,
+    keeps the rest (the state's co-events and ties, the warehouse's pair tables) and equals a
     full build."""
     first, later = split_sample
     settings = Settings.make(tmp_path / "home")
@@ -402,7 +417,13 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
     build_and_publish(settings)
     changed, paired = pairing_changes(settings)
     assert (changed, paired > 0) == (0, True), "a first build lists no change: it pairs every campaign"
-    compared = {**COMPARED, "marts.account_pair_tweets": "tweet_a, tweet_b"}
+    compared = {
+        **COMPARED,
+        "marts.account_pair_tweets": "tweet_a, tweet_b",
+        "marts.account_groups": "group_id",
+        "marts.accounts": "user_id",
+    }
+    assert ties(settings)[1] == 0, "a first build makes every tie"
     steps = [
         ("the later files and a deletion", lambda: ingest([later], settings, progress=False)),
         ("the deletion removed", lambda: remove(settings, str(later / "compliance.jsonl"))),
@@ -410,16 +431,18 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
     for step, change in steps:
         change()
         build_and_publish(settings, accept_shrink=True)
-        for model in ("account_pairs", "account_pair_tweets", "int_account_co_events"):
+        for model in ("account_pairs", "account_pair_tweets", "int_account_co_events", "int_account_ties"):
             assert ran_incrementally(settings, model), (step, model)
         changed, paired = pairing_changes(settings)
         assert 0 < changed < paired, step  # some campaigns changed, not all
-        stepwise = rows(settings.warehouse, compared)
+        stepwise, (stepwise_ties, retied, kept) = rows(settings.warehouse, compared), ties(settings)
+        assert retied > 0 and kept > 0, step  # some pairs' ties made again, others kept
         candidate = build(settings, full_refresh=True)
         full = rows(candidate, compared)
         assert stepwise["marts.account_pairs"], "the sample ties accounts"
         for table in compared:
             assert stepwise[table] == full[table], (step, table)
+        assert stepwise_ties == ties(settings)[0], step
         publish(settings, candidate)  # the next step starts from a published build of the state
 
 

@@ -45,3 +45,50 @@
 {% macro kept_per_paired_campaign(campaign_id) -%}
 {{ kept_in_state("{{ on_pairing_changes('" ~ campaign_id ~ "') }}") }}
 {%- endmacro %}
+
+{#- The members of the automated campaigns whose co-members are tied (int_account_ties): one row per
+    (campaign, account), in campaigns of at most group_max_campaign_accounts accounts (larger ones'
+    pairs are not enumerated: n^2). -#}
+{% macro automated_members() %}
+    select distinct
+        members.campaign_id,
+        members.user_id
+    from {{ ref('int_messages_grouped_to_campaigns') }} as members
+    inner join {{ ref('int_campaigns_scored') }} as scored on members.campaign_id = scored.campaign_id
+    where
+        scored.is_automated
+        and scored.n_accounts <= {{ var('group_max_campaign_accounts') }}
+        and members.user_id is not null
+{% endmacro %}
+
+{#- The CTEs of a model listing the campaigns whose rows changed since the last build:
+    `current_members` (the rows of the `current` query, `columns` of them), `kept` (the rows the last
+    build kept in `model_name`, none on a first build, a full refresh, Spark) and `changed` (one
+    row per campaign whose rows differ either way: new, gone, grown, shrunk). With no kept rows
+    every current campaign is changed: the caller says what that means. -#}
+{% macro campaign_changes(model_name, columns, current) %}
+current_members as {{ materialized() }} (
+    {{ current }}
+),
+
+kept as {{ materialized() }} (
+    select {{ columns | join(', ') }}
+    from {{ kept_rows(model_name, columns) }}
+),
+
+changed as (
+    select distinct campaign_id from (
+        select campaign_id from (
+            select {{ columns | join(', ') }} from current_members
+            except
+            select {{ columns | join(', ') }} from kept
+        ) as added
+        union all
+        select campaign_id from (
+            select {{ columns | join(', ') }} from kept
+            except
+            select {{ columns | join(', ') }} from current_members
+        ) as removed
+    ) as either_way
+)
+{%- endmacro %}

@@ -6,35 +6,12 @@
 -- With no last build's members (a first build, a full refresh, Spark) this is empty: the
 -- co-events and pairs are then made whole.
 
-{% set columns = ['campaign_id', 'tweet_id', 'user_id', 'created_at', 'is_retweet'] %}
+with {{ campaign_changes(
+    'int_account_paired_members',
+    ['campaign_id', 'tweet_id', 'user_id', 'created_at', 'is_retweet'],
+    paired_members()
+) }}
 
-with current_members as {{ materialized() }} (
-    {{ paired_members() }}
-),
-
-kept as {{ materialized() }} (
-    select {{ columns | join(', ') }}
-    from {{ kept_rows('int_account_paired_members', columns) }}
-),
-
-changed as (
-    select campaign_id from (
-        select {{ columns | join(', ') }} from current_members
-        except
-        select {{ columns | join(', ') }} from kept
-    ) as added
-    union all
-    select campaign_id from (
-        select {{ columns | join(', ') }} from kept
-        except
-        select {{ columns | join(', ') }} from current_members
-    ) as removed
-),
-
-final as (
-    select distinct campaign_id
-    from changed
-)
-
-select * from final
+select campaign_id
+from changed
 {% if kept_relation('int_account_paired_members') is none %}where false{% endif %}

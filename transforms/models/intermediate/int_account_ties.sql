@@ -6,38 +6,65 @@
 -- headline has most of them). Pairs inside automated campaigns of more than
 -- group_max_campaign_accounts accounts are not enumerated (n^2 pairs); those accounts group
 -- through their other campaigns. One row per pair, account_a < account_b.
+-- Kept in the build state: an incremental build makes again only the pairs whose account pairs or
+-- shared automated campaigns changed (int_account_tie_changes); on Spark a table made whole.
 
-with recurring_ties as (
+-- depends_on: {{ ref('int_account_tie_changes') }}
+{{ kept_in_state("(account_a, account_b) in (select account_a, account_b from {{ ref('int_account_tie_changes') }})") }}
+
+with
+{% if is_incremental() %}
+changed as {{ materialized() }} (
+    select
+        account_a,
+        account_b
+    from {{ ref('int_account_tie_changes') }}
+),
+{% endif %}
+
+recurring_ties as (
     select
         account_a,
         account_b
     from {{ ref('account_pairs') }}
+    {% if is_incremental() %}
+    semi join changed using (account_a, account_b)
+    {% endif %}
     group by account_a, account_b
     having {{ list_length(distinct_elements_agg('campaign_ids')) }} >= {{ var('group_min_campaigns') }}
 ),
 
 automated_members as (
-    select distinct
-        members.campaign_id,
-        members.user_id
-    from {{ ref('int_messages_grouped_to_campaigns') }} as members
-    inner join {{ ref('int_campaigns_scored') }} as scored using (campaign_id)
-    where
-        scored.is_automated
-        and scored.n_accounts <= {{ var('group_max_campaign_accounts') }}
-        and members.user_id is not null
+    select
+        campaign_id,
+        user_id
+    from {{ ref('int_account_automated_members') }}
 ),
 
+-- sqlfluff indents the second branch as if the first were open: layout unchecked there
+-- noqa: disable=LT02
 co_campaign as (
+    {% if is_incremental() %}
+    -- the changed pairs' shared campaigns: each pair's first account's campaigns, probed for the second
+    select
+        changed.account_a,
+        changed.account_b
+    from changed
+    inner join automated_members as a on changed.account_a = a.user_id
+    inner join automated_members as b
+        on a.campaign_id = b.campaign_id and changed.account_b = b.user_id
+    {% else %}
     select
         a.user_id as account_a,
         b.user_id as account_b
     from automated_members as a
     inner join automated_members as b
         on a.campaign_id = b.campaign_id and a.user_id < b.user_id
+    {% endif %}
     group by all
     having count(*) >= {{ var('group_min_campaigns') }}
 ),
+-- noqa: enable=LT02
 
 pairs as (
     select
