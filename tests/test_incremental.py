@@ -389,18 +389,37 @@ def pairing_changes(settings: Settings) -> tuple[int, int]:
     return found[0], found[1]
 
 
-def ties(settings: Settings) -> tuple[list[tuple[Any, ...]], int, int]:
-    """The build state's account ties (sorted), how many pairs the last build made again, and
-    how many of its ties are of the other pairs (kept)."""
+# The build state's models kept per account pair or per campaign, each with the model listing what
+# a build makes again of it and the key they share.
+KEPT_PER_PAIR_OR_CAMPAIGN = {
+    "int_account_ties": ("int_account_tie_changes", "account_a, account_b"),
+    "int_account_pair_consistency": ("int_account_pair_consistency_changes", "account_a, account_b"),
+    "int_campaign_tight_accounts": ("int_campaign_tightness_changes", "campaign_id"),
+}
+
+
+def state_rows(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows (sorted) of the build state's models kept per account pair or per campaign."""
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        tied = con.sql("select * from intermediate.int_account_ties order by all").fetchall()
-        found = con.execute(
-            "select (select count(*) from intermediate.int_account_tie_changes),"
-            " (select count(*) from intermediate.int_account_ties"
-            "  anti join intermediate.int_account_tie_changes using (account_a, account_b))"
-        ).fetchone()
-    assert found is not None
-    return tied, found[0], found[1]
+        return {
+            model: con.sql(f"select * from intermediate.{model} order by all").fetchall()
+            for model in KEPT_PER_PAIR_OR_CAMPAIGN
+        }
+
+
+def remade_and_kept(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Per model kept per pair or campaign: how many keys the last build listed to make again,
+    and how many of its rows are of other keys (kept)."""
+    counted = {}
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        for model, (changes, key) in KEPT_PER_PAIR_OR_CAMPAIGN.items():
+            found = con.execute(
+                f"select (select count(*) from intermediate.{changes}),"
+                f" (select count(*) from intermediate.{model} anti join intermediate.{changes} using ({key}))"
+            ).fetchone()
+            assert found is not None
+            counted[model] = (found[0], found[1])
+    return counted
 
 
 def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_full_build(
@@ -408,9 +427,9 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
 ) -> None:
     """Files added (with a deletion of a campaign tweet), then one removed: each published build
     makes again the co-events of the campaigns whose paired tweets changed, the account pairs
-    they tie and the ties of the pairs whose account pairs or shared automated campaigns changed,
-    keeps the rest (the state's co-events and ties, the warehouse's pair tables) and equals a
-    full build."""
+    they tie, the ties and consistency of the pairs whose tied or shared campaigns changed, and
+    the tight accounts of the campaigns those touch; keeps the rest (the state's co-events, ties,
+    consistency and tight accounts, the warehouse's pair tables) and equals a full build."""
     first, later = split_sample
     settings = Settings.make(tmp_path / "home")
     ingest([first], settings, progress=False)
@@ -423,7 +442,8 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
         "marts.account_groups": "group_id",
         "marts.accounts": "user_id",
     }
-    assert ties(settings)[1] == 0, "a first build makes every tie"
+    for model, (remade, kept) in remade_and_kept(settings).items():
+        assert (remade, kept > 0) == (0, True), f"a first build makes every row of {model}"
     steps = [
         ("the later files and a deletion", lambda: ingest([later], settings, progress=False)),
         ("the deletion removed", lambda: remove(settings, str(later / "compliance.jsonl"))),
@@ -431,18 +451,27 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
     for step, change in steps:
         change()
         build_and_publish(settings, accept_shrink=True)
-        for model in ("account_pairs", "account_pair_tweets", "int_account_co_events", "int_account_ties"):
+        kept_models = (
+            "account_pairs",
+            "account_pair_tweets",
+            "int_account_co_events",
+            *KEPT_PER_PAIR_OR_CAMPAIGN,
+        )
+        for model in kept_models:
             assert ran_incrementally(settings, model), (step, model)
         changed, paired = pairing_changes(settings)
         assert 0 < changed < paired, step  # some campaigns changed, not all
-        stepwise, (stepwise_ties, retied, kept) = rows(settings.warehouse, compared), ties(settings)
-        assert retied > 0 and kept > 0, step  # some pairs' ties made again, others kept
+        stepwise, stepwise_state = rows(settings.warehouse, compared), state_rows(settings)
+        for model, (remade, kept) in remade_and_kept(settings).items():
+            assert remade > 0 and kept > 0, (step, model)  # some rows made again, others kept
         candidate = build(settings, full_refresh=True)
         full = rows(candidate, compared)
         assert stepwise["marts.account_pairs"], "the sample ties accounts"
         for table in compared:
             assert stepwise[table] == full[table], (step, table)
-        assert stepwise_ties == ties(settings)[0], step
+        full_state = state_rows(settings)
+        for model in KEPT_PER_PAIR_OR_CAMPAIGN:
+            assert stepwise_state[model] == full_state[model], (step, model)
         publish(settings, candidate)  # the next step starts from a published build of the state
 
 

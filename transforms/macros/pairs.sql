@@ -50,15 +50,14 @@
     (campaign, account), in campaigns of at most group_max_campaign_accounts accounts (larger ones'
     pairs are not enumerated: n^2). -#}
 {% macro automated_members() %}
-    select distinct
+    select
         members.campaign_id,
         members.user_id
-    from {{ ref('int_messages_grouped_to_campaigns') }} as members
+    from {{ ref('int_campaign_members') }} as members
     inner join {{ ref('int_campaigns_scored') }} as scored on members.campaign_id = scored.campaign_id
     where
         scored.is_automated
         and scored.n_accounts <= {{ var('group_max_campaign_accounts') }}
-        and members.user_id is not null
 {% endmacro %}
 
 {#- The CTEs of a model listing the campaigns whose rows changed since the last build:
@@ -91,4 +90,32 @@ changed as (
         ) as removed
     ) as either_way
 )
+{%- endmacro %}
+
+{#- After campaign_changes: the rows (`columns`), at the last build and now, of the campaigns that
+    changed. -#}
+{% macro rows_of_changed_campaigns(columns) %}
+    select {% for column in columns %}current_members.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from current_members
+    semi join changed on current_members.campaign_id = changed.campaign_id
+    union
+    select {% for column in columns %}kept.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from kept
+    semi join changed on kept.campaign_id = changed.campaign_id
+{% endmacro %}
+
+{#- The accounts of every campaign: one row per (campaign, account). -#}
+{% macro campaign_members() %}
+    select distinct
+        campaign_id,
+        user_id
+    from {{ ref('int_messages_grouped_to_campaigns') }}
+    where user_id is not null
+{% endmacro %}
+
+{#- A model kept per account pair: an incremental build makes again the pairs (account_a,
+    account_b) that `changes_model` lists. The model names `changes_model` in a `-- depends_on:`
+    comment. -#}
+{% macro kept_per_listed_pair(changes_model) -%}
+{{ kept_in_state("(account_a, account_b) in (select account_a, account_b from {{ ref('" ~ changes_model ~ "') }})") }}
 {%- endmacro %}

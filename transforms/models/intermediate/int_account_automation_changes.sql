@@ -11,17 +11,7 @@ with {{ campaign_changes(
 ) }},
 
 final as (
-    select
-        current_members.campaign_id,
-        current_members.user_id
-    from current_members
-    semi join changed on current_members.campaign_id = changed.campaign_id
-    union
-    select
-        kept.campaign_id,
-        kept.user_id
-    from kept
-    semi join changed on kept.campaign_id = changed.campaign_id
+    {{ rows_of_changed_campaigns(['campaign_id', 'user_id']) }}
 )
 
 select * from final

@@ -10,7 +10,7 @@
 -- shared automated campaigns changed (int_account_tie_changes); on Spark a table made whole.
 
 -- depends_on: {{ ref('int_account_tie_changes') }}
-{{ kept_in_state("(account_a, account_b) in (select account_a, account_b from {{ ref('int_account_tie_changes') }})") }}
+{{ kept_per_listed_pair('int_account_tie_changes') }}
 
 with
 {% if is_incremental() %}
@@ -23,15 +23,14 @@ changed as {{ materialized() }} (
 {% endif %}
 
 recurring_ties as (
+    -- tied within the window in group_min_campaigns campaigns or more
     select
         account_a,
         account_b
-    from {{ ref('account_pairs') }}
+    from {{ ref('int_account_pair_consistency') }}
     {% if is_incremental() %}
     semi join changed using (account_a, account_b)
     {% endif %}
-    group by account_a, account_b
-    having {{ list_length(distinct_elements_agg('campaign_ids')) }} >= {{ var('group_min_campaigns') }}
 ),
 
 automated_members as (
@@ -41,7 +40,7 @@ automated_members as (
     from {{ ref('int_account_automated_members') }}
 ),
 
--- sqlfluff indents the second branch as if the first were open: layout unchecked there
+-- the layout check indents the second branch as if the first were open: unchecked there
 -- noqa: disable=LT02
 co_campaign as (
     {% if is_incremental() %}

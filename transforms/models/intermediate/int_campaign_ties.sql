@@ -3,7 +3,10 @@
 -- team's timing, which one crowd reacting to one event does not show.
 
 with members as (
-    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+    select
+        campaign_id,
+        user_id
+    from {{ ref('int_campaign_members') }}
 ),
 
 tight_accounts as (
@@ -13,7 +16,7 @@ tight_accounts as (
 sizes as (
     select
         campaign_id,
-        count(distinct user_id) as n_accounts
+        count(*) as n_accounts
     from members
     group by campaign_id
 ),

@@ -6,14 +6,33 @@
 -- fall within a minute of each other now and then, not in most of their shared campaigns.
 --
 -- consistent pair: tied in n_tied >= group_min_campaigns campaigns, and n_tied >=
---                  tie_consistency x the campaigns both accounts joined;
+--                  tie_consistency x the campaigns both accounts joined (int_account_pair_consistency);
 -- tight account:   in a campaign, tied to consistent partners making at least tie_consistency of
 --                  the campaign's other accounts (in a crowd of hundreds, chance alone gives
 --                  every account a consistent partner or two; a team is tied to nearly all);
 -- One row per (campaign, tight account); int_campaign_ties gives each campaign its tight_share.
+-- Kept in the build state: an incremental build makes again only the campaigns whose co-events,
+-- accounts or consistent pairs changed (int_campaign_tightness_changes); on Spark a table made
+-- whole.
 
-with members as (
-    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+-- depends_on: {{ ref('int_campaign_tightness_changes') }}
+{{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_campaign_tightness_changes') }})") }}
+
+with
+{% if is_incremental() %}
+changed as {{ materialized() }} (
+    select campaign_id from {{ ref('int_campaign_tightness_changes') }}
+),
+{% endif %}
+
+members as (
+    select
+        campaign_id,
+        user_id
+    from {{ ref('int_campaign_members') }}
+    {% if is_incremental() %}
+    semi join changed using (campaign_id)
+    {% endif %}
 ),
 
 events as (
@@ -22,43 +41,17 @@ events as (
         account_b,
         campaign_id
     from {{ ref('int_account_co_events') }}
-),
-
-pair_ties as (
-    select
-        account_a,
-        account_b,
-        count(*) as n_tied
-    from events
-    group by account_a, account_b
-    having count(*) >= {{ var('group_min_campaigns') }}
-),
-
-incidence as (
-    select distinct
-        campaign_id,
-        user_id
-    from members
-),
-
-shared as (
-    select
-        pair_ties.account_a,
-        pair_ties.account_b,
-        any_value(pair_ties.n_tied) as n_tied,
-        count(*) as n_shared
-    from pair_ties
-    inner join incidence as a on pair_ties.account_a = a.user_id
-    inner join incidence as b on pair_ties.account_b = b.user_id and a.campaign_id = b.campaign_id
-    group by pair_ties.account_a, pair_ties.account_b
+    {% if is_incremental() %}
+    semi join changed using (campaign_id)
+    {% endif %}
 ),
 
 consistent as (
     select
         account_a,
         account_b
-    from shared
-    where n_tied >= {{ var('tie_consistency') }} * n_shared
+    from {{ ref('int_account_pair_consistency') }}
+    where is_consistent
 ),
 
 consistent_events as (
@@ -92,8 +85,8 @@ partners as (
 sizes as (
     select
         campaign_id,
-        count(distinct user_id) as n_accounts
-    from incidence
+        count(*) as n_accounts
+    from members
     group by campaign_id
 ),
 
