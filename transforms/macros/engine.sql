@@ -86,16 +86,6 @@ list_sort(list_distinct(list({{ value }}){% if where %} filter (where {{ where }
 array_sort(collect_set({{ value }}){% if where %} filter (where {{ where }}){% endif %})
 {%- endmacro %}
 
-{#- a group's values as a list, in no order -#}
-{% macro list_agg(value) %}{{ return(adapter.dispatch('list_agg', 'chorus')(value)) }}{% endmacro %}
-{% macro default__list_agg(value) %}list({{ value }}){% endmacro %}
-{% macro spark__list_agg(value) %}collect_list({{ value }}){% endmacro %}
-
-{#- the elements of a list of distinct values also in another -#}
-{% macro list_intersect(a, b) %}{{ return(adapter.dispatch('list_intersect', 'chorus')(a, b)) }}{% endmacro %}
-{% macro default__list_intersect(a, b) %}list_intersect({{ a }}, {{ b }}){% endmacro %}
-{% macro spark__list_intersect(a, b) %}array_intersect({{ a }}, {{ b }}){% endmacro %}
-
 {#- the distinct elements of every list in a group (their count: list_length of it) -#}
 {% macro distinct_elements_agg(list) %}{{ return(adapter.dispatch('distinct_elements_agg', 'chorus')(list)) }}{% endmacro %}
 {% macro default__distinct_elements_agg(list) %}list_distinct(flatten(list({{ list }}))){% endmacro %}

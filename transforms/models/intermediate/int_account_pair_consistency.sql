@@ -23,32 +23,23 @@ with tied as (
     having {{ list_length(distinct_elements_agg('campaign_ids')) }} >= {{ var('group_min_campaigns') }}
 ),
 
--- each account of those pairs with its campaigns: a pair's shared campaigns are the lists'
--- intersection (a join through every campaign of the first account cost three times more)
-accounts as (
-    select account_a as user_id from tied
-    union
-    select account_b from tied
-),
-
-account_campaigns as {{ materialized() }} (
+members as (
     select
-        members.user_id,
-        {{ list_agg('members.campaign_id') }} as campaign_ids
-    from {{ ref('int_campaign_members') }} as members
-    semi join accounts on members.user_id = accounts.user_id
-    group by members.user_id
+        campaign_id,
+        user_id
+    from {{ ref('int_campaign_members') }}
 ),
 
 shared as (
     select
         tied.account_a,
         tied.account_b,
-        tied.n_tied,
-        {{ list_length(list_intersect('a.campaign_ids', 'b.campaign_ids')) }} as n_shared
+        any_value(tied.n_tied) as n_tied,
+        count(*) as n_shared
     from tied
-    inner join account_campaigns as a on tied.account_a = a.user_id
-    inner join account_campaigns as b on tied.account_b = b.user_id
+    inner join members as a on tied.account_a = a.user_id
+    inner join members as b on a.campaign_id = b.campaign_id and tied.account_b = b.user_id
+    group by tied.account_a, tied.account_b
 ),
 
 final as (

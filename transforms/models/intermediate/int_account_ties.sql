@@ -40,47 +40,29 @@ automated_members as (
     from {{ ref('int_account_automated_members') }}
 ),
 
--- the layout check indents one branch as if the other were open: unchecked here
+-- the layout check indents the second branch as if the first were open: unchecked there
 -- noqa: disable=LT02
-{% if is_incremental() %}
--- the changed pairs' accounts, each with its automated campaigns: a pair's shared campaigns are
--- the lists' intersection
-accounts as (
-    select account_a as user_id from changed
-    union
-    select account_b from changed
-),
-
-account_campaigns as {{ materialized() }} (
-    select
-        automated_members.user_id,
-        {{ list_agg('automated_members.campaign_id') }} as campaign_ids
-    from automated_members
-    semi join accounts on automated_members.user_id = accounts.user_id
-    group by automated_members.user_id
-),
-
 co_campaign as (
+    {% if is_incremental() %}
+    -- the changed pairs' shared campaigns: each pair's first account's campaigns, probed for the second
     select
         changed.account_a,
         changed.account_b
     from changed
-    inner join account_campaigns as a on changed.account_a = a.user_id
-    inner join account_campaigns as b on changed.account_b = b.user_id
-    where {{ list_length(list_intersect('a.campaign_ids', 'b.campaign_ids')) }} >= {{ var('group_min_campaigns') }}
-),
-{% else %}
-co_campaign as (
+    inner join automated_members as a on changed.account_a = a.user_id
+    inner join automated_members as b
+        on a.campaign_id = b.campaign_id and changed.account_b = b.user_id
+    {% else %}
     select
         a.user_id as account_a,
         b.user_id as account_b
     from automated_members as a
     inner join automated_members as b
         on a.campaign_id = b.campaign_id and a.user_id < b.user_id
+    {% endif %}
     group by all
     having count(*) >= {{ var('group_min_campaigns') }}
 ),
-{% endif %}
 -- noqa: enable=LT02
 
 pairs as (
