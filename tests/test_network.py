@@ -36,6 +36,21 @@ def test_every_campaign_account_has_a_row_and_every_tie_its_tweets(warehouse) ->
     assert late == 0
 
 
+def test_an_accounts_coordination_degree_counts_each_partner_once_whatever_the_kinds(warehouse) -> None:
+    pairs = warehouse.execute("select account_a, account_b, kind from marts.account_pairs").fetchall()
+    partners: dict[str, set[str]] = {}
+    for a, b, _ in pairs:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    both_kinds = {(a, b) for a, b, kind in pairs if kind == "co_tweet"} & {
+        (a, b) for a, b, kind in pairs if kind == "co_retweet"
+    }
+    assert both_kinds, "the sample has pairs tied by co-tweets and co-retweets both"
+    degrees = dict(warehouse.execute("select user_id, coordination_degree from marts.accounts").fetchall())
+    assert partners and all(degrees[user] == len(partners[user]) for user in partners)
+    assert all(degree == 0 for user, degree in degrees.items() if user not in partners)
+
+
 def test_a_team_of_the_generator_lands_in_one_group(sample, warehouse) -> None:
     _, truth = sample
     for kind in ("headline_botnet", "rt_group"):

@@ -19,23 +19,25 @@ groups as (
     select * from {{ ref('int_account_groups') }}
 ),
 
+-- each tied pair once, whatever its kinds (account_a < account_b): an account's partners are its
+-- pairs (both directions made distinct, then counted distinct again, took 17 s by hand at 10M)
 pairs as (
-    select
-        account_a as user_id,
-        account_b as partner
-    from {{ ref('account_pairs') }}
-    union
-    select
-        account_b,
-        account_a
+    select distinct
+        account_a,
+        account_b
     from {{ ref('account_pairs') }}
 ),
 
 degrees as (
     select
         user_id,
-        count(distinct partner) as coordination_degree
-    from pairs group by user_id
+        count(*) as coordination_degree
+    from (
+        select account_a as user_id from pairs
+        union all
+        select account_b from pairs
+    ) as sides
+    group by user_id
 ),
 
 sources as (
