@@ -1,7 +1,8 @@
 -- The account pairs whose tie a build may change, which int_account_ties makes again: the pairs
--- whose account_pairs rows change (the changed_account_pairs macro: a recurring tie counts their
--- campaigns) and the pairs of accounts that were or are co-members of a campaign whose automated
--- members changed (int_account_automation_changes: a co-campaign tie counts those campaigns).
+-- whose consistency row is made again (int_account_pair_consistency_changes: those whose
+-- account_pairs rows change, so whose tied campaigns a recurring tie counts, among them) and the
+-- pairs of accounts that were or are co-members of a campaign whose automated members changed
+-- (int_account_automation_changes: a co-campaign tie counts those campaigns).
 -- Every other pair's campaigns in both counts are those of the last build: its tie is kept.
 -- Empty on a first build, a full refresh and Spark (the ties are then made whole).
 
@@ -16,9 +17,9 @@ with co_members as (
 
 final as (
     select
-        changed_pairs.account_a,
-        changed_pairs.account_b
-    from ({{ changed_account_pairs() }}) as changed_pairs
+        account_a,
+        account_b
+    from {{ ref('int_account_pair_consistency_changes') }}
     union
     select
         co_members.account_a,
