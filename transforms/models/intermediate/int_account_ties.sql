@@ -6,8 +6,8 @@
 -- headline has most of them). Pairs inside automated campaigns of more than
 -- group_max_campaign_accounts accounts are not enumerated (n^2 pairs); those accounts group
 -- through their other campaigns. One row per pair, account_a < account_b.
--- Kept in the build state: an incremental build makes again only the pairs whose account pairs or
--- shared automated campaigns changed (int_account_tie_changes); on Spark a table made whole.
+-- Kept in the build state: an incremental build makes again only the pairs whose consistency row
+-- or shared automated campaigns changed (int_account_tie_changes); on Spark a table made whole.
 
 -- depends_on: {{ ref('int_account_tie_changes') }}
 {{ kept_per_listed_pair('int_account_tie_changes') }}
