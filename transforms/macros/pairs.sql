@@ -113,9 +113,11 @@ changed as (
     where user_id is not null
 {% endmacro %}
 
-{#- A model kept per account pair: an incremental build makes again the pairs (account_a,
-    account_b) that `changes_model` lists. The model names `changes_model` in a `-- depends_on:`
-    comment. -#}
-{% macro kept_per_listed_pair(changes_model) -%}
-{{ kept_in_state("(account_a, account_b) in (select account_a, account_b from {{ ref('" ~ changes_model ~ "') }})") }}
+{#- A model kept per key: an incremental build makes again the rows whose `key` (a list of columns:
+    the account pair, or the campaign) is one of those `changes_model` lists. The model names
+    `changes_model` in a `-- depends_on:` comment. -#}
+{% macro kept_per_listed(changes_model, key) -%}
+{%- set columns = key | join(', ') -%}
+{%- set row = columns if key | length == 1 else '(' ~ columns ~ ')' -%}
+{{ kept_in_state(row ~ " in (select " ~ columns ~ " from {{ ref('" ~ changes_model ~ "') }})") }}
 {%- endmacro %}

@@ -8,7 +8,7 @@
 -- campaigns may have changed (int_account_pair_consistency_changes); on Spark a table made whole.
 
 -- depends_on: {{ ref('int_account_pair_consistency_changes') }}
-{{ kept_per_listed_pair('int_account_pair_consistency_changes') }}
+{{ kept_per_listed('int_account_pair_consistency_changes', ['account_a', 'account_b']) }}
 
 with tied as (
     select

@@ -10,7 +10,7 @@
 -- or shared automated campaigns changed (int_account_tie_changes); on Spark a table made whole.
 
 -- depends_on: {{ ref('int_account_tie_changes') }}
-{{ kept_per_listed_pair('int_account_tie_changes') }}
+{{ kept_per_listed('int_account_tie_changes', ['account_a', 'account_b']) }}
 
 with
 {% if is_incremental() %}

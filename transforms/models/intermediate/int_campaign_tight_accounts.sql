@@ -16,7 +16,7 @@
 -- whole.
 
 -- depends_on: {{ ref('int_campaign_tightness_changes') }}
-{{ kept_in_state("campaign_id in (select campaign_id from {{ ref('int_campaign_tightness_changes') }})") }}
+{{ kept_per_listed('int_campaign_tightness_changes', ['campaign_id']) }}
 
 with
 {% if is_incremental() %}
