@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 import re
 import shutil
 from dataclasses import replace
@@ -389,30 +391,31 @@ def pairing_changes(settings: Settings) -> tuple[int, int]:
     return found[0], found[1]
 
 
-# The build state's models kept per account pair or per campaign, each with the model listing what
-# a build makes again of it and the key they share.
-KEPT_PER_PAIR_OR_CAMPAIGN = {
+# The build state's models kept per account pair, campaign or campaign message, each with the
+# model listing what a build makes again of it and the key they share.
+KEPT_PER_KEY = {
     "int_account_ties": ("int_account_tie_changes", "account_a, account_b"),
     "int_account_pair_consistency": ("int_account_pair_consistency_changes", "account_a, account_b"),
     "int_campaign_tight_accounts": ("int_campaign_tightness_changes", "campaign_id"),
+    "int_messages_grouped_to_campaigns": ("int_message_grouping_changes", "message_key"),
 }
 
 
 def state_rows(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows (sorted) of the build state's models kept per account pair or per campaign."""
+    """The rows (sorted) of the build state's models kept per account pair, campaign or message."""
     with duckdb.connect(str(settings.state), read_only=True) as con:
         return {
             model: con.sql(f"select * from intermediate.{model} order by all").fetchall()
-            for model in KEPT_PER_PAIR_OR_CAMPAIGN
+            for model in KEPT_PER_KEY
         }
 
 
 def remade_and_kept(settings: Settings) -> dict[str, tuple[int, int]]:
-    """Per model kept per pair or campaign: how many keys the last build listed to make again,
+    """Per model kept per pair, campaign or message: how many keys the last build listed to make again,
     and how many of its rows are of other keys (kept)."""
     counted = {}
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        for model, (changes, key) in KEPT_PER_PAIR_OR_CAMPAIGN.items():
+        for model, (changes, key) in KEPT_PER_KEY.items():
             found = con.execute(
                 f"select (select count(*) from intermediate.{changes}),"
                 f" (select count(*) from intermediate.{model} anti join intermediate.{changes} using ({key}))"
@@ -455,7 +458,7 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
             "account_pairs",
             "account_pair_tweets",
             "int_account_co_events",
-            *KEPT_PER_PAIR_OR_CAMPAIGN,
+            *KEPT_PER_KEY,
         )
         for model in kept_models:
             assert ran_incrementally(settings, model), (step, model)
@@ -470,7 +473,7 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
         for table in compared:
             assert stepwise[table] == full[table], (step, table)
         full_state = state_rows(settings)
-        for model in KEPT_PER_PAIR_OR_CAMPAIGN:
+        for model in KEPT_PER_KEY:
             assert stepwise_state[model] == full_state[model], (step, model)
         publish(settings, candidate)  # the next step starts from a published build of the state
 
@@ -573,3 +576,133 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
         links.append(stepwise["int_message_candidate_links"])
     assert links[0] != links[1] != links[2] != links[3], "each change moved the links"
     assert links[4] == links[0], "the first file's links again"
+
+
+def sentence(rng: random.Random, words: int = 12) -> str:
+    """A text of `words` random lowercase words: far from any other such text."""
+    return " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7)) for _ in range(words))
+
+
+def text_key(text: str) -> str:
+    """The message key of a text of lowercase words (its normalised form is itself)."""
+    return "tx:" + hashlib.md5(text.encode()).hexdigest()
+
+
+def grouping(settings: Settings) -> list[tuple[Any, ...]]:
+    """The build state's campaign grouping, sorted."""
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        return con.sql("select * from intermediate.int_messages_grouped_to_campaigns order by all").fetchall()
+
+
+def cohort_of(settings: Settings, message: str, user: str) -> str | None:
+    """The cohort of `user`'s tweet of `message` in the build state's grouping."""
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        found = con.execute(
+            "select cohort from intermediate.int_messages_grouped_to_campaigns"
+            " where message_key = ? and user_id = ?",
+            [message, user],
+        ).fetchone()
+    return found[0] if found else None
+
+
+def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_build(tmp_path: Path) -> None:
+    """Campaigns are grouped again only for the messages a build changed, and equal a full build:
+    new copy personas raise the persona rate, so an untouched campaign of personas and people is
+    no longer split in two; an account that becomes a persona moves to the personas' side of an
+    untouched split campaign; a variant posted later renames the cluster of an older campaign;
+    a campaign's only tweet of a day is deleted; then each file goes and all of it is undone."""
+    rng = random.Random(7)
+    copied = [sentence(rng) for _ in range(5)]  # the first personas' five copied texts
+    later_copied = [sentence(rng) for _ in range(5)]  # the later personas'
+    mixed, mostly_personas, older, midnight = (sentence(rng) for _ in range(4))
+    # a variant of `older` whose key sorts first: it names the cluster once it joins
+    words = older.split()
+    variant = next(
+        text
+        for text in (" ".join([*words[:-1], sentence(rng, 1)]) for _ in range(100))
+        if text_key(text) < text_key(older)
+    )
+    ids = iter(range(1000, 100000))
+
+    def posts(accounts: list[str], text: str, day: int, hour: int) -> list[dict[str, Any]]:
+        return [
+            v1_status(next(ids), account, text, created_at=october(day, f"{hour:02d}:{minute:02d}"))
+            for minute, account in enumerate(accounts)
+        ]
+
+    personas = [f"p{i}" for i in range(8)]
+    people = [f"q{i}" for i in range(4)]
+    others = ["y", "r0", "r1", "r2"]
+    first = (
+        [v1_status(next(ids), f"o{i}", sentence(rng), created_at=october(10, "08:00")) for i in range(72)]
+        + [post for hour, text in enumerate(copied) for post in posts(personas, text, 10, 9 + hour)]
+        # 4 personas and 4 people: two campaigns while personas are rare
+        + posts(personas[:4] + people, mixed, 10, 15)
+        # 8 personas and 4 people: two campaigns, y among the people
+        + posts(personas + others, mostly_personas, 10, 17)
+        + posts(["o0", "o1", "o2"], older, 10, 19)
+    )
+    # a campaign across midnight: its one tweet of the 11th is deleted later
+    first += posts(["m0", "m1", "m2"], midnight, 10, 23)
+    late = v1_status(next(ids), "m3", midnight, created_at=october(11, "00:01"))
+    first.append(late)
+    crowd = [
+        post
+        for hour, text in enumerate(later_copied)
+        for post in posts([f"n{i}" for i in range(8)], text, 14, 9 + hour)
+    ]
+    crowd += posts(["o3"], variant, 14, 16)
+    convert = [post for hour, text in enumerate(later_copied) for post in posts(["y"], text, 15, 9 + hour)]
+    convert.append(
+        {
+            "delete": {
+                "status": {"id_str": late["id_str"], "user_id_str": "u-m3"},
+                "timestamp_ms": "1318500000000",
+            }
+        }
+    )
+    files = {
+        name: write_jsonl(tmp_path / f"{name}.jsonl", rows)
+        for name, rows in (("first", first), ("crowd", crowd), ("convert", convert))
+    }
+    settings = Settings.make(tmp_path / "home")
+    ingest([files["first"]], settings, progress=False)
+    build(settings)
+    assert cohort_of(settings, text_key(mixed), "u-q0") == "people"
+    assert cohort_of(settings, text_key(mostly_personas), "u-y") == "people"
+    assert (
+        cohort_of(settings, text_key(older), "u-o0") == cohort_of(settings, text_key(midnight), "u-m3") == ""
+    )
+    steps: list[tuple[str, Any, dict[str, Any]]] = [
+        (
+            "personas come, a variant renames a cluster",
+            lambda: ingest([files["crowd"]], settings, progress=False),
+            {(mixed, "u-q0"): "", (variant, "u-o0"): ""},
+        ),
+        (
+            "an account becomes a persona",
+            lambda: ingest([files["convert"]], settings, progress=False),
+            {(mostly_personas, "u-y"): "personas", (mixed, "u-q0"): "", (midnight, "u-m3"): None},
+        ),
+        (
+            "it is no longer one",
+            lambda: remove(settings, str(files["convert"])),
+            {(mostly_personas, "u-y"): "people", (midnight, "u-m3"): ""},
+        ),
+        (
+            "the personas and the variant go",
+            lambda: remove(settings, str(files["crowd"])),
+            {(mixed, "u-q0"): "people", (older, "u-o0"): ""},
+        ),
+    ]
+    for step, change, cohorts in steps:
+        change()
+        build(settings)
+        assert ran_incrementally(settings, "int_messages_grouped_to_campaigns"), step
+        for (text, user), cohort in cohorts.items():
+            assert cohort_of(settings, text_key(text), user) == cohort, (step, text, user)
+        remade, kept = remade_and_kept(settings)["int_messages_grouped_to_campaigns"]
+        assert remade > 0 and kept > 0, step  # some messages grouped again, others kept
+        stepwise = grouping(settings)
+        build(settings, full_refresh=True)
+        assert stepwise == grouping(settings), step

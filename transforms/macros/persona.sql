@@ -14,3 +14,23 @@ coalesce(
     false
 )
 {%- endmacro %}
+
+{#- The share of copy personas among the accounts with a message (int_account_personas), as one
+    row with one column, `rate`: what a group's personas are compared with (splits_cohorts). -#}
+{% macro persona_rate() %}
+    select
+        sum(case when is_persona then 1 else 0 end) / greatest(1, count(*)) as rate
+    from {{ ref('int_account_personas') }}
+{% endmacro %}
+
+{#- Whether a group of a message's posters is two campaigns, its copy personas and its people:
+    each a campaign's worth of accounts (min_accounts), and more personas than a binomial draw of
+    its accounts at `rate` (persona_rate) gives by cohort_z standard deviations. -#}
+{% macro splits_cohorts(n_personas, n_accounts, rate) -%}
+(
+    {{ n_personas }} >= {{ var('min_accounts') }}
+    and {{ n_accounts }} - {{ n_personas }} >= {{ var('min_accounts') }}
+    and {{ n_personas }} > {{ n_accounts }} * {{ rate }}
+    + {{ var('cohort_z') }} * sqrt({{ n_accounts }} * {{ rate }} * (1 - {{ rate }}))
+)
+{%- endmacro %}

@@ -6,7 +6,7 @@
 -- The last build's buckets (int_message_band_members, kept in the build state) hold the keys of
 -- every text the lake held then that has a signature. A text on no day this build stages again
 -- is in the lake exactly as it was, so only the texts of the affected days are compared: those
--- the last build held there (int_lake_texts_affected) and those held there now. A text on one
+-- the last build held there (the texts of int_lake_messages_affected) and those held there now. A text on one
 -- side only is added or removed unless the lake holds it on another day (then it stays). The
 -- removed texts' keys are made again from their signatures (a cached signature stays when its
 -- tweets go), as the band members' were: the build never reads the whole of the kept keys.
@@ -18,8 +18,8 @@
 {% set compared = kept_relation('int_message_band_members') is not none %}
 
 with before_on_days as (
-    select message_key from {{ ref('int_lake_texts_affected') }}
-    where {{ compared }}
+    select message_key from {{ ref('int_lake_messages_affected') }}
+    where {{ compared }} and message_key like 'tx:%'
 ),
 
 now_on_days as {{ materialized() }} (

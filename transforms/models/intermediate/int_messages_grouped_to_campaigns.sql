@@ -7,25 +7,52 @@
 -- enough to be a drip (min_drip_tweets).
 --
 -- Personas and people are split: when a group's posters hold at least min_accounts copy
--- personas (accounts, never verified nor the party's own, whose own posts are mostly copies -
--- texts posted by min_accounts accounts or more - of repeat_copy_messages distinct texts or
--- more, "mostly" beyond doubt: see copy_personas)
--- and at least min_accounts other accounts, and more personas than chance gives by cohort_z
+-- personas (int_account_personas: accounts, never verified nor the party's own, whose own posts
+-- are mostly copies, beyond doubt) and at least min_accounts other accounts, and more personas
+-- than chance gives by cohort_z
 -- standard deviations (a binomial draw of its accounts at the personas' share of all accounts
 -- with a message: people whose accounts an app also posts for join crowds like anyone else),
 -- each cohort is a campaign of its own (a headline network pasting the day's news while people
 -- share the same headline by hand is two campaigns, each judged on its own posters). A campaign
 -- that is not split keeps its id.
+-- Kept in the build state per campaign message (a cluster's key, or a message's own): an
+-- incremental build groups again only the messages int_message_grouping_changes lists (each whole:
+-- every tweet of it, over all time) and keeps the others' rows; on Spark a table made whole.
 -- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
 -- noqa: disable=LT01,LT02,LT05,LT09
 
-with normalised as (
-    select * from {{ ref('int_tweets_normalised') }}
-    where message_key is not null
+-- depends_on: {{ ref('int_message_grouping_changes') }}
+{{ kept_per_listed('int_message_grouping_changes', ['message_key']) }}
+
+with
+near_duplicates as (
+    select
+        message_key,
+        cluster_key
+    from {{ ref('int_messages_near_duplicates') }}
 ),
 
-near_duplicates as (
-    select * from {{ ref('int_messages_near_duplicates') }}
+{% if is_incremental() %}
+changed as {{ materialized() }} (
+    select message_key from {{ ref('int_message_grouping_changes') }}
+),
+
+-- the exact messages of the changed campaign messages: a message's own key, or its cluster's
+changed_exact as (
+    select message_key from changed
+    union
+    select near_duplicates.message_key
+    from near_duplicates
+    semi join changed on near_duplicates.cluster_key = changed.message_key
+),
+{% endif %}
+
+normalised as {{ materialized() if is_incremental() else '' }} (
+    select * from {{ ref('int_tweets_normalised') }}
+    where message_key is not null
+    {% if is_incremental() %}
+        and message_key in (select message_key from changed_exact)
+    {% endif %}
 ),
 
 -- only what the grouping reads: the tweets' texts and the rest join the campaigns' tweets at the
@@ -38,18 +65,14 @@ tweets as {{ materialized() }} (
         coalesce(near_duplicates.cluster_key, normalised.message_key) as message_key
     from normalised
     left join near_duplicates using (message_key)  -- noqa: ST11
+    {% if is_incremental() %}
+    -- an exact message that left a changed cluster is grouped under its new one (listed too)
+    where coalesce(near_duplicates.cluster_key, normalised.message_key) in (select message_key from changed)
+    {% endif %}
 ),
 
-own_posts as (
-    -- every post of each account but its retweets, message or not
-    select all_tweets.user_id, coalesce(near_duplicates.cluster_key, all_tweets.message_key) as message_key
-    from {{ ref('int_tweets_normalised') }} as all_tweets
-    left join near_duplicates on all_tweets.message_key = near_duplicates.message_key
-    where all_tweets.user_id is not null and not all_tweets.is_retweet
-),
-
--- each message's tweets and accounts, counted once for both uses below
-message_sizes as {{ materialized() }} (
+-- each message's tweets and accounts
+message_sizes as (
     select
         message_key,
         count(*) as n_tweets,
@@ -58,32 +81,10 @@ message_sizes as {{ materialized() }} (
     group by message_key
 ),
 
-copied_messages as (
-    select message_key
-    from message_sizes
-    where n_accounts >= {{ var('min_accounts') }}
-),
-
-public_accounts as (
-    select user_id
-    from {{ ref('int_accounts') }}
-    where is_public
-),
-
 copy_personas as (
-    select own_posts.user_id
-    from own_posts
-    left join copied_messages
-        on own_posts.message_key = copied_messages.message_key
-    left join public_accounts
-        on own_posts.user_id = public_accounts.user_id
-    where public_accounts.user_id is null
-    group by own_posts.user_id
-    -- beyond doubt (the lower bound of the share): a split carves a campaign in two
-    having {{ is_mostly_pushed(
-        'count(distinct copied_messages.message_key)', 'count(copied_messages.message_key)', 'count(*)',
-        var('persona_confidence_z')
-    ) }}
+    select user_id
+    from {{ ref('int_account_personas') }}
+    where is_persona
 ),
 
 -- Most messages are posted once or twice and can never be a campaign (a campaign is part of a
@@ -203,9 +204,7 @@ tagged as (
 ),
 
 persona_rate as (
-    select
-        (select count(*) from copy_personas)
-        / greatest(1, (select count(distinct user_id) from tweets)) as rate
+    {{ persona_rate() }}
 ),
 
 split_groups as (
@@ -222,10 +221,7 @@ split_groups as (
         group by message_key, episode
     ) as sizes
     cross join persona_rate
-    where sizes.n_personas >= {{ var('min_accounts') }}
-        and sizes.n_accounts - sizes.n_personas >= {{ var('min_accounts') }}
-        and sizes.n_personas > sizes.n_accounts * persona_rate.rate
-            + {{ var('cohort_z') }} * sqrt(sizes.n_accounts * persona_rate.rate * (1 - persona_rate.rate))
+    where {{ splits_cohorts('sizes.n_personas', 'sizes.n_accounts', 'persona_rate.rate') }}
 ),
 
 cohorts as (
@@ -275,10 +271,13 @@ final as (
         details.text,
         details.source,
         details.app_kind,
-        details.is_retweet
+        details.is_retweet,
+        cohorts.episode,
+        cohorts.cohort
     from cohorts
     inner join campaign_groups using (message_key, episode, cohort)
-    inner join {{ ref('int_tweets_normalised') }} as details on cohorts.tweet_id = details.tweet_id
+    inner join {{ 'normalised' if is_incremental() else ref('int_tweets_normalised') }} as details
+        on cohorts.tweet_id = details.tweet_id
 )
 
 select * from final

@@ -11,7 +11,7 @@
 -- Every CTE is materialised: the label rounds each read the previous round twice.
 -- Output: one row per linked text, with the key of its cluster (the smallest member key).
 
--- depends_on: {{ ref('int_message_similarity') }}
+-- depends_on: {{ ref('int_message_similarity') }}, {{ ref('int_message_clusters_before') }}
 {% if not var('near_duplicates') %}
 -- near-duplicate grouping switched off (near_duplicates: false): exact grouping only
 select cast(null as string) as message_key, cast(null as string) as cluster_key where false

@@ -16,7 +16,7 @@
 -- Layout unchecked from here: DuckDB syntax sqlfluff's parser does not read yet (see .sqlfluff).
 -- noqa: disable=LT01,LT02,LT05,LT09
 
--- depends_on: {{ ref('int_lake_days_affected') }}, {{ ref('int_lake_texts_affected') }}
+-- depends_on: {{ ref('int_lake_days_affected') }}, {{ ref('int_lake_messages_affected') }}
 {{ kept_per_day('cast(created_at as date)') }}
 
 with tweets as (

@@ -1,0 +1,131 @@
+-- The campaign messages (a near-duplicate cluster's key, or a message's own key) whose campaigns
+-- an incremental build groups again; int_messages_grouped_to_campaigns keeps the others' rows.
+-- A message's grouping reads its tweets (their accounts and times), which of those accounts are
+-- copy personas, and the personas' share of all accounts with a message. So a message is grouped
+-- again when
+-- 1. it has a tweet on a day this build stages again, now or at the last build (a tweet added,
+--    deleted or staged from another record; the last build's under the clusters of then);
+-- 2. a text moved to or from its cluster (both the cluster it left and the one it joined);
+-- 3. one of its accounts became, or stopped being, a copy persona (int_account_personas);
+-- 4. one of its groups as kept would now be split into personas and people, or no longer be, at
+--    this build's persona rate (its accounts and their personas are as they were: else 1 or 3).
+-- Every other message has the same tweets, personas and split as at the last build, so the same
+-- campaigns. Empty on a first build, a full refresh and Spark (every message is then grouped).
+
+-- depends_on: {{ ref('int_lake_days_affected') }}
+
+{% set compared = kept_relation('int_messages_grouped_to_campaigns') is not none %}
+
+with clusters_now as (
+    select
+        message_key,
+        cluster_key
+    from {{ ref('int_messages_near_duplicates') }}
+),
+
+clusters_before as (
+    select
+        message_key,
+        cluster_key
+    from {{ ref('int_message_clusters_before') }}
+),
+
+personas as (
+    select
+        user_id,
+        is_persona,
+        was_persona
+    from {{ ref('int_account_personas') }}
+),
+
+on_days_now as (
+    select coalesce(clusters_now.cluster_key, tweets.message_key) as message_key
+    from {{ ref('int_tweets_normalised') }} as tweets
+    left join clusters_now on tweets.message_key = clusters_now.message_key
+    where
+        {{ compared }}
+        and tweets.message_key is not null
+        and {{ on_affected_days('cast(tweets.created_at as date)') }}
+),
+
+on_days_before as (
+    select coalesce(clusters_before.cluster_key, affected.message_key) as message_key
+    from {{ ref('int_lake_messages_affected') }} as affected
+    left join clusters_before on affected.message_key = clusters_before.message_key
+    where {{ compared }}
+),
+
+moved as (
+    select
+        coalesce(clusters_before.cluster_key, clusters_before.message_key, clusters_now.message_key) as left_key,
+        coalesce(clusters_now.cluster_key, clusters_now.message_key, clusters_before.message_key) as joined_key
+    from clusters_before
+    full outer join clusters_now on clusters_before.message_key = clusters_now.message_key
+    where
+        {{ compared }}
+        and clusters_before.cluster_key is distinct from clusters_now.cluster_key
+),
+
+flipped_personas as (
+    select user_id
+    from personas
+    where is_persona != was_persona
+),
+
+of_flipped_personas as (
+    select coalesce(clusters_now.cluster_key, tweets.message_key) as message_key
+    from {{ ref('int_tweets_normalised') }} as tweets
+    semi join flipped_personas on tweets.user_id = flipped_personas.user_id
+    left join clusters_now on tweets.message_key = clusters_now.message_key
+    where {{ compared }} and tweets.message_key is not null
+),
+
+rate as (
+    {{ persona_rate() }}
+),
+
+kept as (
+    select
+        message_key,
+        episode,
+        cohort,
+        user_id
+    from {{ kept_rows('int_messages_grouped_to_campaigns', ['message_key', 'episode', 'cohort', 'user_id']) }}
+),
+
+kept_groups as (
+    select
+        kept.message_key,
+        kept.episode,
+        count(distinct kept.user_id) as n_accounts,
+        count(distinct case when personas.is_persona then kept.user_id end) as n_personas,
+        max(case when kept.cohort = '' then 0 else 1 end) = 1 as is_split
+    from kept
+    left join personas on kept.user_id = personas.user_id
+    group by kept.message_key, kept.episode
+    having count(distinct kept.user_id) >= 2 * {{ var('min_accounts') }}
+),
+
+split_or_not as (
+    select kept_groups.message_key
+    from kept_groups
+    cross join rate
+    where {{ splits_cohorts('kept_groups.n_personas', 'kept_groups.n_accounts', 'rate.rate') }} != kept_groups.is_split
+),
+
+final as (
+    select message_key from on_days_now
+    union
+    select message_key from on_days_before
+    union
+    select left_key from moved
+    union
+    select joined_key from moved
+    union
+    select message_key from of_flipped_personas
+    union
+    select message_key from split_or_not
+)
+
+select message_key from final
+where message_key is not null
