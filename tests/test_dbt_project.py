@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -86,6 +87,7 @@ def render_primary_key(model: str, engine: str = "duckdb", **arguments: Any) -> 
     source = source.replace("{% test ", "{% macro ").replace("{% endtest %}", "{% endmacro %}")
     environment = jinja2.Environment()
     environment.globals["target"] = {"type": engine}
+    environment.globals["ref"] = lambda name: name  # the models it reads, as tables of the same name
     macro = environment.from_string(source).module.primary_key  # type: ignore[attr-defined]
     return str(macro(model, **arguments))
 
@@ -124,6 +126,43 @@ def test_the_primary_key_test_fails_on_a_repeated_or_null_key(
         # every key sharing one hash (Spark's function, made constant here): values still decide
         con.execute("create macro xxhash64(a) as 0, (a, b) as 0")
         assert len(con.execute(render_primary_key("t", "spark", **arguments)).fetchall()) == failing
+
+
+OCT = {day: date(2011, 10, day) for day in (11, 12)}
+
+
+@pytest.mark.parametrize(
+    ("rows", "affected", "failing"),
+    [
+        # a key of a day made again that a kept day holds too
+        ([(1, OCT[11]), (1, OCT[12])], [OCT[12]], 1),
+        # kept days' keys were checked by the builds that inserted them
+        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[12]], 0),
+        ([(None, OCT[11]), (2, OCT[12])], [OCT[12]], 0),
+        ([(None, OCT[12])], [OCT[12]], 1),
+        # a row with no day is always checked
+        ([(1, None), (1, OCT[11])], [OCT[12]], 1),
+        # every day made again (a full build): every key
+        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[11], OCT[12]], 1),
+    ],
+)
+def test_the_primary_key_test_of_a_model_kept_per_day_checks_the_keys_of_the_days_made_again(
+    rows: list[tuple[Any, Any]], affected: list[date], failing: int
+) -> None:
+    with duckdb.connect() as con:
+        con.execute("create table t (k integer, d date)")
+        con.executemany("insert into t values (?, ?)", rows)
+        con.execute("create table int_lake_days_affected (day date)")
+        con.executemany("insert into int_lake_days_affected values (?)", [(day,) for day in affected])
+        sql = render_primary_key("t", column_name="k", inserted_days="d")
+        assert len(con.execute(sql).fetchall()) == failing
+        # Spark's builds are whole: there every key is checked
+        con.execute("create macro xxhash64(a) as 0")
+        whole = len(con.execute(render_primary_key("t", "spark", column_name="k")).fetchall())
+        assert (
+            len(con.execute(render_primary_key("t", "spark", column_name="k", inserted_days="d")).fetchall())
+            == whole
+        )
 
 
 def test_the_build_settings_table_lists_every_numeric_var() -> None:

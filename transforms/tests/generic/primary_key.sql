@@ -7,11 +7,18 @@
     listed in `inserted_from` (a ref) checks only those keys: a repeated key has the same value
     there on both rows, and the rows kept were checked by the build that inserted them. An empty
     list (a full build, or nothing changed) checks every key.
+    A model kept per day (rows made again on the days a build stages again) names the day of a
+    row in `inserted_days` (an expression on its columns): only the keys of the rows on those days
+    (int_lake_days_affected) are looked for elsewhere in the model, and only those rows' NULL keys
+    are reported: a repeated key is on an affected day on at least one of its rows, and a NULL key
+    was reported by the build that inserted it. A row whose day is NULL is always checked; a full
+    build (every day affected) checks every key, as the plain test does, and so does Spark (its
+    builds are whole).
     Rows are grouped by the key's 64-bit hash first (one integer per row: grouping 100M band keys
     by their strings took 53 s at 10M tweets, or ran out of memory); only the keys whose hash
     repeats, every repeated key among them, are grouped by their values, so two keys that share
     a hash never fail the test. -#}
-{% test primary_key(model, column_name=none, columns=none, nullable=[], inserted_from=none, inserted_column=none) %}
+{% test primary_key(model, column_name=none, columns=none, nullable=[], inserted_from=none, inserted_column=none, inserted_days=none) %}
 {%- set keys = columns if columns else [column_name] -%}
 {%- set key_hash = ('xxhash64' if target.type == 'spark' else 'hash') ~ '(' ~ (keys | join(', ')) ~ ')' -%}
 {%- set null_key -%}
@@ -26,6 +33,41 @@
     )
 {%- endif -%}
 {%- endset -%}
+{%- if inserted_days is not none and target.type != 'spark' %}
+{%- set inserted -%}
+coalesce(cast({{ inserted_days }} as date) in (select day from {{ ref('int_lake_days_affected') }}), true)
+{%- endset -%}
+with scope as (
+    -- every row on an affected day (a first build, a full refresh): the plain test
+    select not exists (select 1 from {{ model }} where not {{ inserted }}) as is_whole
+),
+
+inserted as (
+    select {{ key_hash }} as key_hash
+    from {{ model }}
+    where {{ inserted }} and not (select is_whole from scope)
+),
+
+repeated as (
+    select {{ key_hash }} as key_hash
+    from {{ model }}
+    where {{ key_hash }} in (select key_hash from inserted)
+    group by 1
+    having count(*) > 1
+    union all
+    select {{ key_hash }} as key_hash
+    from {{ model }}
+    where (select is_whole from scope)
+    group by 1
+    having count(*) > 1
+)
+
+select {{ keys | join(', ') }}, count(*) as n
+from {{ model }}
+where {{ key_hash }} in (select key_hash from repeated){% if null_key %} or ({{ inserted }} and (false{{ null_key }})){% endif %}
+group by {{ keys | join(', ') }}
+having count(*) > 1{{ null_key }}
+{% else -%}
 select {{ keys | join(', ') }}, count(*) as n
 from {{ model }}
 where (
@@ -39,4 +81,5 @@ where (
 ){{ checked }}
 group by {{ keys | join(', ') }}
 having count(*) > 1{{ null_key }}
+{% endif %}
 {% endtest %}
