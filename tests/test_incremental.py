@@ -398,6 +398,7 @@ KEPT_PER_KEY = {
     "int_account_pair_consistency": ("int_account_pair_consistency_changes", "account_a, account_b"),
     "int_campaign_tight_accounts": ("int_campaign_tightness_changes", "campaign_id"),
     "int_messages_grouped_to_campaigns": ("int_message_grouping_changes", "message_key"),
+    "int_account_personas": ("int_account_persona_changes", "user_id"),
 }
 
 
@@ -588,10 +589,24 @@ def text_key(text: str) -> str:
     return "tx:" + hashlib.md5(text.encode()).hexdigest()
 
 
-def grouping(settings: Settings) -> list[tuple[Any, ...]]:
-    """The build state's campaign grouping, sorted."""
+def grouping(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
+    """The build state's campaign grouping and copy personas, sorted."""
     with duckdb.connect(str(settings.state), read_only=True) as con:
-        return con.sql("select * from intermediate.int_messages_grouped_to_campaigns order by all").fetchall()
+        return {
+            model: con.sql(f"select * from intermediate.{model} order by all").fetchall()
+            for model in ("int_messages_grouped_to_campaigns", "int_account_personas")
+        }
+
+
+def copy_personas(settings: Settings) -> set[str]:
+    """The copy personas of the build state."""
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        return {
+            user
+            for (user,) in con.sql(
+                "select user_id from intermediate.int_account_personas where is_persona"
+            ).fetchall()
+        }
 
 
 def cohort_of(settings: Settings, message: str, user: str) -> str | None:
@@ -606,11 +621,13 @@ def cohort_of(settings: Settings, message: str, user: str) -> str | None:
 
 
 def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_build(tmp_path: Path) -> None:
-    """Campaigns are grouped again only for the messages a build changed, and equal a full build:
-    new copy personas raise the persona rate, so an untouched campaign of personas and people is
+    """Campaigns are grouped again only for the messages a build changed, and copy personas worked
+    out again only for the accounts whose posts or messages changed; both equal a full build. New
+    copy personas raise the persona rate, so an untouched campaign of personas and people is
     no longer split in two; an account that becomes a persona moves to the personas' side of an
     untouched split campaign; a variant posted later renames the cluster of an older campaign;
-    a campaign's only tweet of a day is deleted; then each file goes and all of it is undone."""
+    a campaign's only tweet of a day is deleted; two accounts' shared texts gain a third poster,
+    which makes them personas; then each file goes and all of it is undone."""
     rng = random.Random(7)
     copied = [sentence(rng) for _ in range(5)]  # the first personas' five copied texts
     later_copied = [sentence(rng) for _ in range(5)]  # the later personas'
@@ -642,6 +659,9 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
         + posts(personas + others, mostly_personas, 10, 17)
         + posts(["o0", "o1", "o2"], older, 10, 19)
     )
+    # five texts two accounts share: a third account posting them later makes all three personas
+    shared = [sentence(rng) for _ in range(5)]
+    first += [post for hour, text in enumerate(shared) for post in posts(["z", "w"], text, 10, 2 + hour)]
     # a campaign across midnight: its one tweet of the 11th is deleted later
     first += posts(["m0", "m1", "m2"], midnight, 10, 23)
     late = v1_status(next(ids), "m3", midnight, created_at=october(11, "00:01"))
@@ -652,6 +672,7 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
         for post in posts([f"n{i}" for i in range(8)], text, 14, 9 + hour)
     ]
     crowd += posts(["o3"], variant, 14, 16)
+    crowd += [post for hour, text in enumerate(shared) for post in posts(["v"], text, 14, 18 + hour)]
     convert = [post for hour, text in enumerate(later_copied) for post in posts(["y"], text, 15, 9 + hour)]
     convert.append(
         {
@@ -668,41 +689,49 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
     settings = Settings.make(tmp_path / "home")
     ingest([files["first"]], settings, progress=False)
     build(settings)
+    assert copy_personas(settings) == {f"u-p{i}" for i in range(8)}
     assert cohort_of(settings, text_key(mixed), "u-q0") == "people"
     assert cohort_of(settings, text_key(mostly_personas), "u-y") == "people"
     assert (
         cohort_of(settings, text_key(older), "u-o0") == cohort_of(settings, text_key(midnight), "u-m3") == ""
     )
-    steps: list[tuple[str, Any, dict[str, Any]]] = [
+    # each step, with the cohorts it leaves and whether z (whose shared texts v copies) is a persona
+    steps: list[tuple[str, Any, dict[tuple[str, str], str | None], bool]] = [
         (
             "personas come, a variant renames a cluster",
             lambda: ingest([files["crowd"]], settings, progress=False),
             {(mixed, "u-q0"): "", (variant, "u-o0"): ""},
+            True,
         ),
         (
             "an account becomes a persona",
             lambda: ingest([files["convert"]], settings, progress=False),
             {(mostly_personas, "u-y"): "personas", (mixed, "u-q0"): "", (midnight, "u-m3"): None},
+            True,
         ),
         (
             "it is no longer one",
             lambda: remove(settings, str(files["convert"])),
             {(mostly_personas, "u-y"): "people", (midnight, "u-m3"): ""},
+            True,
         ),
         (
             "the personas and the variant go",
             lambda: remove(settings, str(files["crowd"])),
             {(mixed, "u-q0"): "people", (older, "u-o0"): ""},
+            False,
         ),
     ]
-    for step, change, cohorts in steps:
+    for step, change, cohorts, z_is_persona in steps:
         change()
         build(settings)
-        assert ran_incrementally(settings, "int_messages_grouped_to_campaigns"), step
+        for model in ("int_messages_grouped_to_campaigns", "int_account_personas"):
+            assert ran_incrementally(settings, model), (step, model)
+            remade, kept = remade_and_kept(settings)[model]
+            assert remade > 0 and kept > 0, (step, model)  # some made again, others kept
+        assert ("u-z" in copy_personas(settings)) == z_is_persona, step
         for (text, user), cohort in cohorts.items():
             assert cohort_of(settings, text_key(text), user) == cohort, (step, text, user)
-        remade, kept = remade_and_kept(settings)["int_messages_grouped_to_campaigns"]
-        assert remade > 0 and kept > 0, step  # some messages grouped again, others kept
         stepwise = grouping(settings)
         build(settings, full_refresh=True)
         assert stepwise == grouping(settings), step

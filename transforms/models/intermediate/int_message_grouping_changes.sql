@@ -3,16 +3,14 @@
 -- A message's grouping reads its tweets (their accounts and times), which of those accounts are
 -- copy personas, and the personas' share of all accounts with a message. So a message is grouped
 -- again when
--- 1. it has a tweet on a day this build stages again, now or at the last build (a tweet added,
---    deleted or staged from another record; the last build's under the clusters of then);
--- 2. a text moved to or from its cluster (both the cluster it left and the one it joined);
--- 3. one of its accounts became, or stopped being, a copy persona (int_account_personas);
--- 4. one of its groups as kept would now be split into personas and people, or no longer be, at
---    this build's persona rate (its accounts and their personas are as they were: else 1 or 3).
+-- 1. its tweets changed (int_message_changes: a tweet on a day this build stages again, now or at
+--    the last build; a text that joined or left its cluster);
+-- 2. one of its accounts became, or stopped being, a copy persona (int_account_persona_changes
+--    says what each listed account was, int_account_personas what it is);
+-- 3. one of its groups as kept would now be split into personas and people, or no longer be, at
+--    this build's persona rate (its accounts and their personas are as they were: else 1 or 2).
 -- Every other message has the same tweets, personas and split as at the last build, so the same
 -- campaigns. Empty on a first build, a full refresh and Spark (every message is then grouped).
-
--- depends_on: {{ ref('int_lake_days_affected') }}
 
 {% set compared = kept_relation('int_messages_grouped_to_campaigns') is not none %}
 
@@ -23,53 +21,18 @@ with clusters_now as (
     from {{ ref('int_messages_near_duplicates') }}
 ),
 
-clusters_before as (
-    select
-        message_key,
-        cluster_key
-    from {{ ref('int_message_clusters_before') }}
-),
-
 personas as (
     select
         user_id,
-        is_persona,
-        was_persona
+        is_persona
     from {{ ref('int_account_personas') }}
 ),
 
-on_days_now as (
-    select coalesce(clusters_now.cluster_key, tweets.message_key) as message_key
-    from {{ ref('int_tweets_normalised') }} as tweets
-    left join clusters_now on tweets.message_key = clusters_now.message_key
-    where
-        {{ compared }}
-        and tweets.message_key is not null
-        and {{ on_affected_days('cast(tweets.created_at as date)') }}
-),
-
-on_days_before as (
-    select coalesce(clusters_before.cluster_key, affected.message_key) as message_key
-    from {{ ref('int_lake_messages_affected') }} as affected
-    left join clusters_before on affected.message_key = clusters_before.message_key
-    where {{ compared }}
-),
-
-moved as (
-    select
-        coalesce(clusters_before.cluster_key, clusters_before.message_key, clusters_now.message_key) as left_key,
-        coalesce(clusters_now.cluster_key, clusters_now.message_key, clusters_before.message_key) as joined_key
-    from clusters_before
-    full outer join clusters_now on clusters_before.message_key = clusters_now.message_key
-    where
-        {{ compared }}
-        and clusters_before.cluster_key is distinct from clusters_now.cluster_key
-),
-
 flipped_personas as (
-    select user_id
-    from personas
-    where is_persona != was_persona
+    select listed.user_id
+    from {{ ref('int_account_persona_changes') }} as listed
+    left join personas on listed.user_id = personas.user_id
+    where coalesce(personas.is_persona, false) != listed.was_persona
 ),
 
 of_flipped_personas as (
@@ -114,13 +77,7 @@ split_or_not as (
 ),
 
 final as (
-    select message_key from on_days_now
-    union
-    select message_key from on_days_before
-    union
-    select left_key from moved
-    union
-    select joined_key from moved
+    select message_key from {{ ref('int_message_changes') }}
     union
     select message_key from of_flipped_personas
     union
