@@ -36,3 +36,15 @@
         where message_key like 'tx:%'
     ) as current_messages on signatures.message_key = current_messages.message_key
 {% endmacro %}
+
+{#- The exact messages (int_tweets_normalised.message_key) of the campaign messages the CTE
+    `campaign_messages` lists (a column message_key): a campaign message is a near-duplicate
+    cluster's key (its smallest text's) or a message in no cluster, so its exact messages are
+    itself and the texts whose cluster it is. -#}
+{% macro exact_messages(campaign_messages) %}
+    select message_key from {{ campaign_messages }}
+    union
+    select near_duplicates.message_key
+    from {{ ref('int_messages_near_duplicates') }} as near_duplicates
+    semi join {{ campaign_messages }} on near_duplicates.cluster_key = {{ campaign_messages }}.message_key
+{% endmacro %}

@@ -15,13 +15,8 @@ with changed as (
     select message_key from {{ ref('int_message_changes') }}
 ),
 
--- the exact messages of the changed campaign messages: a message's own key, or its cluster's
 changed_exact as (
-    select message_key from changed
-    union
-    select near_duplicates.message_key
-    from {{ ref('int_messages_near_duplicates') }} as near_duplicates
-    semi join changed on near_duplicates.cluster_key = changed.message_key
+    {{ exact_messages('changed') }}
 ),
 
 listed as (

@@ -49,11 +49,7 @@ their_messages as {{ materialized() }} (
 ),
 
 their_exact as (
-    select message_key from their_messages
-    union
-    select near_duplicates.message_key
-    from near_duplicates
-    semi join their_messages on near_duplicates.cluster_key = their_messages.message_key
+    {{ exact_messages('their_messages') }}
 ),
 
 message_posts as (

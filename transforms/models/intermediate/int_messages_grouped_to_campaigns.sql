@@ -37,13 +37,8 @@ changed as {{ materialized() }} (
     select message_key from {{ ref('int_message_grouping_changes') }}
 ),
 
--- the exact messages of the changed campaign messages: a message's own key, or its cluster's
 changed_exact as (
-    select message_key from changed
-    union
-    select near_duplicates.message_key
-    from near_duplicates
-    semi join changed on near_duplicates.cluster_key = changed.message_key
+    {{ exact_messages('changed') }}
 ),
 {% endif %}
 
