@@ -9,9 +9,9 @@
 -- Personas and people are split: when a group's posters hold at least min_accounts copy
 -- personas (int_account_personas: accounts, never verified nor the party's own, whose own posts
 -- are mostly copies, beyond doubt) and at least min_accounts other accounts, and more personas
--- than chance gives by cohort_z
--- standard deviations (a binomial draw of its accounts at the personas' share of all accounts
--- with a message: people whose accounts an app also posts for join crowds like anyone else),
+-- than chance gives by cohort_z standard deviations (a binomial draw of its accounts at the
+-- personas' share of all accounts with a message: people whose accounts an app also posts for
+-- join crowds like anyone else),
 -- each cohort is a campaign of its own (a headline network pasting the day's news while people
 -- share the same headline by hand is two campaigns, each judged on its own posters). A campaign
 -- that is not split keeps its id.
