@@ -589,15 +589,6 @@ def text_key(text: str) -> str:
     return "tx:" + hashlib.md5(text.encode()).hexdigest()
 
 
-def grouping(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
-    """The build state's campaign grouping and copy personas, sorted."""
-    with duckdb.connect(str(settings.state), read_only=True) as con:
-        return {
-            model: con.sql(f"select * from intermediate.{model} order by all").fetchall()
-            for model in ("int_messages_grouped_to_campaigns", "int_account_personas")
-        }
-
-
 def copy_personas(settings: Settings) -> set[str]:
     """The copy personas of the build state."""
     with duckdb.connect(str(settings.state), read_only=True) as con:
@@ -732,6 +723,6 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
         assert ("u-z" in copy_personas(settings)) == z_is_persona, step
         for (text, user), cohort in cohorts.items():
             assert cohort_of(settings, text_key(text), user) == cohort, (step, text, user)
-        stepwise = grouping(settings)
+        stepwise = state_rows(settings)
         build(settings, full_refresh=True)
-        assert stepwise == grouping(settings), step
+        assert stepwise == state_rows(settings), step

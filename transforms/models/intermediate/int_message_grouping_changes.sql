@@ -10,9 +10,8 @@
 -- 3. one of its groups as kept would now be split into personas and people, or no longer be, at
 --    this build's persona rate (its accounts and their personas are as they were: else 1 or 2).
 -- Every other message has the same tweets, personas and split as at the last build, so the same
--- campaigns. Empty on a first build, a full refresh and Spark (every message is then grouped).
-
-{% set compared = kept_relation('int_messages_grouped_to_campaigns') is not none %}
+-- campaigns. Empty on a first build, a full refresh and Spark (every message is then grouped):
+-- the listings it reads are empty then, and so are the kept groups.
 
 with clusters_now as (
     select
@@ -40,7 +39,7 @@ of_flipped_personas as (
     from {{ ref('int_tweets_normalised') }} as tweets
     semi join flipped_personas on tweets.user_id = flipped_personas.user_id
     left join clusters_now on tweets.message_key = clusters_now.message_key
-    where {{ compared }} and tweets.message_key is not null
+    where tweets.message_key is not null
 ),
 
 rate as (
