@@ -399,6 +399,7 @@ KEPT_PER_KEY = {
     "int_campaign_tight_accounts": ("int_campaign_tightness_changes", "campaign_id"),
     "int_messages_grouped_to_campaigns": ("int_message_grouping_changes", "message_key"),
     "int_account_personas": ("int_account_persona_changes", "user_id"),
+    "int_account_habits": ("int_account_habit_changes", "user_id"),
 }
 
 
@@ -611,6 +612,15 @@ def cohort_of(settings: Settings, message: str, user: str) -> str | None:
     return found[0] if found else None
 
 
+def copy_posts(settings: Settings, user: str) -> int | None:
+    """How many of `user`'s posts the build state's habits count as copies shared with others."""
+    with duckdb.connect(str(settings.state), read_only=True) as con:
+        found = con.execute(
+            "select n_copy_posts from intermediate.int_account_habits where user_id = ?", [user]
+        ).fetchone()
+    return found[0] if found else None
+
+
 def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_build(tmp_path: Path) -> None:
     """Campaigns are grouped again only for the messages a build changed, and copy personas worked
     out again only for the accounts whose posts or messages changed; both equal a full build. New
@@ -618,7 +628,9 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
     no longer split in two; an account that becomes a persona moves to the personas' side of an
     untouched split campaign; a variant posted later renames the cluster of an older campaign;
     a campaign's only tweet of a day is deleted; two accounts' shared texts gain a third poster,
-    which makes them personas; then each file goes and all of it is undone."""
+    which makes them personas; a third account joins two accounts' text of the evening before,
+    which makes its first copies of theirs (their habits, their days untouched); then each file
+    goes and all of it is undone."""
     rng = random.Random(7)
     copied = [sentence(rng) for _ in range(5)]  # the first personas' five copied texts
     later_copied = [sentence(rng) for _ in range(5)]  # the later personas'
@@ -655,6 +667,9 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
     first += [post for hour, text in enumerate(shared) for post in posts(["z", "w"], text, 10, 2 + hour)]
     # a campaign across midnight: its one tweet of the 11th is deleted later
     first += posts(["m0", "m1", "m2"], midnight, 10, 23)
+    # a text two accounts post late on the 10th: a third poster early on the 11th makes it a campaign
+    joined = sentence(rng)
+    first += posts(["k0", "k1"], joined, 10, 22)
     late = v1_status(next(ids), "m3", midnight, created_at=october(11, "00:01"))
     first.append(late)
     crowd = [
@@ -664,7 +679,10 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
     ]
     crowd += posts(["o3"], variant, 14, 16)
     crowd += [post for hour, text in enumerate(shared) for post in posts(["v"], text, 14, 18 + hour)]
+    crowd += posts(["k2"], joined, 11, 1)
     convert = [post for hour, text in enumerate(later_copied) for post in posts(["y"], text, 15, 9 + hour)]
+    # a post of its own: o0 is worked out again, its untouched campaign with o1 and o2 still a copy
+    convert += posts(["o0"], sentence(rng), 15, 20)
     convert.append(
         {
             "delete": {
@@ -681,46 +699,54 @@ def test_campaign_grouping_follows_the_messages_that_changed_and_equals_a_full_b
     ingest([files["first"]], settings, progress=False)
     build(settings)
     assert copy_personas(settings) == {f"u-p{i}" for i in range(8)}
+    assert (copy_posts(settings, "u-k0"), copy_posts(settings, "u-o0")) == (0, 1)
     assert cohort_of(settings, text_key(mixed), "u-q0") == "people"
     assert cohort_of(settings, text_key(mostly_personas), "u-y") == "people"
     assert (
         cohort_of(settings, text_key(older), "u-o0") == cohort_of(settings, text_key(midnight), "u-m3") == ""
     )
-    # each step, with the cohorts it leaves and whether z (whose shared texts v copies) is a persona
-    steps: list[tuple[str, Any, dict[tuple[str, str], str | None], bool]] = [
+    # each step, with the cohorts it leaves, whether z (whose shared texts v copies) is a persona
+    # and whether k0's text of the 10th is a copy
+    steps: list[tuple[str, Any, dict[tuple[str, str], str | None], bool, int]] = [
         (
             "personas come, a variant renames a cluster",
             lambda: ingest([files["crowd"]], settings, progress=False),
             {(mixed, "u-q0"): "", (variant, "u-o0"): ""},
             True,
+            1,
         ),
         (
             "an account becomes a persona",
             lambda: ingest([files["convert"]], settings, progress=False),
             {(mostly_personas, "u-y"): "personas", (mixed, "u-q0"): "", (midnight, "u-m3"): None},
             True,
+            1,
         ),
         (
             "it is no longer one",
             lambda: remove(settings, str(files["convert"])),
             {(mostly_personas, "u-y"): "people", (midnight, "u-m3"): ""},
             True,
+            1,
         ),
         (
             "the personas and the variant go",
             lambda: remove(settings, str(files["crowd"])),
             {(mixed, "u-q0"): "people", (older, "u-o0"): ""},
             False,
+            0,
         ),
     ]
-    for step, change, cohorts, z_is_persona in steps:
+    for step, change, cohorts, z_is_persona, k_copies in steps:
         change()
         build(settings)
-        for model in ("int_messages_grouped_to_campaigns", "int_account_personas"):
+        for model in ("int_messages_grouped_to_campaigns", "int_account_personas", "int_account_habits"):
             assert ran_incrementally(settings, model), (step, model)
             remade, kept = remade_and_kept(settings)[model]
             assert remade > 0 and kept > 0, (step, model)  # some made again, others kept
         assert ("u-z" in copy_personas(settings)) == z_is_persona, step
+        assert copy_posts(settings, "u-k0") == k_copies, step
+        assert copy_posts(settings, "u-o0") == 1, step
         for (text, user), cohort in cohorts.items():
             assert cohort_of(settings, text_key(text), user) == cohort, (step, text, user)
         stepwise = state_rows(settings)

@@ -21,24 +21,60 @@
 --                   campaigns (macro is_mostly_pushed, the one persona rule, on the shares
 --                   themselves): an account that exists to push copies.
 -- Missing is missing: an archive that says nothing of verification leaves is_verified NULL.
+-- Kept in the build state per account: an incremental build works out again the accounts
+-- int_account_habit_changes lists (their posts, the grouping of their messages or their tight
+-- campaigns changed) from all their posts, and keeps the others; on Spark a table made whole.
 
-with tweets as (
-    select * from {{ ref('int_tweets_deduplicated') }}
+-- depends_on: {{ ref('int_account_habit_changes') }}
+{{ kept_per_listed('int_account_habit_changes', ['user_id']) }}
+
+with
+{% if is_incremental() %}
+listed as {{ materialized() }} (
+    select user_id from {{ ref('int_account_habit_changes') }}
+),
+{% endif %}
+
+tweets as (
+    select
+        tweet_id,
+        user_id,
+        is_retweet,
+        source
+    from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null
+    {% if is_incremental() %}
+        and user_id in (select user_id from listed)
+    {% endif %}
 ),
 
 accounts as (
     select * from {{ ref('int_accounts') }}
+    {% if is_incremental() %}
+        where user_id in (select user_id from listed)
+    {% endif %}
 ),
 
-members as (
-    select * from {{ ref('int_messages_grouped_to_campaigns') }}
+members as {{ materialized() }} (
+    select
+        campaign_id,
+        tweet_id,
+        user_id,
+        message_key
+    from {{ ref('int_messages_grouped_to_campaigns') }}
+    {% if is_incremental() %}
+        where user_id in (select user_id from listed)
+    {% endif %}
 ),
 
 shared_campaigns as (
-    -- texts pushed by several accounts (a drip by one account is no copy "with others")
+    -- texts pushed by several accounts (a drip by one account is no copy "with others"), counted
+    -- over all of a campaign's accounts
     select campaign_id
-    from members
+    from {{ ref('int_messages_grouped_to_campaigns') }}
+    {% if is_incremental() %}
+        where campaign_id in (select campaign_id from members)
+    {% endif %}
     group by campaign_id
     having count(distinct user_id) >= {{ var('min_accounts') }} and not bool_or(is_retweet)
 ),
