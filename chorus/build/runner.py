@@ -70,6 +70,7 @@ def run_dbt(
 
 
 PARSE_CACHE = "partial_parse.msgpack"
+PARSE_PROJECT = "partial_parse.project"  # beside a parse cache: the project folder it was made from
 
 
 @contextmanager
@@ -79,21 +80,42 @@ def shared_parse(target: Path) -> Iterator[None]:
     Parsing the project takes dbt ~4 s; with a parse cache it re-reads only the files that
     changed. The cache is dbt's own `partial_parse.msgpack`, which dbt checks against every file's
     hash, the vars, the profile and the environment it read: a cache that does not fit is parsed
-    afresh, never trusted. Homes share it through the project's `target/` folder (best effort:
-    a read-only project only loses the head start).
+    afresh. dbt does not check where the files were, though, and loads the seeds from the folder
+    the cache names: a cache made by another clone of the project (a home built from a checkout
+    since moved or deleted) is dropped here. Homes share it through the project's `target/`
+    folder (best effort: a read-only project only loses the head start).
     """
     own, shared = target / PARSE_CACHE, DBT_PROJECT_DIR / "target" / PARSE_CACHE
-    if not own.exists() and shared.exists():
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):
+        if own.exists() and not made_here(own):
+            own.unlink()
+        if not own.exists() and shared.exists() and made_here(shared):
             own.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(shared, own)
     yield
     if own.exists():
         with contextlib.suppress(OSError):
+            stamp_here(own)
             shared.parent.mkdir(parents=True, exist_ok=True)
             partial = shared.with_name(f".{PARSE_CACHE}.{os.getpid()}")
             shutil.copyfile(own, partial)
             os.replace(partial, shared)  # whole or not at all: homes may build at the same time
+            stamp_here(shared)
+
+
+def made_here(cache: Path) -> bool:
+    """Whether a parse cache was made from this folder of the project (stamped by `stamp_here`)."""
+    stamp = cache.with_name(PARSE_PROJECT)
+    try:
+        return stamp.read_text(encoding="utf-8") == str(DBT_PROJECT_DIR.resolve())
+    except OSError:
+        return False
+
+
+def stamp_here(cache: Path) -> None:
+    """Record beside a parse cache that dbt made or checked it from this folder of the project
+    (the same text from every writer: homes building at once cannot disagree)."""
+    cache.with_name(PARSE_PROJECT).write_text(str(DBT_PROJECT_DIR.resolve()), encoding="utf-8")
 
 
 # What to do about a failed dbt test, where there is something to do.
