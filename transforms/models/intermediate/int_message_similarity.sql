@@ -8,7 +8,7 @@
 
 -- depends_on: {{ ref('int_message_relinked') }}
 
-with candidates as (
+with candidates as {{ materialized() if is_incremental() else '' }} (
     select
         message_key as a,
         representative as b
@@ -18,11 +18,24 @@ with candidates as (
     {% endif %}
 ),
 
-words as (
+{% if is_incremental() %}
+-- the few texts measured: their word lists read once, not two lookups among every text's
+-- (7.8 s -> 1.5 s for a week's 670k candidates among 8.4M texts)
+measured_texts as (
+    select a as message_key from candidates
+    union
+    select b from candidates
+),
+{% endif %}
+
+words as {{ materialized() if is_incremental() else '' }} (
     select
         message_key,
         words
     from {{ ref('int_message_signatures') }}
+    {% if is_incremental() %}
+        semi join measured_texts using (message_key)
+    {% endif %}
 ),
 
 measured as (
