@@ -481,8 +481,14 @@ def test_account_pairs_follow_the_campaigns_whose_pairing_changed_and_equal_a_fu
 
 
 def near_duplicates(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
-    """The build state's LSH links, measured pairs and near-duplicate clusters, sorted."""
-    tables = ("int_message_candidate_links", "int_message_similarity", "int_messages_near_duplicates")
+    """The build state's LSH links, giant buckets, measured pairs and near-duplicate clusters,
+    sorted."""
+    tables = (
+        "int_message_candidate_links",
+        "int_message_giant_buckets",
+        "int_message_similarity",
+        "int_messages_near_duplicates",
+    )
     with duckdb.connect(str(settings.state), read_only=True) as con:
         return {
             table: con.sql(f"select * from intermediate.{table} order by all").fetchall() for table in tables
@@ -504,8 +510,9 @@ def variants(sentence: str, count: int) -> list[str]:
 
 def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_build(tmp_path: Path) -> None:
     """Texts joining and leaving LSH buckets (a bucket growing past its cap, its first text
-    deleted, a file removed): each build makes again only the changed buckets' links, and its
-    links, similarities and clusters equal a full build's."""
+    deleted while it stays past it, a file removed that brings it back under): each build makes
+    again only the changed buckets' links, and its links, giant buckets' sizes, similarities and
+    clusters equal a full build's."""
     pension = variants("la reforme des retraites est une honte pour tous les travailleurs de france", 6)
     jobs = variants("le candidat promet des emplois pour les jeunes dans chaque region du pays", 3)
     media = variants("ce soir le debat televise a montre deux visions opposees de notre avenir", 2)
@@ -564,6 +571,7 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
         media_keys = {key for (key,) in con.sql(media_sql).fetchall()}
     assert len(media_keys) == 2
     links = [near_duplicates(settings)["int_message_candidate_links"]]
+    giants = [near_duplicates(settings)["int_message_giant_buckets"]]
     for step, change in steps:
         change()
         build(settings, capped)
@@ -576,7 +584,12 @@ def test_near_duplicate_links_follow_the_texts_that_changed_and_equal_a_full_bui
         assert stepwise == near_duplicates(settings), step
         assert stepwise["int_message_similarity"], step
         links.append(stepwise["int_message_candidate_links"])
+        giants.append(stepwise["int_message_giant_buckets"])
     assert links[0] != links[1] != links[2] != links[3], "each change moved the links"
+    # past the cap with the second file (the six pension texts), still past it without the
+    # deleted one (counted, not grouped again), under it once the file goes
+    assert not giants[0] and giants[1] and giants[2] and not giants[3], giants
+    assert giants[1] != giants[2]
     assert links[4] == links[0], "the first file's links again"
 
 

@@ -5,25 +5,59 @@
 -- in any other, a text added gets its one link and a text removed loses its own, the others'
 -- links stay as they were (int_message_candidate_links).
 -- The state before is read from the links the last build kept: a bucket that gave links has a
--- link row, with its representative. A build with no kept band keys (a first build, a full
--- refresh, Spark) lists no change: its links are made whole.
+-- link row, with its representative. A bucket that had more than near_dup_max_bucket members
+-- (int_message_giant_buckets) and still has is not grouped again: its size is the last build's
+-- plus the texts added, less those removed. A build with no kept band keys (a first build, a
+-- full refresh, Spark) lists no change: its links are made whole.
 
 {% set bucket = bucket_columns() | join(', ') %}
 
-with changed as {{ materialized() }} (
-    select distinct {{ bucket }}
-    from {{ ref('int_message_band_changes') }}
-),
-
-current_state as (
+with changes as {{ materialized() }} (
     select
         {{ bucket }},
+        cast(sum(case when is_added then 1 else -1 end) as bigint) as n_added
+    from {{ ref('int_message_band_changes') }}
+    group by {{ bucket }}
+),
+
+kept_giants as (
+    select
+        {{ bucket }},
+        n_members
+    from {{ kept_rows('int_message_giant_buckets', bucket_columns() + ['n_members']) }}
+),
+
+-- giants before that stay giants: no link, and no need to group their members
+still_giant as {{ materialized() }} (
+    select
+        changes.{{ bucket_columns() | join(', changes.') }},
+        kept_giants.n_members + changes.n_added as n_members
+    from changes
+    inner join kept_giants using ({{ bucket }})
+    where kept_giants.n_members + changes.n_added > {{ var('near_dup_max_bucket') }}
+),
+
+grouped as (
+    select
+        {{ bucket }},
+        count(*) as n_members,
         case
             when count(*) between 2 and {{ var('near_dup_max_bucket') }} then min(message_key)
         end as representative
     from {{ ref('int_message_band_members') }}
-    semi join changed using ({{ bucket }})
+    semi join changes using ({{ bucket }})
+    anti join still_giant using ({{ bucket }})
     group by {{ bucket }}
+),
+
+current_state as (
+    select * from grouped
+    union all
+    select
+        {{ bucket }},
+        n_members,
+        null as representative
+    from still_giant
 ),
 
 kept_state as (
@@ -31,16 +65,17 @@ kept_state as (
         {{ bucket }},
         any_value(representative) as representative
     from {{ kept_rows('int_message_candidate_links', ['message_key'] + bucket_columns() + ['representative']) }}
-    semi join changed using ({{ bucket }})
+    semi join changes using ({{ bucket }})
     group by {{ bucket }}
 ),
 
 final as (
     select
-        changed.*,
+        changes.{{ bucket_columns() | join(", changes.") }},
+        coalesce(current_state.n_members, 0) as n_members,
         current_state.representative,
         (current_state.representative is distinct from kept_state.representative) as is_remade
-    from changed
+    from changes
     left join current_state using ({{ bucket }})
     left join kept_state using ({{ bucket }})
 )
