@@ -93,3 +93,15 @@
     from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null and {{ on_affected_days('day') }}
 {% endmacro %}
+
+{#- The accounts an incremental build works out again when the campaign messages whose exact
+    messages the CTE `exact` lists (see exact_messages) changed: the accounts with a tweet on a
+    day it stages again, at the last build or now, and every poster of those messages. -#}
+{% macro accounts_of_changes(exact) %}
+    {{ affected_accounts() }}
+    union
+    select tweets.user_id
+    from {{ ref('int_tweets_normalised') }} as tweets
+    semi join {{ exact }} on tweets.message_key = {{ exact }}.message_key
+    where tweets.user_id is not null
+{% endmacro %}

@@ -21,12 +21,7 @@ regrouped_exact as (
 ),
 
 listed as (
-    {{ affected_accounts() }}
-    union
-    select tweets.user_id
-    from {{ ref('int_tweets_normalised') }} as tweets
-    semi join regrouped_exact on tweets.message_key = regrouped_exact.message_key
-    where tweets.user_id is not null
+    {{ accounts_of_changes('regrouped_exact') }}
 )
 
 select user_id from listed

@@ -20,12 +20,7 @@ changed_exact as (
 ),
 
 listed as (
-    {{ affected_accounts() }}
-    union
-    select tweets.user_id
-    from {{ ref('int_tweets_normalised') }} as tweets
-    semi join changed_exact on tweets.message_key = changed_exact.message_key
-    where tweets.user_id is not null
+    {{ accounts_of_changes('changed_exact') }}
 ),
 
 previous as (
