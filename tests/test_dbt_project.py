@@ -165,6 +165,32 @@ def test_the_primary_key_test_of_a_model_kept_per_day_checks_the_keys_of_the_day
         )
 
 
+@pytest.mark.parametrize(
+    ("rows", "affected", "failing"),
+    [
+        ([(1, OCT[12]), (1, OCT[12])], [OCT[12]], 1),
+        ([(None, OCT[12])], [OCT[12]], 1),
+        # a key's rows all lie on days staged again together: a kept day's rows are not read
+        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[12]], 0),
+        ([(1, OCT[11]), (1, OCT[12])], [OCT[12]], 0),
+        # a row with no day is always checked
+        ([(1, None), (1, None)], [OCT[12]], 1),
+        # every day made again (a full build): every key
+        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[11], OCT[12]], 1),
+    ],
+)
+def test_the_primary_key_test_of_days_made_again_whole_reads_only_their_rows(
+    rows: list[tuple[Any, Any]], affected: list[date], failing: int
+) -> None:
+    with duckdb.connect() as con:
+        con.execute("create table t (k integer, d date)")
+        con.executemany("insert into t values (?, ?)", rows)
+        con.execute("create table int_lake_days_affected (day date)")
+        con.executemany("insert into int_lake_days_affected values (?)", [(day,) for day in affected])
+        sql = render_primary_key("t", column_name="k", inserted_days="d", days_whole=True)
+        assert len(con.execute(sql).fetchall()) == failing
+
+
 def test_the_build_settings_table_lists_every_numeric_var() -> None:
     """`audit.build_settings` records each number and switch of dbt_project.yml's vars; a var added
     to the project but not to the model would be a setting no analyst can see."""

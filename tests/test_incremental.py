@@ -303,6 +303,40 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     assert [row[:3] for row in signals] == [("100", date(2011, 10, 12), "Gauche")]
 
 
+def test_the_days_of_an_input_whose_audit_row_lists_no_parts_are_read_from_its_records(
+    tmp_path: Path,
+) -> None:
+    """A build learns an input's days from the parts its audit row lists; a row written before
+    audit rows listed their parts is read instead: its days are staged all the same."""
+    first = write_jsonl(
+        tmp_path / "first.jsonl",
+        [v1_status(100, "ana", "un premier message", created_at=october(12, "21:03"))],
+    )
+    later = write_jsonl(
+        tmp_path / "later.jsonl",
+        [
+            v1_status(200, "bob", "un message du jeudi", created_at=october(13, "09:00")),
+            v1_status(300, "cyd", "un message du vendredi", created_at=october(14, "10:00")),
+        ],
+    )
+    settings = Settings.make(tmp_path / "home")
+    ingest([first], settings, progress=False)
+    build(settings)
+    ingest([later], settings, progress=False)
+    sha = hashlib.sha256(later.read_bytes()).hexdigest()
+    audit = settings.lake.path / "_audit" / "files" / f"{sha}.parquet"
+    with duckdb.connect() as con:  # the row as an older ingest wrote it: no parts listed
+        con.execute(
+            f"copy (select * replace (cast(null as varchar[]) as parts) from read_parquet('{audit}'))"
+            f" to '{audit}.new' (format parquet)"
+        )
+    audit.with_name(audit.name + ".new").replace(audit)
+    stepwise = staged(settings, build(settings))
+    assert affected_days(settings) == {"2011-10-13", "2011-10-14"}
+    assert {row[0] for row in stepwise["stg_tweets"]} == {"100", "200", "300"}
+    assert stepwise == staged(settings, build(settings, full_refresh=True))
+
+
 def published_tweets(settings: Settings) -> list[tuple[Any, ...]]:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         return con.sql("select * from staging.stg_tweets order by tweet_id").fetchall()

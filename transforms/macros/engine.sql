@@ -13,6 +13,12 @@
 {% macro default__materialized() %}materialized{% endmacro %}
 {% macro spark__materialized() %}{% endmacro %}
 
+{#- "as not materialized" for a CTE read several times that each reader filters its own way (a
+    join on the lake's day partitions reads only those days' parts; materialised, it reads all) -#}
+{% macro not_materialized() %}{{ return(adapter.dispatch('not_materialized', 'chorus')()) }}{% endmacro %}
+{% macro default__not_materialized() %}not materialized{% endmacro %}
+{% macro spark__not_materialized() %}{% endmacro %}
+
 {#- seconds since the epoch, fractional, of a timestamp, as a double on both engines (1e6, not
     1000000.0: Spark reads that as a decimal and rounds differently) -#}
 {% macro epoch_seconds(ts) %}{{ return(adapter.dispatch('epoch_seconds', 'chorus')(ts)) }}{% endmacro %}

@@ -12,16 +12,72 @@
 -- (int_tweets_normalised, int_tweet_party_signals, the caches) run in the same build, and a build
 -- that fails part-way leaves no fingerprint stamp, so the next rebuilds the state from scratch
 -- (chorus/build/state.py): they never disagree on what was staged.
+--
+-- What it reads stays small while the lake grows: an input's days are the day partitions of the
+-- parts its audit row lists; the records of the changed days are read from those days' parts
+-- only; the records of the whole lake are probed twice for a few ids (the deleted ones, and those
+-- with a record on a changed day), reading their ids and days, never their content.
 
-with records as {{ materialized() }} (
-    {{ complete_tweet_records(['tweet_id', 'file_sha256']) }}
+with inputs as (
+    select
+        sha256,
+        parts,
+        tweets
+    from {{ ref('base_lake__ingest_files') }}
 ),
 
-deleting_inputs as (
+-- the inputs whose audit row lists no part though they hold tweets (written before audit rows
+-- listed their parts): their days are read from their records
+unlisted as (
+    select sha256 from inputs
+    where tweets > 0 and not coalesce({{ list_length('parts') }} > 0, false)
+),
+
+listed_parts as (
+    select
+        sha256,
+        {{ unnest('parts') }} as part
+    from inputs
+),
+
+-- each complete input's days: the day partitions (tweets/day=YYYY-MM-DD/) of the parts it lists
+input_days as (
+    select distinct
+        sha256 as file_sha256,
+        cast(substr(part, 12, 10) as date) as day
+    from listed_parts
+    union
+    select distinct
+        records.file_sha256,
+        records.day
+    from {{ ref('base_lake__tweet_days') }} as records
+    semi join unlisted on records.file_sha256 = unlisted.sha256
+),
+
+-- the complete records' ids and days (every complete input's, read only where filtered)
+records as {{ not_materialized() }} (
+    select
+        records.tweet_id,
+        records.day
+    from {{ ref('base_lake__tweet_days') }} as records
+    semi join inputs on records.file_sha256 = inputs.sha256
+    where records.tweet_id is not null
+),
+
+deleting_inputs as {{ materialized() }} (
     select distinct
         tweet_id,
         file_sha256
     from ({{ delete_notices() }}) as notices
+),
+
+-- the days of the records of the tweets a `delete` notice names
+deleted_record_days as (
+    select distinct
+        records.tweet_id,
+        records.day
+    from records
+    semi join deleting_inputs on records.tweet_id = deleting_inputs.tweet_id
 ),
 
 day_inputs as {{ materialized() }} (
@@ -35,25 +91,20 @@ day_inputs as {{ materialized() }} (
         select
             day,
             file_sha256
-        from records
+        from input_days
         union
         select
             record_days.day,
             deleting_inputs.file_sha256
         from deleting_inputs
-        inner join (
-            select distinct
-                tweet_id,
-                day
-            from records
-        ) as record_days
+        inner join deleted_record_days as record_days
             on deleting_inputs.tweet_id = record_days.tweet_id
     ) as contributions
     group by day
 ),
 
 -- the staged rows' days and inputs (none on a first build: then every day is changed)
-staged as {{ materialized() }} (
+staged as {{ not_materialized() }} (
     select
         tweet_id,
         day,
@@ -69,7 +120,7 @@ staged_days as (
     group by day
 ),
 
-changed as (
+changed as {{ materialized() }} (
     select day_inputs.day
     from day_inputs
     left join staged_days on day_inputs.day = staged_days.day
@@ -80,7 +131,7 @@ changed as (
     anti join day_inputs on staged_days.day = day_inputs.day
 ),
 
-changed_ids as (
+changed_ids as {{ materialized() }} (
     select tweet_id from records semi join changed on records.day = changed.day
     union
     select tweet_id from staged semi join changed on staged.day = changed.day
