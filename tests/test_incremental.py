@@ -303,11 +303,21 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     assert [row[:3] for row in signals] == [("100", date(2011, 10, 12), "Gauche")]
 
 
-def test_the_days_of_an_input_whose_audit_row_lists_no_parts_are_read_from_its_records(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("lake", "unlisted"),
+    [
+        # a row written before audit rows listed their parts: the input's records are read
+        ("lake", True),
+        # a folder above the day partitions named like one (DuckDB would read `day=5` as the day):
+        # every part is read, each record's day taken from its time
+        ("day=5/lake", False),
+    ],
+)
+def test_a_build_finds_the_days_of_the_lake_when_the_audit_or_the_folders_do_not_say_them(
+    tmp_path: Path, lake: str, unlisted: bool
 ) -> None:
-    """A build learns an input's days from the parts its audit row lists; a row written before
-    audit rows listed their parts is read instead: its days are staged all the same."""
+    """A build learns an input's days from the parts its audit row lists and reads a day's records
+    from its partition; when either cannot be read, the days are staged all the same."""
     first = write_jsonl(
         tmp_path / "first.jsonl",
         [v1_status(100, "ana", "un premier message", created_at=october(12, "21:03"))],
@@ -319,18 +329,19 @@ def test_the_days_of_an_input_whose_audit_row_lists_no_parts_are_read_from_its_r
             v1_status(300, "cyd", "un message du vendredi", created_at=october(14, "10:00")),
         ],
     )
-    settings = Settings.make(tmp_path / "home")
+    settings = Settings.make(tmp_path / "home", lake=tmp_path / lake)
     ingest([first], settings, progress=False)
     build(settings)
     ingest([later], settings, progress=False)
-    sha = hashlib.sha256(later.read_bytes()).hexdigest()
-    audit = settings.lake.path / "_audit" / "files" / f"{sha}.parquet"
-    with duckdb.connect() as con:  # the row as an older ingest wrote it: no parts listed
-        con.execute(
-            f"copy (select * replace (cast(null as varchar[]) as parts) from read_parquet('{audit}'))"
-            f" to '{audit}.new' (format parquet)"
-        )
-    audit.with_name(audit.name + ".new").replace(audit)
+    if unlisted:
+        sha = hashlib.sha256(later.read_bytes()).hexdigest()
+        audit = settings.lake.path / "_audit" / "files" / f"{sha}.parquet"
+        with duckdb.connect() as con:
+            con.execute(
+                f"copy (select * replace (cast(null as varchar[]) as parts) from read_parquet('{audit}'))"
+                f" to '{audit}.new' (format parquet)"
+            )
+        audit.with_name(audit.name + ".new").replace(audit)
     stepwise = staged(settings, build(settings))
     assert affected_days(settings) == {"2011-10-13", "2011-10-14"}
     assert {row[0] for row in stepwise["stg_tweets"]} == {"100", "200", "300"}

@@ -62,6 +62,9 @@ def dbt_environment(settings: Settings, database: Path) -> dict[str, str]:
         "CHORUS_DBT_PUBLISHED": os.path.relpath(published_file(database), settings.state_dir),
         "CHORUS_LAKE_SQL": sql_escaped(root),
         "CHORUS_TWEETS_SQL": sql_escaped(tweets),
+        # the day partitions read as a column (base_lake__tweet_days), unless a folder above them
+        # has a `key=value` name too: DuckDB would read that one as a partition as well
+        "CHORUS_TWEETS_BY_DAY": "true" if has_tweets and "=" not in root else "",
         # read beside the parts, so that parts written before a column was added read it as NULL
         "CHORUS_EMPTY_TWEETS_SQL": sql_escaped(os.path.relpath(empty_tweets(settings), settings.state_dir)),
         "CHORUS_EMPTY_NOTICES_SQL": sql_escaped(
