@@ -6,7 +6,7 @@
 -- chosen by content, not by load order, so loading in any order gives the same table.
 -- Tweets named by a `delete` notice are removed (deletion compliance).
 
--- depends_on: {{ ref('int_lake_accounts_affected') }}
+-- depends_on: {{ ref('int_lake_accounts_affected') }}, {{ ref('base_lake__tweet_days') }}
 {{ kept_per_day('day') }}
 
 with affected as (
@@ -18,12 +18,16 @@ deleted as (
 ),
 
 {% if is_incremental() %}
-    -- the ids with a record on an affected day, from the lake's ids and times only: materialising
-    -- every record of the lake, every column, to find them took 36 s of a week's build at 10M
+    -- the ids with a record on an affected day, read from those days' partitions of the lake
+    -- (materialising every record of the lake, every column, to find them took 36 s of a week's
+    -- build at 10M)
     affected_ids as {{ materialized() }} (
         select distinct records.tweet_id
-        from ({{ complete_tweet_records(['tweet_id', 'created_at']) }}) as records
+        from {{ ref('base_lake__tweet_days') }} as records
+        semi join {{ ref('base_lake__ingest_files') }} as complete_files
+            on records.file_sha256 = complete_files.sha256
         semi join affected on records.day = affected.day
+        where records.tweet_id is not null
     ),
 
     -- every record of each of those ids: its best record may be on another day
