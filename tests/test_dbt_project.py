@@ -132,22 +132,25 @@ OCT = {day: date(2011, 10, day) for day in (11, 12)}
 
 
 @pytest.mark.parametrize(
-    ("rows", "affected", "failing"),
+    ("rows", "affected", "failing", "failing_whole"),
     [
-        # a key of a day made again that a kept day holds too
-        ([(1, OCT[11]), (1, OCT[12])], [OCT[12]], 1),
+        # a key of a day made again that a kept day holds too (with days_whole, a key's rows all
+        # lie on days made again together: the kept day's row is not read)
+        ([(1, OCT[11]), (1, OCT[12])], [OCT[12]], 1, 0),
+        ([(1, OCT[12]), (1, OCT[12])], [OCT[12]], 1, 1),
         # kept days' keys were checked by the builds that inserted them
-        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[12]], 0),
-        ([(None, OCT[11]), (2, OCT[12])], [OCT[12]], 0),
-        ([(None, OCT[12])], [OCT[12]], 1),
+        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[12]], 0, 0),
+        ([(None, OCT[11]), (2, OCT[12])], [OCT[12]], 0, 0),
+        ([(None, OCT[12])], [OCT[12]], 1, 1),
         # a row with no day is always checked
-        ([(1, None), (1, OCT[11])], [OCT[12]], 1),
+        ([(1, None), (1, OCT[11])], [OCT[12]], 1, 0),
+        ([(1, None), (1, None)], [OCT[12]], 1, 1),
         # every day made again (a full build): every key
-        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[11], OCT[12]], 1),
+        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[11], OCT[12]], 1, 1),
     ],
 )
 def test_the_primary_key_test_of_a_model_kept_per_day_checks_the_keys_of_the_days_made_again(
-    rows: list[tuple[Any, Any]], affected: list[date], failing: int
+    rows: list[tuple[Any, Any]], affected: list[date], failing: int, failing_whole: int
 ) -> None:
     with duckdb.connect() as con:
         con.execute("create table t (k integer, d date)")
@@ -156,39 +159,14 @@ def test_the_primary_key_test_of_a_model_kept_per_day_checks_the_keys_of_the_day
         con.executemany("insert into int_lake_days_affected values (?)", [(day,) for day in affected])
         sql = render_primary_key("t", column_name="k", inserted_days="d")
         assert len(con.execute(sql).fetchall()) == failing
+        whole_days = render_primary_key("t", column_name="k", inserted_days="d", days_whole=True)
+        assert len(con.execute(whole_days).fetchall()) == failing_whole
         # Spark's builds are whole: there every key is checked
         con.execute("create macro xxhash64(a) as 0")
         whole = len(con.execute(render_primary_key("t", "spark", column_name="k")).fetchall())
-        assert (
-            len(con.execute(render_primary_key("t", "spark", column_name="k", inserted_days="d")).fetchall())
-            == whole
-        )
-
-
-@pytest.mark.parametrize(
-    ("rows", "affected", "failing"),
-    [
-        ([(1, OCT[12]), (1, OCT[12])], [OCT[12]], 1),
-        ([(None, OCT[12])], [OCT[12]], 1),
-        # a key's rows all lie on days staged again together: a kept day's rows are not read
-        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[12]], 0),
-        ([(1, OCT[11]), (1, OCT[12])], [OCT[12]], 0),
-        # a row with no day is always checked
-        ([(1, None), (1, None)], [OCT[12]], 1),
-        # every day made again (a full build): every key
-        ([(1, OCT[11]), (1, OCT[11]), (2, OCT[12])], [OCT[11], OCT[12]], 1),
-    ],
-)
-def test_the_primary_key_test_of_days_made_again_whole_reads_only_their_rows(
-    rows: list[tuple[Any, Any]], affected: list[date], failing: int
-) -> None:
-    with duckdb.connect() as con:
-        con.execute("create table t (k integer, d date)")
-        con.executemany("insert into t values (?, ?)", rows)
-        con.execute("create table int_lake_days_affected (day date)")
-        con.executemany("insert into int_lake_days_affected values (?)", [(day,) for day in affected])
-        sql = render_primary_key("t", column_name="k", inserted_days="d", days_whole=True)
-        assert len(con.execute(sql).fetchall()) == failing
+        for mode in ({}, {"days_whole": True}):
+            spark = render_primary_key("t", "spark", column_name="k", inserted_days="d", **mode)
+            assert len(con.execute(spark).fetchall()) == whole
 
 
 def test_the_build_settings_table_lists_every_numeric_var() -> None:
