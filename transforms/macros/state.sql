@@ -63,16 +63,29 @@
 {% endmacro %}
 
 {#- The complete tweet records of the lake: the records of completely ingested inputs that have
-    an id and a time, with `columns` of base_lake__tweets (all by default) and their UTC day. -#}
-{% macro complete_tweet_records(columns=none) %}
+    an id and a time, every column of base_lake__tweets, and their UTC day. -#}
+{% macro complete_tweet_records() %}
     select
-        {% for column in columns or ['*'] %}tweets.{{ column }},
-        {% endfor -%}
+        tweets.*,
         cast(tweets.created_at as date) as day
     from {{ ref('base_lake__tweets') }} as tweets
     semi join {{ ref('base_lake__ingest_files') }} as complete_files
         on tweets.file_sha256 = complete_files.sha256
     where tweets.tweet_id is not null and tweets.created_at is not null
+{% endmacro %}
+
+{#- The same records' ids, inputs and days only, read from the lake's day partitions
+    (base_lake__tweet_days): a join on `day` reads only those days' parts. A model that calls it
+    only on incremental builds names base_lake__tweet_days in a `-- depends_on:` comment. -#}
+{% macro complete_record_days() %}
+    select
+        records.tweet_id,
+        records.file_sha256,
+        records.day
+    from {{ ref('base_lake__tweet_days') }} as records
+    semi join {{ ref('base_lake__ingest_files') }} as complete_files
+        on records.file_sha256 = complete_files.sha256
+    where records.tweet_id is not null
 {% endmacro %}
 
 {#- The `delete` notices of the lake naming a tweet: the tweet and the input that holds the notice. -#}

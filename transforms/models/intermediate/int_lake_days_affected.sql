@@ -26,6 +26,11 @@ with inputs as (
     from {{ ref('base_lake__ingest_files') }}
 ),
 
+-- the complete records' ids, inputs and days (every complete input's, read only where filtered)
+records as {{ not_materialized() }} (
+    {{ complete_record_days() }}
+),
+
 -- the inputs whose audit row lists no part though they hold tweets (written before audit rows
 -- listed their parts): their days are read from their records
 unlisted as (
@@ -50,18 +55,8 @@ input_days as (
     select distinct
         records.file_sha256,
         records.day
-    from {{ ref('base_lake__tweet_days') }} as records
+    from records
     semi join unlisted on records.file_sha256 = unlisted.sha256
-),
-
--- the complete records' ids and days (every complete input's, read only where filtered)
-records as {{ not_materialized() }} (
-    select
-        records.tweet_id,
-        records.day
-    from {{ ref('base_lake__tweet_days') }} as records
-    semi join inputs on records.file_sha256 = inputs.sha256
-    where records.tweet_id is not null
 ),
 
 deleting_inputs as {{ materialized() }} (

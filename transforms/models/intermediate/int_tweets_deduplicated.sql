@@ -23,11 +23,8 @@ deleted as (
     -- build at 10M)
     affected_ids as {{ materialized() }} (
         select distinct records.tweet_id
-        from {{ ref('base_lake__tweet_days') }} as records
-        semi join {{ ref('base_lake__ingest_files') }} as complete_files
-            on records.file_sha256 = complete_files.sha256
+        from ({{ complete_record_days() }}) as records
         semi join affected on records.day = affected.day
-        where records.tweet_id is not null
     ),
 
     -- every record of each of those ids: its best record may be on another day
