@@ -169,6 +169,43 @@ def test_the_primary_key_test_of_a_model_kept_per_day_checks_the_keys_of_the_day
             assert len(con.execute(spark).fetchall()) == whole
 
 
+ON_DAYS = {"inserted_from": "s", "inserted_column": "k", "inserted_key": "x + 1", "inserted_on_days": "d"}
+
+
+@pytest.mark.parametrize(
+    ("rows", "source", "affected", "failing"),
+    [
+        # a cache's key inserted from a row on a day made again (k = x + 1 = 2), repeated: fails
+        ([(2, "a"), (2, "b")], [(1, OCT[12]), (5, OCT[11])], [OCT[12]], 1),
+        # a key whose rows are of days kept: checked by the build that inserted it
+        ([(6, "a"), (6, "b"), (2, "c")], [(1, OCT[12]), (5, OCT[11])], [OCT[12]], 0),
+        # a NULL key is always reported
+        ([(None, "a"), (2, "c")], [(1, OCT[12]), (5, OCT[11])], [OCT[12]], 1),
+        # every row of the source on a day made again (a full build): every key
+        ([(6, "a"), (6, "b")], [(1, OCT[12]), (5, OCT[11])], [OCT[11], OCT[12]], 1),
+        # no day made again: nothing inserted, nothing to check
+        ([(6, "a"), (6, "b")], [(5, OCT[11])], [], 0),
+    ],
+)
+def test_the_primary_key_test_of_a_cache_checks_the_keys_of_the_days_made_again(
+    rows: list[tuple[Any, Any]], source: list[tuple[Any, Any]], affected: list[date], failing: int
+) -> None:
+    """A cache filled from the rows of a model kept per day (`inserted_on_days`) checks the keys of
+    those rows on the days a build stages again, each computed by `inserted_key`."""
+    with duckdb.connect() as con:
+        con.execute("create table t (k integer, p varchar)")
+        con.executemany("insert into t values (?, ?)", rows)
+        con.execute("create table s (x integer, d date)")
+        con.executemany("insert into s values (?, ?)", source)
+        con.execute("create table int_lake_days_affected (day date)")
+        for day in affected:
+            con.execute("insert into int_lake_days_affected values (?)", [day])
+        assert len(con.execute(render_primary_key("t", column_name="k", **ON_DAYS)).fetchall()) == failing
+        con.execute("create macro xxhash64(a) as 0")
+        spark = render_primary_key("t", "spark", column_name="k", **ON_DAYS)
+        assert len(con.execute(spark).fetchall()) == failing
+
+
 def test_the_build_settings_table_lists_every_numeric_var() -> None:
     """`audit.build_settings` records each number and switch of dbt_project.yml's vars; a var added
     to the project but not to the model would be a setting no analyst can see."""

@@ -6,7 +6,11 @@
     An incremental model whose build inserts only rows whose `inserted_column` (a key column) is
     listed in `inserted_from` (a ref) checks only those keys: a repeated key has the same value
     there on both rows, and the rows kept were checked by the build that inserted them. An empty
-    list (a full build, or nothing changed) checks every key.
+    list (a full build, or nothing changed) checks every key. `inserted_key` is the key's value in
+    `inserted_from` when it is not that column (an expression on its columns). A cache that
+    inserts only keys of the rows of a model kept per day on the days a build stages again names
+    that day in `inserted_on_days` (an expression on `inserted_from`): only those rows' keys are
+    checked, and every key when every row of `inserted_from` is on such a day (a full build).
     A model kept per day (rows made again on the days a build stages again) names the day of a
     row in `inserted_days` (an expression on its columns): only the keys of the rows on those days
     (int_lake_days_affected) are looked for elsewhere in the model, and only those rows' NULL keys
@@ -20,17 +24,31 @@
     by their strings took 53 s at 10M tweets, or ran out of memory); only the keys whose hash
     repeats, every repeated key among them, are grouped by their values, so two keys that share
     a hash never fail the test. -#}
-{% test primary_key(model, column_name=none, columns=none, nullable=[], inserted_from=none, inserted_column=none, inserted_days=none, days_whole=false) %}
+{% test primary_key(model, column_name=none, columns=none, nullable=[], inserted_from=none, inserted_column=none, inserted_key=none, inserted_on_days=none, inserted_days=none, days_whole=false) %}
 {%- set keys = columns if columns else [column_name] -%}
 {%- set key_hash = ('xxhash64' if target.type == 'spark' else 'hash') ~ '(' ~ (keys | join(', ')) ~ ')' -%}
 {%- set null_key -%}
 {%- for key in keys if key not in nullable %} or {{ key }} is null{% endfor -%}
 {%- endset -%}
 {%- set checked -%}
-{%- if inserted_from is not none %}
+{%- if inserted_from is not none and inserted_on_days is not none %}
     and (
         {{ inserted_column }} is null
-        or {{ inserted_column }} in (select {{ inserted_column }} from {{ inserted_from }})
+        or {{ inserted_column }} in (
+            select {{ inserted_key or inserted_column }}
+            from {{ inserted_from }}
+            where cast({{ inserted_on_days }} as date) in (select day from {{ ref('int_lake_days_affected') }})
+        )
+        or not exists (
+            select 1
+            from {{ inserted_from }}
+            where cast({{ inserted_on_days }} as date) not in (select day from {{ ref('int_lake_days_affected') }})
+        )
+    )
+{%- elif inserted_from is not none %}
+    and (
+        {{ inserted_column }} is null
+        or {{ inserted_column }} in (select {{ inserted_key or inserted_column }} from {{ inserted_from }})
         or not exists (select 1 from {{ inserted_from }})
     )
 {%- endif -%}
