@@ -80,16 +80,20 @@ def test_no_model_spells_a_key_as_separate_unique_and_not_null_tests() -> None:
             assert not (keyed and "not_null" in tests), (name, column["name"])
 
 
-def render_primary_key(model: str, engine: str = "duckdb", **arguments: Any) -> str:
-    """The generic test's SQL for `model` on `engine`, rendered as dbt would (its block read as
+def render_test(test: str, model: str, engine: str = "duckdb", **arguments: Any) -> str:
+    """A generic test's SQL for `model` on `engine`, rendered as dbt would (its block read as
     a macro)."""
-    source = (DBT_PROJECT_DIR / "tests" / "generic" / "primary_key.sql").read_text()
+    source = (DBT_PROJECT_DIR / "tests" / "generic" / f"{test}.sql").read_text()
     source = source.replace("{% test ", "{% macro ").replace("{% endtest %}", "{% endmacro %}")
     environment = jinja2.Environment()
     environment.globals["target"] = {"type": engine}
     environment.globals["ref"] = lambda name: name  # the models it reads, as tables of the same name
-    macro = environment.from_string(source).module.primary_key  # type: ignore[attr-defined]
+    macro = getattr(environment.from_string(source).module, test)
     return str(macro(model, **arguments))
+
+
+def render_primary_key(model: str, engine: str = "duckdb", **arguments: Any) -> str:
+    return render_test("primary_key", model, engine, **arguments)
 
 
 INSERTED = {"inserted_from": "i", "inserted_column": "k"}
@@ -204,6 +208,29 @@ def test_the_primary_key_test_of_a_cache_checks_the_keys_of_the_days_made_again(
         con.execute("create macro xxhash64(a) as 0")
         spark = render_primary_key("t", "spark", column_name="k", **ON_DAYS)
         assert len(con.execute(spark).fetchall()) == failing
+
+
+@pytest.mark.parametrize(
+    ("rows", "failing", "failing_spark"),
+    [
+        ([("a", 1, OCT[12]), ("b", 2, OCT[11])], 0, 0),
+        # a NULL on a day made again, or on a row with no day: reported
+        ([(None, 1, OCT[12]), ("b", None, OCT[12])], 2, 2),
+        ([("a", None, None)], 1, 1),
+        # on a day kept: checked by the build that first read its input (every row on Spark)
+        ([(None, 1, OCT[11])], 0, 1),
+    ],
+)
+def test_the_not_null_test_of_the_lake_reads_the_days_made_again(
+    rows: list[tuple[Any, Any, Any]], failing: int, failing_spark: int
+) -> None:
+    with duckdb.connect() as con:
+        con.execute("create table t (f varchar, n integer, d date)")
+        con.executemany("insert into t values (?, ?, ?)", rows)
+        con.execute("create table int_lake_days_affected as select date '2011-10-12' as day")
+        for engine, expected in (("duckdb", failing), ("spark", failing_spark)):
+            sql = render_test("not_null_on_days", "t", engine, columns=["f", "n"], day="d")
+            assert len(con.execute(sql).fetchall()) == expected, engine
 
 
 def test_the_build_settings_table_lists_every_numeric_var() -> None:
