@@ -211,11 +211,13 @@ def staged(settings: Settings, candidate: Path) -> dict[str, list[tuple[Any, ...
         normalised = con.sql("select * from intermediate.int_tweets_normalised order by tweet_id").fetchall()
         signals = con.sql("select * from intermediate.int_tweet_party_signals order by all").fetchall()
         accounts = con.sql("select * from intermediate.int_accounts order by user_id").fetchall()
+        leans = con.sql("select * from intermediate.int_account_leans order by user_id").fetchall()
     return {
         "stg_tweets": tweets,
         "int_tweets_normalised": normalised,
         "int_tweet_party_signals": signals,
         "int_accounts": accounts,
+        "int_account_leans": leans,
     }
 
 
@@ -257,6 +259,8 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
                 100, "ana", "la gauche rassemblee ce soir #PS", created_at=october(14, "08:00"), entities=ps
             ),
             v1_status(400, "dan", "encore un message du vendredi", created_at=october(14, "10:00")),
+            # gus's only tweet, with a party signal: he leans to PS while this file is in the lake
+            v1_status(410, "gus", "gus aussi vote #PS", created_at=october(14, "11:00"), entities=ps),
         ],
     )
     deletion = write_jsonl(
@@ -281,13 +285,18 @@ def test_a_build_stages_again_only_the_days_that_changed_and_equals_a_full_build
     ingest([first], settings, progress=False)
     build(settings)
     assert affected_days(settings) == {"2011-10-11", "2011-10-12", "2011-10-13"}
+    leaning = []
     for step, change, days in steps:
         change()
         stepwise = staged(settings, build(settings))
-        assert ran_incrementally(settings, "int_tweets_deduplicated"), step
-        assert ran_incrementally(settings, "int_accounts"), step
+        for model in ("int_tweets_deduplicated", "int_accounts", "int_account_leans"):
+            assert ran_incrementally(settings, model), (step, model)
         assert affected_days(settings) == days, step
         assert stepwise == staged(settings, build(settings, full_refresh=True)), step
+        leaning.append({row[0]: row[1] for row in stepwise["int_account_leans"]})
+    # ana leans to PS throughout; gus only while the file with his one tweet is in the lake
+    assert [lean.get("u-ana") for lean in leaning] == ["PS"] * 4
+    assert [lean.get("u-gus") for lean in leaning] == ["PS", "PS", None, None]
     tweets = {row[0]: row for row in stepwise["stg_tweets"]}
     assert set(tweets) == {"100", "200", "300", "310", "500"}
     assert tweets["500"][4] == "un message du mardi soir"  # on the 11th, never staged again

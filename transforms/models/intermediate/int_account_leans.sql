@@ -3,6 +3,12 @@
 -- mentions aside: attacks mention rivals), summed by party. An operation's persona rarely names a
 -- party in a headline; its lean is in everything else it posts. One row per account whose top
 -- party holds at least min_lean_confidence of its signals.
+-- Kept in the build state on DuckDB, as int_accounts: a build works out again the accounts whose
+-- tweets it can change (the affected_accounts macro) from all their tweets; a table on Spark.
+-- (The party reference is part of the build's fingerprint: another one rebuilds it whole.)
+
+-- depends_on: {{ ref('int_lake_accounts_affected') }}, {{ ref('int_lake_days_affected') }}
+{{ kept_in_state("user_id in ({{ affected_accounts() }})") }}
 
 with signals as (
     select * from {{ ref('int_tweet_party_signals') }}
@@ -15,6 +21,9 @@ tweets as (
         user_id
     from {{ ref('int_tweets_deduplicated') }}
     where user_id is not null
+    {% if is_incremental() %}
+    and user_id in ({{ affected_accounts() }})
+    {% endif %}
 ),
 
 votes as (
