@@ -82,8 +82,9 @@ def test_no_model_spells_a_key_as_separate_unique_and_not_null_tests() -> None:
 
 def render_test(test: str, model: str, engine: str = "duckdb", **arguments: Any) -> str:
     """A generic test's SQL for `model` on `engine`, rendered as dbt would (its block read as
-    a macro)."""
-    source = (DBT_PROJECT_DIR / "tests" / "generic" / f"{test}.sql").read_text()
+    a macro, after the project's macros of the build state it calls)."""
+    source = (DBT_PROJECT_DIR / "macros" / "state.sql").read_text()
+    source += (DBT_PROJECT_DIR / "tests" / "generic" / f"{test}.sql").read_text()
     source = source.replace("{% test ", "{% macro ").replace("{% endtest %}", "{% endmacro %}")
     environment = jinja2.Environment()
     environment.globals["target"] = {"type": engine}

@@ -47,6 +47,20 @@
     calls it only on incremental builds names the model in a `-- depends_on:` comment. -#}
 {% macro on_affected_days(day) %}{{ day }} in (select day from {{ ref('int_lake_days_affected') }}){% endmacro %}
 
+{#- The rows of `model` (`columns`: expressions on it) where `condition` holds, on the days a build
+    stages again and with no `day` (an expression on it): two plain filters, so that a model read
+    from the lake's day partitions reads only those days' parts. For tests of the lake's records,
+    each staged in the build that first reads its input. -#}
+{% macro rows_on_affected_days(model, columns, day, condition='true') %}
+    select {{ columns | join(', ') }}
+    from {{ model }}
+    where {{ on_affected_days('cast(' ~ day ~ ' as date)') }} and {{ condition }}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ model }}
+    where {{ day }} is null and {{ condition }}
+{% endmacro %}
+
 {#- The distinct `key` values another model of the build state kept at the last build on the days
     this build stages again (`day`: its date or timestamp column), where `condition` holds (on
     `kept.`): read before that model deletes those rows. None on a first build, a full refresh and

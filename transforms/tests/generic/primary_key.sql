@@ -31,47 +31,28 @@
 {%- for key in keys if key not in nullable %} or {{ key }} is null{% endfor -%}
 {%- endset -%}
 {%- set checked -%}
-{%- if inserted_from is not none and inserted_on_days is not none %}
+{%- if inserted_from is not none %}
+{#- every key on a full build: when no row is listed, or with inserted_on_days every row on a day made again -#}
+{%- if inserted_on_days is not none %}
+{%- set listed = on_affected_days('cast(' ~ inserted_on_days ~ ' as date)') %}
+{%- set whole = 'not (' ~ listed ~ ')' %}
+{%- else %}
+{%- set listed, whole = 'true', 'true' %}
+{%- endif %}
     and (
         {{ inserted_column }} is null
-        or {{ inserted_column }} in (
-            select {{ inserted_key or inserted_column }}
-            from {{ inserted_from }}
-            where cast({{ inserted_on_days }} as date) in (select day from {{ ref('int_lake_days_affected') }})
-        )
-        or not exists (
-            select 1
-            from {{ inserted_from }}
-            where cast({{ inserted_on_days }} as date) not in (select day from {{ ref('int_lake_days_affected') }})
-        )
-    )
-{%- elif inserted_from is not none %}
-    and (
-        {{ inserted_column }} is null
-        or {{ inserted_column }} in (select {{ inserted_key or inserted_column }} from {{ inserted_from }})
-        or not exists (select 1 from {{ inserted_from }})
+        or {{ inserted_column }} in (select {{ inserted_key or inserted_column }} from {{ inserted_from }} where {{ listed }})
+        or not exists (select 1 from {{ inserted_from }} where {{ whole }})
     )
 {%- endif -%}
 {%- endset -%}
 {%- if inserted_days is not none and target.type != 'spark' %}
 {%- set inserted -%}
-coalesce(cast({{ inserted_days }} as date) in (select day from {{ ref('int_lake_days_affected') }}), true)
+coalesce({{ on_affected_days('cast(' ~ inserted_days ~ ' as date)') }}, true)
 {%- endset -%}
 {%- if days_whole %}
--- the rows on the affected days, and those with no day: two plain filters, so that a model read
--- from the lake's day partitions reads only those days' parts
 with keyed as (
-    select
-        {{ keys | join(', ') }},
-        {{ key_hash }} as key_hash
-    from {{ model }}
-    where cast({{ inserted_days }} as date) in (select day from {{ ref('int_lake_days_affected') }})
-    union all
-    select
-        {{ keys | join(', ') }},
-        {{ key_hash }} as key_hash
-    from {{ model }}
-    where {{ inserted_days }} is null
+    {{ rows_on_affected_days(model, keys + [key_hash ~ ' as key_hash'], inserted_days) }}
 ),
 
 repeated as (
