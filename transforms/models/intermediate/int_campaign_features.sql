@@ -5,7 +5,9 @@
 
 {% set is_repeater = "n_posts >= " ~ var('repeat_posts') ~ " and span_seconds >= " ~ var('repeat_span_hours') * 3600 %}
 
-with members as (
+-- read from the table by each use (materialized once, every column of 0.8M posts: 5.1 s -> 2.7 s
+-- in the 10M week)
+with members as {{ not_materialized() }} (
     select * from {{ ref('int_messages_grouped_to_campaigns') }}
 ),
 

@@ -3,8 +3,9 @@
 -- campaigns' words: automated when it took part in an automated campaign, else coordinated, overt
 -- or organic after the strongest verdict of its campaigns.
 
+-- the campaigns' posts with their apps (campaign_tweets' rows, read where the app is at hand)
 with members as (
-    select * from {{ ref('campaign_tweets') }}
+    select * from {{ ref('int_messages_grouped_to_campaigns') }}
 ),
 
 campaigns as (
@@ -40,13 +41,6 @@ degrees as (
     group by user_id
 ),
 
-sources as (
-    select
-        tweet_id,
-        source
-    from {{ ref('int_tweets_deduplicated') }}
-),
-
 activity as (
     select
         members.user_id,
@@ -58,10 +52,9 @@ activity as (
         count(*) filter (where campaigns.is_automated) as n_automated_posts,
         min(members.created_at) as first_seen,
         max(members.created_at) as last_seen,
-        {{ sorted_set_agg('sources.source', where='sources.source is not null') }} as apps
+        {{ sorted_set_agg('members.source', where='members.source is not null') }} as apps
     from members
     inner join campaigns using (campaign_id)
-    left join sources using (tweet_id)
     group by members.user_id
 ),
 
