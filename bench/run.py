@@ -350,7 +350,6 @@ DETECTION = (
     "int_campaigns_scored",
     "int_tweet_party_signals",
     "int_campaigns_attributed",
-    "int_tweets_with_party",
     "campaigns",
     "campaign_tweets",
     "party_daily",

@@ -5,8 +5,8 @@
 -- campaign attributed to it. Campaign tweets count in the week they were posted. The row with
 -- party NULL covers campaigns attributed to no party (its volume is those campaigns' tweets).
 
-with tweets_with_party as (
-    select * from {{ ref('int_tweets_with_party') }}
+with days as (
+    select * from {{ ref('party_daily') }}
 ),
 
 campaigns as (
@@ -19,10 +19,10 @@ campaign_tweets as (
 
 volume as (
     select
-        date_trunc('week', created_at)::date as week_start,
+        week_start,
         party,
-        count(*) as n_party_tweets
-    from tweets_with_party
+        sum(n_party_tweets)::bigint as n_party_tweets
+    from days
     group by all
 ),
 
