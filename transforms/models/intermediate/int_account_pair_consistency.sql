@@ -10,17 +10,19 @@
 -- depends_on: {{ ref('int_account_pair_consistency_changes') }}
 {{ kept_per_listed('int_account_pair_consistency_changes', ['account_a', 'account_b']) }}
 
+-- the campaigns of a pair's co-events (account_pairs' campaign_ids, both kinds), read from the
+-- co-events themselves: the pairs' consistency need not wait for account_pairs and its key test
 with tied as (
     select
         account_a,
         account_b,
-        {{ list_length(distinct_elements_agg('campaign_ids')) }} as n_tied
-    from {{ ref('account_pairs') }}
+        count(distinct campaign_id) as n_tied
+    from {{ ref('int_account_co_events') }}
     {% if is_incremental() %}
     semi join {{ ref('int_account_pair_consistency_changes') }} as changed using (account_a, account_b)
     {% endif %}
     group by account_a, account_b
-    having {{ list_length(distinct_elements_agg('campaign_ids')) }} >= {{ var('group_min_campaigns') }}
+    having count(distinct campaign_id) >= {{ var('group_min_campaigns') }}
 ),
 
 members as (
