@@ -20,7 +20,7 @@ DUCKDB_ONLY = {
     r"\blist_[a-z_]+\s*\(": "list_length, list_at, list_of, ... (macros/engine.sql)",
     r"\blambda\s+\w+\s*:": "a macro of macros/engine.sql",
     r"\bunnest\s*\(": "unnest (explode on Spark)",
-    r"\blist\s*\(": "sorted_set_agg, ordered_struct_agg, distinct_elements_agg",
+    r"\blist\s*\(": "sorted_set_agg, ordered_struct_agg",
     r"\blen\s*\(": "list_length",
     r"\bstrftime\s*\(": "format_timestamp",
     r"\bepoch\s*\(": "epoch_seconds",

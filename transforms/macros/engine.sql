@@ -92,11 +92,6 @@ list_sort(list_distinct(list({{ value }}){% if where %} filter (where {{ where }
 array_sort(collect_set({{ value }}){% if where %} filter (where {{ where }}){% endif %})
 {%- endmacro %}
 
-{#- the distinct elements of every list in a group (their count: list_length of it) -#}
-{% macro distinct_elements_agg(list) %}{{ return(adapter.dispatch('distinct_elements_agg', 'chorus')(list)) }}{% endmacro %}
-{% macro default__distinct_elements_agg(list) %}list_distinct(flatten(list({{ list }}))){% endmacro %}
-{% macro spark__distinct_elements_agg(list) %}array_distinct(flatten(collect_list({{ list }}))){% endmacro %}
-
 {#- a list of structs {field: expression} ordered by order_by (a list of expressions) -#}
 {% macro ordered_struct_agg(fields, order_by) %}{{ return(adapter.dispatch('ordered_struct_agg', 'chorus')(fields, order_by)) }}{% endmacro %}
 {#- (DuckDB: a plain list sorted after aggregation; `list(... order by ...)` holds every group's
