@@ -5,9 +5,9 @@
 
 with held as (
     select
-        a,
-        b,
-        jaccard
+        cast(a as string) as a,
+        cast(b as string) as b,
+        cast(jaccard as double) as jaccard
     from {{ kept_rows('int_message_similarity', ['a', 'b', 'jaccard']) }}
 ),
 
